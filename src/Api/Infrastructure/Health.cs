@@ -1,0 +1,40 @@
+using GridGov.Contracts.Common;
+using GridGov.Silo.Hosting;
+using GridGov.Silo.Storage;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace GridGov.Api.Infrastructure;
+
+/// <summary>Ready when the database answers and a grain call reaches a silo (co-hosted or through a gateway).</summary>
+internal sealed class ReadinessCheck(GridGovSettings settings, IClusterClient cluster) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            if (!await SchemaMigrator.CanConnectAsync(settings.Database, settings.ConnectionString, timeout.Token))
+            {
+                return HealthCheckResult.Unhealthy("The database does not answer.");
+            }
+
+            await cluster.GetGrain<IHealthGrain>(0).PingAsync().WaitAsync(timeout.Token);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy("The cluster or the database is not reachable.");
+        }
+    }
+}
+
+public static class HealthEndpoints
+{
+    public static void MapHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).ExcludeFromDescription();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using GridGov.Contracts.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GridGov.Api.Infrastructure;
+
+/// <summary>
+/// Turns every exception into RFC 9457 ProblemDetails: domain refusals and unreadable requests into 4xx naming the
+/// field, anything else into a 500 that says nothing of the internals.
+/// </summary>
+internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            DomainException e => FromDomain(e),
+            BadHttpRequestException { InnerException: JsonException json } => BadJson(json),
+            BadHttpRequestException e => new ProblemDetails
+            {
+                Status = e.StatusCode,
+                Title = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request is malformed.",
+                Detail = e.Message,
+            },
+            JsonException json => BadJson(json),
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            LogUnhandled(logger, exception, context.Request.Path);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "An unexpected error occurred.",
+                Detail = "The error has been logged; quote the traceId when reporting it.",
+            };
+        }
+
+        context.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    internal static ProblemDetails FromDomain(DomainException e)
+    {
+        var (status, title) = e.Kind switch
+        {
+            DomainErrorKind.Validation => (StatusCodes.Status400BadRequest, "One or more fields are invalid."),
+            DomainErrorKind.NotFound => (StatusCodes.Status404NotFound, "Not found."),
+            DomainErrorKind.Conflict => (StatusCodes.Status409Conflict, "The request conflicts with the current state."),
+            DomainErrorKind.PreconditionFailed => (StatusCodes.Status412PreconditionFailed, "The entity has changed since you read it."),
+            _ => (StatusCodes.Status400BadRequest, "The request was refused."),
+        };
+        var problem = e.Field is null
+            ? new ProblemDetails()
+            : new ValidationProblemDetails(new Dictionary<string, string[]> { [e.Field] = [e.Message] });
+        problem.Status = status;
+        problem.Title = title;
+        problem.Detail = e.Message;
+        return problem;
+    }
+
+    private static ValidationProblemDetails BadJson(JsonException json)
+    {
+        var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
+        var message = json.Message.Split(" Path:")[0];
+        return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request body is not valid JSON for this endpoint.",
+            Detail = $"{field}: {message}",
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string path);
+}

@@ -1,0 +1,54 @@
+using GridGov.Api.Infrastructure;
+using GridGov.Contracts.Common;
+using GridGov.Contracts.Territory;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GridGov.Api.Territory;
+
+public static class PartyGridApi
+{
+    public static void MapPartyGrids(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/v1/party-grids").WithTags("Party-building grids");
+
+        group.MapPut("/{id}", PutPartyGrid)
+            .WithName("PutPartyGrid")
+            .WithSummary("Create or update a Party-building grid")
+            .WithDescription("A Party-building grid merges whole comprehensive grids of its district; a comprehensive grid belongs to at most one (409 otherwise). The id is {district}-PG{n}.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
+        group.MapGet("/{id}", GetPartyGrid)
+            .WithName("GetPartyGrid")
+            .WithSummary("Read a Party-building grid")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    public static async Task<Ok<PartyGridView>> PutPartyGrid(string id, PartyGridRequest request, HttpContext http, IClusterClient cluster)
+    {
+        RequireId(id);
+        var snapshot = await cluster.GetGrain<IPartyGridGrain>(id)
+            .UpsertAsync(request.Name, request.GridCodes, ETags.ExpectedVersion(http.Request));
+        ETags.Set(http.Response, snapshot.Version);
+        return TypedResults.Ok(PartyGridView.From(snapshot));
+    }
+
+    public static async Task<Ok<PartyGridView>> GetPartyGrid(string id, HttpContext http, IClusterClient cluster)
+    {
+        RequireId(id);
+        var snapshot = await cluster.GetGrain<IPartyGridGrain>(id).GetAsync()
+            ?? throw DomainException.NotFound($"Party-building grid {id} does not exist.");
+        ETags.Set(http.Response, snapshot.Version);
+        return TypedResults.Ok(PartyGridView.From(snapshot));
+    }
+
+    private static void RequireId(string id)
+    {
+        if (!PartyGridId.IsValid(id))
+        {
+            throw DomainException.Invalid("id", $"'{id}' is not a Party-building grid id of the form {{district}}-PG{{n}}, e.g. 460204-PG1.");
+        }
+    }
+}

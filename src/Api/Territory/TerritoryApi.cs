@@ -1,0 +1,128 @@
+using GridGov.Api.Infrastructure;
+using GridGov.Contracts.Common;
+using GridGov.Contracts.Territory;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GridGov.Api.Territory;
+
+public static class TerritoryApi
+{
+    public static void MapTerritory(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/v1/territory").WithTags("Territory");
+
+        group.MapPut("/{code}", PutTerritory)
+            .WithName("PutTerritory")
+            .WithSummary("Create or update a territory node")
+            .WithDescription("Creates the node when it does not exist (its parent must), else updates it. Send If-Match with the version you read to refuse a lost update (412), or If-None-Match: * to create only (409 when it exists).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+
+        group.MapGet("/{code}", GetTerritory)
+            .WithName("GetTerritory")
+            .WithSummary("Read a territory node")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{code}/children", GetChildren)
+            .WithName("GetTerritoryChildren")
+            .WithSummary("List a node's children")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/import", TerritoryImport.ImportAsync)
+            .WithName("ImportTerritory")
+            .WithSummary("Import a district as a GeoJSON FeatureCollection")
+            .WithDescription("Each feature carries properties code and name and a Polygon or MultiPolygon geometry, at any level and in any order. Idempotent: importing the same file again changes nothing.")
+            .Accepts<FeatureCollectionRequest>("application/json", "application/geo+json")
+            .ProducesValidationProblem();
+    }
+
+    public static void MapLocate(this WebApplication app)
+    {
+        app.MapGet("/api/v1/locate", Locate)
+            .WithTags("Territory")
+            .WithName("Locate")
+            .WithSummary("Find the grid (and micro-grid) that holds a point")
+            .WithDescription("found is true when a grid polygon contains the point (a point on a shared border goes to the grid with the lowest code). Otherwise fallback is the deepest node whose boundary contains it, if any.")
+            .ProducesValidationProblem();
+    }
+
+    public static async Task<Results<Created<TerritoryView>, Ok<TerritoryView>>> PutTerritory(
+        string code, TerritoryRequest request, HttpContext http, IClusterClient cluster)
+    {
+        RequireCode(code);
+        var staff = (request.Staff ?? []).Select((m, i) =>
+        {
+            if (m.Phone is not null && !PhoneMasking.IsPlausible(m.Phone))
+            {
+                throw DomainException.Invalid($"staff[{i}].phone", "The phone must be 7 to 15 digits.");
+            }
+
+            return new StaffMember(m.Id, m.Name, m.Role, m.Phone is null ? null : PhoneMasking.Mask(m.Phone));
+        }).ToArray();
+
+        var update = new TerritoryUpsert(request.Name, BoundaryText(request.Boundary), staff);
+        var result = await cluster.GetGrain<ITerritoryGrain>(code)
+            .UpsertAsync(update, ETags.ExpectedVersion(http.Request), ETags.CreateOnly(http.Request));
+
+        ETags.Set(http.Response, result.Territory.Version);
+        var view = TerritoryView.From(result.Territory);
+        return result.Outcome == UpsertOutcome.Created
+            ? TypedResults.Created($"/api/v1/territory/{code}", view)
+            : TypedResults.Ok(view);
+    }
+
+    public static async Task<Ok<TerritoryView>> GetTerritory(string code, HttpContext http, IClusterClient cluster)
+    {
+        RequireCode(code);
+        var snapshot = await cluster.GetGrain<ITerritoryGrain>(code).GetAsync()
+            ?? throw DomainException.NotFound($"Territory {code} does not exist.");
+        ETags.Set(http.Response, snapshot.Version);
+        return TypedResults.Ok(TerritoryView.From(snapshot));
+    }
+
+    public static async Task<Ok<TerritoryChildrenView>> GetChildren(string code, IClusterClient cluster)
+    {
+        RequireCode(code);
+        var children = await cluster.GetGrain<ITerritoryGrain>(code).GetChildrenAsync()
+            ?? throw DomainException.NotFound($"Territory {code} does not exist.");
+        return TypedResults.Ok(new TerritoryChildrenView(code, children.Select(c => new TerritoryChildView(c.Code, c.Name, c.Level)).ToArray()));
+    }
+
+    public static async Task<Ok<LocateView>> Locate(double? lat, double? lon, IClusterClient cluster)
+    {
+        if (lat is not { } latitude || !double.IsFinite(latitude) || latitude is < -90 or > 90)
+        {
+            throw DomainException.Invalid("lat", "lat is required: a latitude from -90 to 90 (WGS-84).");
+        }
+
+        if (lon is not { } longitude || !double.IsFinite(longitude) || longitude is < -180 or > 180)
+        {
+            throw DomainException.Invalid("lon", "lon is required: a longitude from -180 to 180 (WGS-84).");
+        }
+
+        var result = await cluster.GetGrain<ILocatorGrain>(0).LocateAsync(latitude, longitude, null);
+        var deepest = result.MicroGrid ?? result.Grid ?? result.Fallback;
+        return TypedResults.Ok(new LocateView(
+            result.Grid is not null,
+            View(result.Grid),
+            View(result.MicroGrid),
+            deepest is null ? [] : TerritoryCode.AncestorsOf((result.Grid ?? deepest).Code),
+            View(result.Fallback)));
+    }
+
+    internal static void RequireCode(string code)
+    {
+        if (!TerritoryCode.IsValid(code))
+        {
+            throw DomainException.Invalid("code", $"'{code}' is not {TerritoryCode.FormatDescription}.");
+        }
+    }
+
+    internal static string? BoundaryText(System.Text.Json.JsonElement? boundary) =>
+        boundary is { ValueKind: not System.Text.Json.JsonValueKind.Null } b ? b.GetRawText() : null;
+
+    private static LocatedNodeView? View(LocatedNode? node) => node is null ? null : new(node.Code, node.Name, node.Level);
+}

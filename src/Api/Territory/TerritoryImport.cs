@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using GridGov.Api.Infrastructure;
+using GridGov.Contracts.Common;
+using GridGov.Contracts.Territory;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GridGov.Api.Territory;
+
+/// <summary>
+/// Imports a district's territory from one GeoJSON FeatureCollection. Features are applied level by level (parents
+/// before children, whatever their order in the file), each level in bounded parallel; every feature is judged on
+/// its own, so one bad polygon rejects that feature, not the file.
+/// </summary>
+public static class TerritoryImport
+{
+    private const int MaxFeatures = 20_000;
+    private const int Parallelism = 16;
+
+    public static async Task<Ok<TerritoryImportResult>> ImportAsync(HttpRequest request, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = ApiSetup.MaxJsonDepth }, cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            throw DomainException.Invalid("body", $"The body is not valid JSON: {e.Message.Split(" Path:")[0]}");
+        }
+
+        using (document)
+        {
+            var features = ReadFeatures(document.RootElement);
+            var rejected = new ConcurrentBag<RejectedFeature>();
+            var outcomes = new ConcurrentBag<(UpsertOutcome Outcome, ImportedFeature Feature)>();
+
+            var firstIndexOfCode = new Dictionary<string, int>(StringComparer.Ordinal);
+            var accepted = new List<Candidate>();
+            foreach (var (index, feature) in features.Select((f, i) => (i, f)))
+            {
+                var candidate = Parse(index, feature, out var reason);
+                if (candidate is null)
+                {
+                    rejected.Add(new RejectedFeature(index, CodeOf(feature), reason!));
+                }
+                else if (firstIndexOfCode.TryGetValue(candidate.Code, out var first))
+                {
+                    rejected.Add(new RejectedFeature(index, candidate.Code, $"The code {candidate.Code} already appears in feature {first}."));
+                }
+                else
+                {
+                    firstIndexOfCode[candidate.Code] = index;
+                    accepted.Add(candidate);
+                }
+            }
+
+            foreach (var level in accepted.GroupBy(c => c.Code.Length).OrderBy(g => g.Key))
+            {
+                await Parallel.ForEachAsync(level, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (c, _) =>
+                {
+                    try
+                    {
+                        var result = await cluster.GetGrain<ITerritoryGrain>(c.Code)
+                            .UpsertAsync(new TerritoryUpsert(c.Name, c.Boundary, []), null, false);
+                        outcomes.Add((result.Outcome, new ImportedFeature(c.Index, c.Code)));
+                    }
+                    catch (DomainException e)
+                    {
+                        rejected.Add(new RejectedFeature(c.Index, c.Code, e.Message));
+                    }
+                });
+            }
+
+            ImportedFeature[] Of(UpsertOutcome outcome) =>
+                outcomes.Where(o => o.Outcome == outcome).Select(o => o.Feature).OrderBy(f => f.Index).ToArray();
+
+            return TypedResults.Ok(new TerritoryImportResult(
+                Of(UpsertOutcome.Created),
+                Of(UpsertOutcome.Updated),
+                Of(UpsertOutcome.Unchanged),
+                rejected.OrderBy(r => r.Index).ToArray()));
+        }
+    }
+
+    private static JsonElement[] ReadFeatures(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "FeatureCollection")
+        {
+            throw DomainException.Invalid("type", "The body must be a GeoJSON FeatureCollection (\"type\": \"FeatureCollection\").");
+        }
+
+        if (!root.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array)
+        {
+            throw DomainException.Invalid("features", "A FeatureCollection needs a \"features\" array.");
+        }
+
+        var count = features.GetArrayLength();
+        if (count > MaxFeatures)
+        {
+            throw DomainException.Invalid("features", $"At most {MaxFeatures} features per import; this file has {count}.");
+        }
+
+        return features.EnumerateArray().ToArray();
+    }
+
+    private sealed record Candidate(int Index, string Code, string Name, string Boundary);
+
+    private static Candidate? Parse(int index, JsonElement feature, out string? reason)
+    {
+        reason = null;
+        if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "Feature")
+        {
+            reason = "Not a GeoJSON Feature.";
+            return null;
+        }
+
+        var code = CodeOf(feature);
+        if (!TerritoryCode.IsValid(code))
+        {
+            reason = $"properties.code must be {TerritoryCode.FormatDescription}.";
+            return null;
+        }
+
+        var name = feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
+            && p.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()!.Trim() : "";
+        if (name.Length is 0 or > 100)
+        {
+            reason = "properties.name must be a name of 1 to 100 characters.";
+            return null;
+        }
+
+        if (!feature.TryGetProperty("geometry", out var geometry) || geometry.ValueKind != JsonValueKind.Object)
+        {
+            reason = "A Polygon or MultiPolygon geometry is required.";
+            return null;
+        }
+
+        return new Candidate(index, code!, name, geometry.GetRawText());
+    }
+
+    private static string? CodeOf(JsonElement feature) =>
+        feature.ValueKind == JsonValueKind.Object
+        && feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
+        && p.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String
+            ? c.GetString()
+            : null;
+}

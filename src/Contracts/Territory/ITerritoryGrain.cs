@@ -1,0 +1,56 @@
+using Orleans.Concurrency;
+
+namespace GridGov.Contracts.Territory;
+
+/// <summary>A node of a district's territory tree, keyed by its territory code.</summary>
+[Alias("gridgov.territory")]
+public interface ITerritoryGrain : IGrainWithStringKey
+{
+    /// <summary>Creates or updates the node. <paramref name="expectedVersion"/> is the caller's If-Match, if any;
+    /// <paramref name="createOnly"/> refuses an existing node (If-None-Match: *).</summary>
+    [Alias("upsert")]
+    Task<TerritoryUpsertResult> UpsertAsync(TerritoryUpsert update, long? expectedVersion, bool createOnly);
+
+    [ReadOnly, Alias("get")]
+    Task<TerritorySnapshot?> GetAsync();
+
+    [ReadOnly, Alias("children")]
+    Task<IReadOnlyList<TerritoryChild>?> GetChildrenAsync();
+
+    /// <summary>Records or refreshes a child's summary; refused when this node does not exist.</summary>
+    [Alias("link-child")]
+    Task LinkChildAsync(TerritoryChild child);
+
+    /// <summary>Makes this comprehensive grid part of a Party-building grid; refused when another one holds it.</summary>
+    [Alias("claim-party-grid")]
+    Task ClaimPartyGridAsync(string partyGridId);
+
+    /// <summary>Releases this grid from a Party-building grid, if that grid holds it.</summary>
+    [Alias("release-party-grid")]
+    Task ReleasePartyGridAsync(string partyGridId);
+}
+
+/// <summary>
+/// The spatial index of one district's nodes (keyed by district code): answers which grid holds a point.
+/// Rows live in a GridGov table, so activation is one query and updates are one row each.
+/// </summary>
+[Alias("gridgov.territory-index")]
+public interface ITerritoryIndexGrain : IGrainWithStringKey
+{
+    [Alias("upsert")]
+    Task UpsertAsync(TerritoryIndexEntry entry);
+
+    [ReadOnly, Alias("locate")]
+    Task<LocateResult> LocateAsync(double lat, double lon);
+}
+
+/// <summary>
+/// Finds the district(s) whose boundary covers a point, then asks their index grains. A stateless worker: one per
+/// silo, so no single activation sits on the path of every locate.
+/// </summary>
+[Alias("gridgov.locator")]
+public interface ILocatorGrain : IGrainWithIntegerKey
+{
+    [Alias("locate")]
+    Task<LocateResult> LocateAsync(double lat, double lon, string? district);
+}

@@ -1,0 +1,20 @@
+using GridGov.Contracts.Territory;
+
+namespace GridGov.Grains.Territory;
+
+/// <summary>A district's extent: the bounding box of every boundary in it.</summary>
+public sealed record DistrictExtent(string District, double MinLon, double MinLat, double MaxLon, double MaxLat)
+{
+    public bool Contains(double lat, double lon) => lon >= MinLon && lon <= MaxLon && lat >= MinLat && lat <= MaxLat;
+}
+
+/// <summary>The rows behind the spatial index (table <c>gridgov_territory_index</c>), one per node.</summary>
+public interface ITerritoryIndexStore
+{
+    Task<IReadOnlyList<TerritoryIndexEntry>> LoadDistrictAsync(string district, CancellationToken cancellationToken);
+
+    /// <summary>Writes the row unless a newer version is already there.</summary>
+    Task UpsertAsync(TerritoryIndexEntry entry, double[]? envelope, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<DistrictExtent>> LoadDistrictExtentsAsync(CancellationToken cancellationToken);
+}

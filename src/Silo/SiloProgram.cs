@@ -1,0 +1,37 @@
+using GridGov.Silo.Hosting;
+using GridGov.Silo.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace GridGov.Silo;
+
+/// <summary>
+/// The headless silo for dedicated silo nodes: <c>dotnet run --project src/Silo</c>, configured by the
+/// <c>GridGov</c> section like the API. <c>migrate</c> applies the schema and exits.
+/// </summary>
+public static class SiloProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args.Where(a => a != "migrate").ToArray());
+        try
+        {
+            if (args.Contains("migrate"))
+            {
+                var settings = GridGovSettings.Load(builder.Configuration);
+                var applied = await SchemaMigrator.MigrateAsync(settings.Database, settings.ConnectionString);
+                Console.WriteLine($"GridGov: {applied} migration(s) applied to the {settings.Database} database; the schema is current.");
+                return 0;
+            }
+
+            builder.AddGridGov();
+            await builder.Build().RunAsync();
+            return 0;
+        }
+        catch (GridGovConfigurationException e)
+        {
+            await Console.Error.WriteLineAsync($"GridGov: configuration error: {e.Message}");
+            return 2;
+        }
+    }
+}

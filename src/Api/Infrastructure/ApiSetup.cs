@@ -22,6 +22,10 @@ public static class ApiSetup
         {
             c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier);
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+            if (c.ProblemDetails is HttpValidationProblemDetails validation)
+            {
+                CamelCaseFieldNames(validation.Errors);
+            }
         });
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddValidation();
@@ -36,6 +40,20 @@ public static class ApiSetup
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.MaxDepth = MaxJsonDepth;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+    }
+
+    /// <summary>Error keys name fields as clients write them (<c>staff[0].role</c>), not as C# does (<c>Staff[0].Role</c>).</summary>
+    private static void CamelCaseFieldNames(IDictionary<string, string[]> errors)
+    {
+        foreach (var key in errors.Keys.ToArray())
+        {
+            var camel = string.Join('.', key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+            if (camel != key)
+            {
+                errors[camel] = errors.TryGetValue(camel, out var existing) ? [.. existing, .. errors[key]] : errors[key];
+                errors.Remove(key);
+            }
+        }
     }
 
     public static void UseGridGovApi(this WebApplication app)

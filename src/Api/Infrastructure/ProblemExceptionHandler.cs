@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using GridGov.Contracts.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -18,6 +19,13 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         {
             DomainException e => FromDomain(e),
             BadHttpRequestException { InnerException: JsonException json } => BadJson(json),
+            BadHttpRequestException e when BindFailure().Match(e.Message) is { Success: true } m => new ValidationProblemDetails(
+                new Dictionary<string, string[]> { [m.Groups["name"].Value] = [$"'{m.Groups["value"].Value}' is not a valid value."] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "One or more fields are invalid.",
+                Detail = $"{m.Groups["name"].Value}: '{m.Groups["value"].Value}' is not a valid value.",
+            },
             BadHttpRequestException e => new ProblemDetails
             {
                 Status = e.StatusCode,
@@ -73,6 +81,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             Detail = $"{field}: {message}",
         };
     }
+
+    [GeneratedRegex("""^Failed to bind parameter "(?:[^"]* )?(?<name>[A-Za-z0-9_]+)" from "(?<value>.*)"\.$""")]
+    private static partial Regex BindFailure();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string path);

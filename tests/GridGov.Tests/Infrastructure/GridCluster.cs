@@ -1,0 +1,50 @@
+using GridGov.Silo.Hosting;
+using GridGov.Silo.Storage;
+using GridGov.Tests.Storage;
+using Orleans.TestingHost;
+
+namespace GridGov.Tests.Infrastructure;
+
+/// <summary>An in-process cluster of GridGov silos (two by default) on a migrated database of either kind.</summary>
+public static class GridCluster
+{
+    public static async Task<InProcessTestCluster> StartAsync(DatabaseKind kind, string connectionString, short silos = 2)
+    {
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.ConfigureSilo((_, silo) => silo.AddGridGovServices(kind, connectionString));
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+}
+
+/// <summary>Two silos on one SQLite file, shared by the grain tests of a collection.</summary>
+public sealed class GridClusterFixture : IAsyncLifetime
+{
+    private MigratedStore? _store;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        _store = await MigratedStore.CreateAsync(DatabaseKind.Sqlite);
+        Cluster = await GridCluster.StartAsync(_store.Kind, _store.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class GridClusterCollection : ICollectionFixture<GridClusterFixture>
+{
+    public const string Name = "grid-cluster";
+}

@@ -1,4 +1,5 @@
 using GridGov.Api.Infrastructure;
+using GridGov.Api.Security;
 using GridGov.Api.Territory;
 using GridGov.Silo.Hosting;
 
@@ -14,13 +15,19 @@ catch (GridGovConfigurationException e)
 }
 
 builder.AddGridGovApi();
+builder.AddGridGovSecurity();
 
 var app = builder.Build();
 app.UseGridGovApi();
+app.UseGridGovSecurity();
 app.MapHealth();
-app.MapTerritory();
-app.MapPartyGrids();
-app.MapLocate();
+
+var api = app.MapApiRoot();
+api.MapTerritory();
+api.MapPartyGrids();
+api.MapLocate();
+api.MapApiKeys();
+api.MapAudit();
 
 await app.RunAsync();
 return 0;

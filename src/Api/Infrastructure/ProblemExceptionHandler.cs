@@ -33,6 +33,12 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 Detail = e.Message,
             },
             JsonException json => BadJson(json),
+            Contracts.Security.UnauthorizedCallException => new ProblemDetails
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Forbidden.",
+                Detail = "The call was refused by the cluster's caller check.",
+            },
             _ => null,
         };
 

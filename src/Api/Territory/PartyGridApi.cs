@@ -1,4 +1,5 @@
 using GridGov.Api.Infrastructure;
+using GridGov.Api.Security;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Territory;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,11 +8,12 @@ namespace GridGov.Api.Territory;
 
 public static class PartyGridApi
 {
-    public static void MapPartyGrids(this WebApplication app)
+    public static void MapPartyGrids(this RouteGroupBuilder api)
     {
-        var group = app.MapGroup("/api/v1/party-grids").WithTags("Party-building grids");
+        var group = api.MapGroup("/party-grids").WithTags("Party-building grids");
 
         group.MapPut("/{id}", PutPartyGrid)
+            .RequireAuthorization(Policies.PartyGridWrite)
             .WithName("PutPartyGrid")
             .WithSummary("Create or update a Party-building grid")
             .WithDescription("A Party-building grid merges whole comprehensive grids of its district; a comprehensive grid belongs to at most one (409 otherwise). The id is {district}-PG{n}.")
@@ -20,6 +22,7 @@ public static class PartyGridApi
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         group.MapGet("/{id}", GetPartyGrid)
+            .RequireAuthorization(Policies.PartyGridRead)
             .WithName("GetPartyGrid")
             .WithSummary("Read a Party-building grid")
             .ProducesValidationProblem()
@@ -28,7 +31,7 @@ public static class PartyGridApi
 
     public static async Task<Ok<PartyGridView>> PutPartyGrid(string id, PartyGridRequest request, HttpContext http, IClusterClient cluster)
     {
-        RequireId(id);
+        RequireId(id, http);
         var snapshot = await cluster.GetGrain<IPartyGridGrain>(id)
             .UpsertAsync(request.Name, request.GridCodes, ETags.ExpectedVersion(http.Request));
         ETags.Set(http.Response, snapshot.Version);
@@ -37,18 +40,20 @@ public static class PartyGridApi
 
     public static async Task<Ok<PartyGridView>> GetPartyGrid(string id, HttpContext http, IClusterClient cluster)
     {
-        RequireId(id);
+        RequireId(id, http);
         var snapshot = await cluster.GetGrain<IPartyGridGrain>(id).GetAsync()
             ?? throw DomainException.NotFound($"Party-building grid {id} does not exist.");
         ETags.Set(http.Response, snapshot.Version);
         return TypedResults.Ok(PartyGridView.From(snapshot));
     }
 
-    private static void RequireId(string id)
+    private static void RequireId(string id, HttpContext http)
     {
         if (!PartyGridId.IsValid(id))
         {
             throw DomainException.Invalid("id", $"'{id}' is not a Party-building grid id of the form {{district}}-PG{{n}}, e.g. 460204-PG1.");
         }
+
+        http.RequireDistrict(id[..6], $"Party-building grid {id}");
     }
 }

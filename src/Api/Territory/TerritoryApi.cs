@@ -1,4 +1,5 @@
 using GridGov.Api.Infrastructure;
+using GridGov.Api.Security;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Territory;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,31 +8,35 @@ namespace GridGov.Api.Territory;
 
 public static class TerritoryApi
 {
-    public static void MapTerritory(this WebApplication app)
+    public static void MapTerritory(this RouteGroupBuilder api)
     {
-        var group = app.MapGroup("/api/v1/territory").WithTags("Territory");
+        var group = api.MapGroup("/territory").WithTags("Territory");
 
         group.MapPut("/{code}", PutTerritory)
             .WithName("PutTerritory")
             .WithSummary("Create or update a territory node")
+            .RequireAuthorization(Policies.TerritoryWrite)
             .WithDescription("Creates the node when it does not exist (its parent must), else updates it. Send If-Match with the version you read to refuse a lost update (412), or If-None-Match: * to create only (409 when it exists).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         group.MapGet("/{code}", GetTerritory)
+            .RequireAuthorization(Policies.TerritoryRead)
             .WithName("GetTerritory")
             .WithSummary("Read a territory node")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{code}/children", GetChildren)
+            .RequireAuthorization(Policies.TerritoryRead)
             .WithName("GetTerritoryChildren")
             .WithSummary("List a node's children")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/import", TerritoryImport.ImportAsync)
+            .RequireAuthorization(Policies.TerritoryWrite)
             .WithName("ImportTerritory")
             .WithSummary("Import a district as a GeoJSON FeatureCollection")
             .WithDescription("Each feature carries properties code and name and a Polygon or MultiPolygon geometry, at any level and in any order. Idempotent: importing the same file again changes nothing.")
@@ -39,10 +44,11 @@ public static class TerritoryApi
             .ProducesValidationProblem();
     }
 
-    public static void MapLocate(this WebApplication app)
+    public static void MapLocate(this RouteGroupBuilder api)
     {
-        app.MapGet("/api/v1/locate", Locate)
+        api.MapGet("/locate", Locate)
             .WithTags("Territory")
+            .RequireAuthorization(Policies.Locate)
             .WithName("Locate")
             .WithSummary("Find the grid (and micro-grid) that holds a point")
             .WithDescription("found is true when a grid polygon contains the point (a point on a shared border goes to the grid with the lowest code). Otherwise fallback is the deepest node whose boundary contains it, if any.")
@@ -52,7 +58,7 @@ public static class TerritoryApi
     public static async Task<Results<Created<TerritoryView>, Ok<TerritoryView>>> PutTerritory(
         string code, TerritoryRequest request, HttpContext http, IClusterClient cluster)
     {
-        RequireCode(code);
+        RequireCode(code, http);
         var staff = (request.Staff ?? []).Select((m, i) =>
         {
             if (m.Phone is not null && !PhoneMasking.IsPlausible(m.Phone))
@@ -76,22 +82,22 @@ public static class TerritoryApi
 
     public static async Task<Ok<TerritoryView>> GetTerritory(string code, HttpContext http, IClusterClient cluster)
     {
-        RequireCode(code);
+        RequireCode(code, http);
         var snapshot = await cluster.GetGrain<ITerritoryGrain>(code).GetAsync()
             ?? throw DomainException.NotFound($"Territory {code} does not exist.");
         ETags.Set(http.Response, snapshot.Version);
         return TypedResults.Ok(TerritoryView.From(snapshot));
     }
 
-    public static async Task<Ok<TerritoryChildrenView>> GetChildren(string code, IClusterClient cluster)
+    public static async Task<Ok<TerritoryChildrenView>> GetChildren(string code, HttpContext http, IClusterClient cluster)
     {
-        RequireCode(code);
+        RequireCode(code, http);
         var children = await cluster.GetGrain<ITerritoryGrain>(code).GetChildrenAsync()
             ?? throw DomainException.NotFound($"Territory {code} does not exist.");
         return TypedResults.Ok(new TerritoryChildrenView(code, children.Select(c => new TerritoryChildView(c.Code, c.Name, c.Level)).ToArray()));
     }
 
-    public static async Task<Ok<LocateView>> Locate(double? lat, double? lon, IClusterClient cluster)
+    public static async Task<Ok<LocateView>> Locate(double? lat, double? lon, HttpContext http, IClusterClient cluster)
     {
         if (lat is not { } latitude || !double.IsFinite(latitude) || latitude is < -90 or > 90)
         {
@@ -103,7 +109,7 @@ public static class TerritoryApi
             throw DomainException.Invalid("lon", "lon is required: a longitude from -180 to 180 (WGS-84).");
         }
 
-        var result = await cluster.GetGrain<ILocatorGrain>(0).LocateAsync(latitude, longitude, null);
+        var result = await cluster.GetGrain<ILocatorGrain>(0).LocateAsync(latitude, longitude, http.OwnDistrict());
         var deepest = result.MicroGrid ?? result.Grid ?? result.Fallback;
         return TypedResults.Ok(new LocateView(
             result.Grid is not null,
@@ -113,12 +119,15 @@ public static class TerritoryApi
             View(result.Fallback)));
     }
 
-    internal static void RequireCode(string code)
+    /// <summary>The code must be well formed and in the caller's district (else, for this caller, it does not exist).</summary>
+    internal static void RequireCode(string code, HttpContext http)
     {
         if (!TerritoryCode.IsValid(code))
         {
             throw DomainException.Invalid("code", $"'{code}' is not {TerritoryCode.FormatDescription}.");
         }
+
+        http.RequireDistrict(TerritoryCode.DistrictOf(code), $"Territory {code}");
     }
 
     internal static string? BoundaryText(System.Text.Json.JsonElement? boundary) =>

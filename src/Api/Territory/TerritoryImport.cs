@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using GridGov.Api.Infrastructure;
+using GridGov.Api.Security;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Territory;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,6 +20,7 @@ public static class TerritoryImport
 
     public static async Task<Ok<TerritoryImportResult>> ImportAsync(HttpRequest request, IClusterClient cluster, CancellationToken cancellationToken)
     {
+        var own = request.HttpContext.OwnDistrict();
         JsonDocument document;
         try
         {
@@ -40,7 +42,11 @@ public static class TerritoryImport
             foreach (var (index, feature) in features.Select((f, i) => (i, f)))
             {
                 var candidate = Parse(index, feature, out var reason);
-                if (candidate is null)
+                if (candidate is not null && own is not null && TerritoryCode.DistrictOf(candidate.Code) != own)
+                {
+                    rejected.Add(new RejectedFeature(index, candidate.Code, $"{candidate.Code} is outside your district {own}."));
+                }
+                else if (candidate is null)
                 {
                     rejected.Add(new RejectedFeature(index, CodeOf(feature), reason!));
                 }

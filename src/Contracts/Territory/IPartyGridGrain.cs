@@ -1,3 +1,4 @@
+using GridGov.Contracts.Security;
 using Orleans.Concurrency;
 
 namespace GridGov.Contracts.Territory;
@@ -11,7 +12,7 @@ public sealed record PartyGridSnapshot(
 
 /// <summary>A Party-building grid (党建网格), keyed <c>{district}-PG{n}</c>: merges whole comprehensive grids of one district.</summary>
 [Alias("gridgov.party-grid")]
-public interface IPartyGridGrain : IGrainWithStringKey
+public interface IPartyGridGrain : IGrainWithStringKey, ITenantGrain
 {
     [Alias("upsert")]
     Task<PartyGridSnapshot> UpsertAsync(string name, IReadOnlyList<string> gridCodes, long? expectedVersion);

@@ -1,10 +1,11 @@
+using GridGov.Contracts.Security;
 using Orleans.Concurrency;
 
 namespace GridGov.Contracts.Territory;
 
 /// <summary>A node of a district's territory tree, keyed by its territory code.</summary>
 [Alias("gridgov.territory")]
-public interface ITerritoryGrain : IGrainWithStringKey
+public interface ITerritoryGrain : IGrainWithStringKey, ITenantGrain
 {
     /// <summary>Creates or updates the node. <paramref name="expectedVersion"/> is the caller's If-Match, if any;
     /// <paramref name="createOnly"/> refuses an existing node (If-None-Match: *).</summary>
@@ -35,7 +36,7 @@ public interface ITerritoryGrain : IGrainWithStringKey
 /// Rows live in a GridGov table, so activation is one query and updates are one row each.
 /// </summary>
 [Alias("gridgov.territory-index")]
-public interface ITerritoryIndexGrain : IGrainWithStringKey
+public interface ITerritoryIndexGrain : IGrainWithStringKey, ITenantGrain
 {
     [Alias("upsert")]
     Task UpsertAsync(TerritoryIndexEntry entry);

@@ -1,6 +1,9 @@
 using System.Net;
 using GridGov.Contracts;
+using GridGov.Contracts.Security;
+using GridGov.Grains.Security;
 using GridGov.Grains.Territory;
+using GridGov.Silo.Security;
 using GridGov.Silo.Storage;
 using GridGov.Silo.Territory;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +22,11 @@ public static class GridGovHosting
     public static GridGovSettings AddGridGov(this IHostApplicationBuilder builder)
     {
         var settings = GridGovSettings.Load(builder.Configuration);
+        var auth = AuthSettings.Load(builder.Configuration, settings);
+        var signer = auth.Signer();
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(auth);
+        builder.Services.AddStores(settings.Database, settings.ConnectionString, signer);
 
         if (settings.MigrateOnStart)
         {
@@ -29,7 +36,7 @@ public static class GridGovHosting
 
         if (settings.HostSilo)
         {
-            builder.UseOrleans(silo => silo.ConfigureGridGovSilo(settings));
+            builder.UseOrleans(silo => silo.ConfigureGridGovSilo(settings, signer));
         }
         else
         {
@@ -39,7 +46,7 @@ public static class GridGovHosting
         return settings;
     }
 
-    public static ISiloBuilder ConfigureGridGovSilo(this ISiloBuilder silo, GridGovSettings settings)
+    public static ISiloBuilder ConfigureGridGovSilo(this ISiloBuilder silo, GridGovSettings settings, CallerSigner signer)
     {
         silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
         {
@@ -68,11 +75,11 @@ public static class GridGovHosting
             }
         }
 
-        return silo.AddGridGovServices(settings.Database, settings.ConnectionString);
+        return silo.AddGridGovServices(settings.Database, settings.ConnectionString, signer);
     }
 
     /// <summary>Storage, reminders, streams and the grains' services, on the given database (tests call this directly).</summary>
-    public static ISiloBuilder AddGridGovServices(this ISiloBuilder silo, DatabaseKind database, string connectionString)
+    public static ISiloBuilder AddGridGovServices(this ISiloBuilder silo, DatabaseKind database, string connectionString, CallerSigner signer)
     {
         var invariant = StorageInvariants.For(database);
         silo.AddAdoNetGrainStorage(ProviderNames.MainStorage, o =>
@@ -91,9 +98,19 @@ public static class GridGovHosting
             o.ConnectionString = connectionString;
         });
         silo.AddMemoryStreams(ProviderNames.Streams);
-        silo.Services.TryAddSingleton<ITerritoryIndexStore>(new AdoNetTerritoryIndexStore(database, connectionString));
-        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddStores(database, connectionString, signer);
+        silo.AddIncomingGrainCallFilter<TenantCallFilter>();
         return silo;
+    }
+
+    /// <summary>GridGov's own tables and the caller signer, for silos and for the API (which reads lists and the audit log).</summary>
+    private static IServiceCollection AddStores(this IServiceCollection services, DatabaseKind database, string connectionString, CallerSigner signer)
+    {
+        services.TryAddSingleton(signer);
+        services.TryAddSingleton<ITerritoryIndexStore>(new AdoNetTerritoryIndexStore(database, connectionString));
+        services.TryAddSingleton<IApiKeyStore>(new AdoNetApiKeyStore(database, connectionString));
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
     }
 
     public static IClientBuilder ConfigureGridGovClient(this IClientBuilder client, GridGovSettings settings)

@@ -7,7 +7,7 @@ namespace GridGov.Tests.Api;
 [Collection(ApiCollection.Name)]
 public sealed class TerritoryApiTests(ApiFactory factory)
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateOperatorClient();
 
     /// <summary>
     /// A district of one street and one community holding two grids side by side (sharing the border lon = 109.5)

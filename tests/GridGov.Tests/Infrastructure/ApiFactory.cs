@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -29,6 +30,36 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     }
 
     public string DataFolder { get; }
+
+    /// <summary>The operator key Embedded mode generated into the data folder at first start.</summary>
+    public string BootstrapKey
+    {
+        get
+        {
+            _ = Server; // the host, and with it the key file, exists once the server has started
+            return File.ReadAllText(Path.Combine(DataFolder, "bootstrap-api-key")).Trim();
+        }
+    }
+
+    /// <summary>A client that sends the given API key.</summary>
+    public HttpClient CreateClient(string apiKey)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return client;
+    }
+
+    public HttpClient CreateOperatorClient() => CreateClient(BootstrapKey);
+
+    /// <summary>Issues a key with the operator key and answers the key itself.</summary>
+    public async Task<string> CreateKeyAsync(string role, string scope, DateTimeOffset? expiresAt = null)
+    {
+        using var client = CreateOperatorClient();
+        var response = await client.PostAsJsonAsync("/api/v1/api-keys", new { name = $"{role} of {scope}", role, scope, expiresAt });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"Creating a {role} key failed: {body}");
+        return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("key").GetString()!;
+    }
 
     public Dictionary<string, string?> Settings { get; }
 

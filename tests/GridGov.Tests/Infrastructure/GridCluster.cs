@@ -8,10 +8,16 @@ namespace GridGov.Tests.Infrastructure;
 /// <summary>An in-process cluster of GridGov silos (two by default) on a migrated database of either kind.</summary>
 public static class GridCluster
 {
-    public static async Task<InProcessTestCluster> StartAsync(DatabaseKind kind, string connectionString, short silos = 2)
+    /// <summary>Grain state is stored per service id: clusters that must see each other's state share one.</summary>
+    public static async Task<InProcessTestCluster> StartAsync(DatabaseKind kind, string connectionString, short silos = 2, string? serviceId = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
-        builder.ConfigureSilo((_, silo) => silo.AddGridGovServices(kind, connectionString));
+        if (serviceId is not null)
+        {
+            builder.Options.ServiceId = serviceId;
+        }
+
+        builder.ConfigureSilo((_, silo) => silo.AddGridGovServices(kind, connectionString, TestCallers.Signer));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;

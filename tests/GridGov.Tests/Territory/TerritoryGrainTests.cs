@@ -15,6 +15,7 @@ public sealed class TerritoryGrainTests(GridClusterFixture fixture)
     [Fact]
     public async Task Level_and_parent_come_from_the_code()
     {
+        TestCallers.EnterOperator();
         var d = Fresh.District();
         await Put(d, "District");
         await Put($"{d}001", "Street");
@@ -31,6 +32,7 @@ public sealed class TerritoryGrainTests(GridClusterFixture fixture)
     [Fact]
     public async Task A_rename_reaches_the_parents_child_list()
     {
+        TestCallers.EnterOperator();
         var d = Fresh.District();
         await Put(d, "District");
         await Put($"{d}001", "Old name");
@@ -43,6 +45,7 @@ public sealed class TerritoryGrainTests(GridClusterFixture fixture)
     [Fact]
     public async Task Stale_versions_and_orphans_are_refused_and_change_nothing()
     {
+        TestCallers.EnterOperator();
         var d = Fresh.District();
         await Put(d, "District");
         await Put(d, "Renamed");
@@ -60,6 +63,7 @@ public sealed class TerritoryGrainTests(GridClusterFixture fixture)
     [Fact]
     public async Task Two_party_grids_racing_for_one_grid_never_both_win()
     {
+        TestCallers.EnterOperator();
         var d = Fresh.District();
         await Put(d, "District");
         await Put($"{d}001", "Street");
@@ -100,6 +104,7 @@ public sealed class TerritoryGrainTests(GridClusterFixture fixture)
     [Fact]
     public async Task Locate_across_many_grids_finds_the_right_one()
     {
+        TestCallers.EnterOperator();
         // A 20 × 20 block of grids of 0.01° in this district's own cell; each point must land in its grid.
         var d = Fresh.District();
         var (x, y) = Fresh.Origin(d);

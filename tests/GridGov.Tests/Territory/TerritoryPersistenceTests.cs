@@ -13,16 +13,18 @@ public sealed class TerritoryPersistenceTests
     [InlineData(DatabaseKind.Sqlite)]
     public async Task Territory_survives_stopping_every_silo(DatabaseKind kind)
     {
+        TestCallers.EnterOperator();
         await using var store = await MigratedStore.CreateAsync(kind);
         var d = Fresh.District();
         var (x, y) = Fresh.Origin(d);
         var codes = new[] { d, $"{d}001", $"{d}001001", $"{d}001001001", $"{d}001001002" };
+        var serviceId = "persistence-" + Guid.NewGuid().ToString("N");
         var staff = new StaffMember[] { new("w1", "王五", StaffRole.GridWorker, "139****0000") };
 
         TerritorySnapshot?[] before;
         IReadOnlyList<TerritoryChild>? childrenBefore;
         PartyGridSnapshot? partyGridBefore;
-        await using (var first = await GridCluster.StartAsync(kind, store.ConnectionString))
+        await using (var first = await GridCluster.StartAsync(kind, store.ConnectionString, serviceId: serviceId))
         {
             var grains = first.Client;
             foreach (var (code, i) in codes.Select((c, i) => (c, i)))
@@ -37,7 +39,7 @@ public sealed class TerritoryPersistenceTests
             partyGridBefore = await grains.GetGrain<IPartyGridGrain>($"{d}-PG1").GetAsync();
         }
 
-        await using var second = await GridCluster.StartAsync(kind, store.ConnectionString);
+        await using var second = await GridCluster.StartAsync(kind, store.ConnectionString, serviceId: serviceId);
         var after = await Task.WhenAll(codes.Select(c => second.Client.GetGrain<ITerritoryGrain>(c).GetAsync()));
 
         for (var i = 0; i < codes.Length; i++)

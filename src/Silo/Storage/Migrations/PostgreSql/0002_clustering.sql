@@ -11,6 +11,7 @@
 --    SuspectTimes, StartTime, IAmAliveTime. Port/Generation/Status/ProxyPort are read with GetInt32 (integer),
 --    and SiloName/HostName are cast to string, so they are never NULL for a member row.
 --  * Silo status values are Orleans' SiloStatus enum; 3 = Active, 6 = Dead.
+--  * Timestamps are bound as DbType.DateTime with DateTimeKind.Utc, which Npgsql sends as timestamptz.
 
 CREATE TABLE IF NOT EXISTS orleans_membership_version
 (
@@ -155,9 +156,24 @@ DELETE FROM orleans_membership_version WHERE deployment_id = @DeploymentId;
 $sql$)
 ON CONFLICT (QueryKey) DO UPDATE SET QueryText = excluded.QueryText;
 
--- Removes dead silos whose last heartbeat is older than @IAmAliveTime.
+-- Defunct-silo cleanup. With CleanupDefunctSiloEntryKey installed (below), the provider reads the table, picks
+-- the dead silos whose start, heartbeat and suspicions all precede the cutoff, and deletes each one with that query.
+-- CleanupDefunctSiloEntriesKey is the bulk form the provider falls back to without it (and still requires to exist):
+-- dead silos started and last heard from before @IAmAliveTime (the cutoff).
 INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES ('CleanupDefunctSiloEntriesKey', $sql$
 DELETE FROM orleans_membership
-WHERE deployment_id = @DeploymentId AND status = 6 AND i_am_alive_time < @IAmAliveTime;
+WHERE deployment_id = @DeploymentId AND status = 6
+  AND i_am_alive_time < @IAmAliveTime AND start_time < @IAmAliveTime;
+$sql$)
+ON CONFLICT (QueryKey) DO UPDATE SET QueryText = excluded.QueryText;
+
+-- Deletes one dead silo, only while its row still holds exactly the values the provider read (a silo that was
+-- updated in between is left alone). The timestamps come from this table, so they compare exactly.
+INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES ('CleanupDefunctSiloEntryKey', $sql$
+DELETE FROM orleans_membership
+WHERE deployment_id = @DeploymentId AND address = @Address AND port = @Port AND generation = @Generation
+  AND status = 6
+  AND start_time = @StartTime AND i_am_alive_time = @IAmAliveTime
+  AND coalesce(suspect_times, '') = coalesce(@SuspectTimes, '');
 $sql$)
 ON CONFLICT (QueryKey) DO UPDATE SET QueryText = excluded.QueryText;

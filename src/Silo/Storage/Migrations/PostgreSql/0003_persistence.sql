@@ -5,9 +5,9 @@
 --    or Guid part) plus @GrainIdExtensionString (the string key or key extension, NULL when there is none).
 --    @GrainIdHash and @GrainTypeHash are 32-bit hashes the provider computes from those; they only narrow lookups.
 --  * The ETag is the integer version (@GrainStateVersion, NULL when the grain believes no row exists).
---  * WriteToStorageKey returns one column NewGrainStateVersion: the new version on success, NULL on an ETag
---    conflict (the provider then throws InconsistentStateException). It must return a row even on conflict: with
---    no row and a NULL ETag the provider could not tell a lost race from success.
+--  * WriteToStorageKey returns one column NewGrainStateVersion: the new version when it wrote, NULL when the ETag
+--    did not match (or a first write lost the race). The provider treats a missing or NULL version, or one equal to
+--    the ETag it sent, as a conflict and throws InconsistentStateException.
 --  * ReadFromStorageKey returns PayloadBinary and Version (no row when nothing was ever written). A cleared state
 --    keeps its row with a NULL payload, so the version keeps counting and stale writers are still refused.
 --  * ClearStorageKey returns the new version in its first column; DeleteStorageKey (DeleteStateOnClear) returns
@@ -33,8 +33,9 @@ CREATE TABLE IF NOT EXISTS orleans_storage
 CREATE UNIQUE INDEX IF NOT EXISTS ux_orleans_storage_grain ON orleans_storage
     (grain_id_hash, grain_type_hash, service_id, grain_id_n0, grain_id_n1, md5(grain_type), md5(grain_id_extension));
 
--- Update when the caller holds the current version; insert version 1 when the caller expects no row. Whichever
--- applies, exactly one row comes back, NULL when nothing was written.
+-- Update when the caller holds the current version; insert version 1 when the caller expects no row (the unique
+-- index turns a concurrent or stale first write into a no-op). Exactly one row comes back, NULL when nothing was
+-- written.
 INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES ('WriteToStorageKey', $sql$
 WITH updated AS (
     UPDATE orleans_storage

@@ -5,17 +5,17 @@
 --    or Guid part) plus @GrainIdExtensionString (the string key or key extension, NULL when there is none).
 --    @GrainIdHash and @GrainTypeHash are 32-bit hashes the provider computes from those; they only narrow lookups.
 --  * The ETag is the integer version (@GrainStateVersion, NULL when the grain believes no row exists).
---  * WriteToStorageKey returns one column NewGrainStateVersion: the new version on success, NULL on an ETag
---    conflict (the provider then throws InconsistentStateException). It must return a row even on conflict: with
---    no row and a NULL ETag the provider could not tell a lost race from success.
+--  * WriteToStorageKey returns one column NewGrainStateVersion: the new version when it wrote, and no row when the
+--    ETag did not match (or a first write lost the race). The provider treats a missing or NULL version, or one equal
+--    to the ETag it sent, as a conflict and throws InconsistentStateException.
 --  * ReadFromStorageKey returns PayloadBinary and Version (no row when nothing was ever written). A cleared state
 --    keeps its row with a NULL payload, so the version keeps counting and stale writers are still refused.
 --  * ClearStorageKey returns the new version in its first column; DeleteStorageKey (DeleteStateOnClear) returns
---    the deleted version + 1. Both return NULL on an ETag conflict.
+--    the deleted version + 1. Both return no row on an ETag conflict.
 --
--- SQLite runs one writer at a time; each query below changes the table in a single statement (an UPSERT, an UPDATE
--- or a DELETE), then a second statement reports NULL when that statement changed nothing. changes() is per
--- connection, so other writers cannot disturb it. SQL text inside the query rows doubles its single quotes.
+-- SQLite runs one writer at a time, and each query below is a single statement (an UPSERT, an UPDATE or a DELETE
+-- with RETURNING), so the check of the version and the change are atomic. SQL text inside the query rows doubles
+-- its single quotes.
 
 CREATE TABLE IF NOT EXISTS orleans_storage
 (
@@ -53,7 +53,6 @@ ON CONFLICT (grain_id_hash, grain_type_hash, service_id, grain_id_n0, grain_id_n
 DO UPDATE SET payload = excluded.payload, version = orleans_storage.version + 1, modified_at = excluded.modified_at
     WHERE @GrainStateVersion IS NOT NULL AND orleans_storage.version = @GrainStateVersion
 RETURNING version AS NewGrainStateVersion;
-SELECT NULL AS NewGrainStateVersion WHERE changes() = 0;
 ')
 ON CONFLICT (QueryKey) DO UPDATE SET QueryText = excluded.QueryText;
 
@@ -76,7 +75,6 @@ WHERE version = @GrainStateVersion
   AND grain_id_n0 = @GrainIdN0 AND grain_id_n1 = @GrainIdN1
   AND grain_type = @GrainTypeString AND grain_id_extension = coalesce(@GrainIdExtensionString, '''')
 RETURNING version AS NewGrainStateVersion;
-SELECT NULL AS NewGrainStateVersion WHERE changes() = 0;
 ')
 ON CONFLICT (QueryKey) DO UPDATE SET QueryText = excluded.QueryText;
 
@@ -88,6 +86,5 @@ WHERE version = @GrainStateVersion
   AND grain_id_n0 = @GrainIdN0 AND grain_id_n1 = @GrainIdN1
   AND grain_type = @GrainTypeString AND grain_id_extension = coalesce(@GrainIdExtensionString, '''')
 RETURNING version + 1 AS NewGrainStateVersion;
-SELECT NULL AS NewGrainStateVersion WHERE changes() = 0;
 ')
 ON CONFLICT (QueryKey) DO UPDATE SET QueryText = excluded.QueryText;

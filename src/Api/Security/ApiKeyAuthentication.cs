@@ -1,0 +1,90 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using GridGov.Contracts.Security;
+using GridGov.Silo.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace GridGov.Api.Security;
+
+/// <summary>
+/// Authenticates <c>X-Api-Key</c>. A key reads <c>gg_{id}_{secret}</c>: the id names the key's grain, which compares
+/// the secret's hash, so checking a key needs no index and a revocation is seen at once by every process.
+/// The bootstrap operator key from configuration is checked in-process.
+/// </summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IClusterClient cluster,
+    AuthSettings auth)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string Header = "X-Api-Key";
+    public const string BootstrapSubject = "bootstrap";
+
+    public const string RoleClaim = "gridgov:role";
+    public const string ScopeClaim = "gridgov:scope";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(Header, out var values))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var key = values.ToString().Trim();
+        CallerContext? caller = null;
+        if (auth.BootstrapApiKey is { } bootstrap && FixedTimeEquals(key, bootstrap))
+        {
+            caller = new CallerContext(BootstrapSubject, Roles.Operator, Scopes.All);
+        }
+        else if (ApiKeyFormat.TryParse(key, out var id, out var secret))
+        {
+            caller = await cluster.GetGrain<IApiKeyGrain>(id).AuthenticateAsync(ApiKeyFormat.Hash(secret));
+        }
+
+        if (caller is null)
+        {
+            return AuthenticateResult.Fail("The API key is unknown, revoked or expired.");
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, caller.Subject), new Claim(RoleClaim, caller.Role), new Claim(ScopeClaim, caller.Scope)],
+            SchemeName,
+            ClaimTypes.NameIdentifier,
+            RoleClaim);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(a)), SHA256.HashData(Encoding.UTF8.GetBytes(b)));
+}
+
+/// <summary>API keys as handed out: <c>gg_{16 hex id}_{43 base64url secret}</c>.</summary>
+public static class ApiKeyFormat
+{
+    public static (string Id, string Key) New()
+    {
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        return (id, $"gg_{id}_{AuthSettings.Base64Url(RandomNumberGenerator.GetBytes(32))}");
+    }
+
+    public static bool TryParse(string key, out string id, out string secret)
+    {
+        (id, secret) = ("", "");
+        var parts = key.Split('_');
+        if (parts is not ["gg", { Length: 16 } i, { Length: 43 } s] || !i.All(char.IsAsciiHexDigitLower))
+        {
+            return false;
+        }
+
+        (id, secret) = (i, s);
+        return true;
+    }
+
+    public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+}

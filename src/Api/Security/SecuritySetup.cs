@@ -1,0 +1,130 @@
+using System.Threading.RateLimiting;
+using GridGov.Api.Infrastructure;
+using GridGov.Contracts.Security;
+using GridGov.Silo.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GridGov.Api.Security;
+
+/// <summary>Authentication, authorization, rate limits, signed callers for the cluster, audit and security headers.</summary>
+public static partial class SecuritySetup
+{
+    public static void AddGridGovSecurity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(null)
+            .AddPolicies();
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(PartitionFor);
+            o.OnRejected = OnRejectedAsync;
+        });
+    }
+
+    private static AuthorizationBuilder AddPolicies(this AuthorizationBuilder builder)
+    {
+        foreach (var (name, roles) in Policies.AllowedRoles)
+        {
+            builder.AddPolicy(name, p => p.RequireAuthenticatedUser().RequireClaim(ApiKeyAuthenticationHandler.RoleClaim, roles));
+        }
+
+        return builder;
+    }
+
+    public static void UseGridGovSecurity(this WebApplication app)
+    {
+        app.Use(SecurityHeaders);
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.Use(EnterCaller);
+        if (app.Services.GetRequiredService<AuthSettings>().BootstrapApiKeyFile is { } file)
+        {
+            LogBootstrapKey(app.Logger, file);
+        }
+    }
+
+    /// <summary>The group every /api/v1 endpoint hangs under: authenticated, audited.</summary>
+    public static RouteGroupBuilder MapApiRoot(this WebApplication app) =>
+        app.MapGroup("/api/v1")
+            .RequireAuthorization()
+            .AddEndpointFilter<AuditFilter>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+    /// <summary>The caller travels, signed, with every grain call this request makes (the cluster checks it again).</summary>
+    private static Task EnterCaller(HttpContext http, RequestDelegate next)
+    {
+        if (http.User.Caller() is { } caller)
+        {
+            caller.Enter(http.RequestServices.GetRequiredService<CallerSigner>());
+        }
+
+        return next(http);
+    }
+
+    private static Task SecurityHeaders(HttpContext http, RequestDelegate next)
+    {
+        var headers = http.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/docs")
+            // The interactive API reference (Scalar) configures itself with an inline script.
+            ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
+            : "default-src 'none'; frame-ancestors 'none'";
+        return next(http);
+    }
+
+    private static RateLimitPartition<string> PartitionFor(HttpContext http)
+    {
+        if (http.User.Caller() is { } caller)
+        {
+            var limits = http.RequestServices.GetRequiredService<AuthSettings>().RateLimits;
+            var limit = limits.TryGetValue(caller.Role, out var l) ? l : new RateLimit(10, 20);
+            return RateLimitPartition.GetTokenBucketLimiter("key:" + caller.Subject, _ => Bucket(limit));
+        }
+
+        // Callers without a valid key are limited by address, which slows down key guessing.
+        return RateLimitPartition.GetTokenBucketLimiter(
+            "ip:" + http.Connection.RemoteIpAddress, _ => Bucket(new RateLimit(20, 40)));
+    }
+
+    private static TokenBucketRateLimiterOptions Bucket(RateLimit limit) => new()
+    {
+        TokenLimit = limit.Burst,
+        TokensPerPeriod = limit.PermitsPerSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
+    private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+        var http = context.HttpContext;
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many requests.",
+                Detail = $"This key's rate limit is spent; retry after {retryAfter} s.",
+            },
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "GridGov: the bootstrap operator API key is in {File} (readable by this user only). Send it as X-Api-Key.")]
+    private static partial void LogBootstrapKey(ILogger logger, string file);
+}

@@ -1,0 +1,42 @@
+namespace GridGov.Contracts.Security;
+
+[GenerateSerializer, Immutable, Alias("gridgov.api-key-view")]
+public sealed record ApiKeyView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Role,
+    [property: Id(3)] string Scope,
+    [property: Id(4)] DateTimeOffset CreatedAt,
+    [property: Id(5)] DateTimeOffset? ExpiresAt,
+    [property: Id(6)] DateTimeOffset? RevokedAt,
+    [property: Id(7)] DateTimeOffset? LastUsedAt,
+    [property: Id(8)] string CreatedBy);
+
+[GenerateSerializer, Immutable, Alias("gridgov.api-key-new")]
+public sealed record NewApiKey(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Role,
+    [property: Id(2)] string Scope,
+    [property: Id(3)] DateTimeOffset? ExpiresAt,
+    [property: Id(4)] string SecretHash);
+
+/// <summary>
+/// One API key, keyed by its public id. Only a hash of the secret is kept. Every request is checked here, so a
+/// revocation or an expiry takes effect at once in every process of the cluster.
+/// </summary>
+[Alias("gridgov.api-key")]
+public interface IApiKeyGrain : IGrainWithStringKey
+{
+    [Alias("create")]
+    Task<ApiKeyView> CreateAsync(NewApiKey key);
+
+    /// <summary>The key's caller when the secret matches and the key is live; otherwise null.</summary>
+    [Alias("authenticate")]
+    Task<CallerContext?> AuthenticateAsync(string secretHash);
+
+    [Alias("get")]
+    Task<ApiKeyView?> GetAsync();
+
+    [Alias("revoke")]
+    Task<ApiKeyView?> RevokeAsync();
+}

@@ -76,13 +76,14 @@ public static class ApiKeyFormat
     public static bool TryParse(string key, out string id, out string secret)
     {
         (id, secret) = ("", "");
-        var parts = key.Split('_');
-        if (parts is not ["gg", { Length: 16 } i, { Length: 43 } s] || !i.All(char.IsAsciiHexDigitLower))
+        // The secret is base64url, which may itself contain '_': split by position, not by separator.
+        if (key.Length != 3 + 16 + 1 + 43 || !key.StartsWith("gg_", StringComparison.Ordinal) || key[19] != '_'
+            || key.AsSpan(3, 16).ContainsAnyExcept("0123456789abcdef"))
         {
             return false;
         }
 
-        (id, secret) = (i, s);
+        (id, secret) = (key[3..19], key[20..]);
         return true;
     }
 

@@ -23,6 +23,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["GridGov:SiloPort"] = Fresh.Port().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["GridGov:GatewayPort"] = Fresh.Port().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        // Tests send many requests per key; the rate limit has its own test with its own factory.
+        foreach (var role in Contracts.Security.Roles.All)
+        {
+            Settings[$"GridGov:Auth:RateLimits:{role}:PermitsPerSecond"] = "100000";
+            Settings[$"GridGov:Auth:RateLimits:{role}:Burst"] = "100000";
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             Settings[key] = value;

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text;
+using GridGov.Contracts.Security;
+using GridGov.Tests.Api;
+using GridGov.Tests.Infrastructure;
+
+namespace GridGov.Tests.Security;
+
+/// <summary>
+/// Every endpoint × every role × own/other district, with the exact status. The expectations are written out here,
+/// independently of the API's policy table, so a change to either shows up as a failure.
+/// </summary>
+public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<SecurityFixture>
+{
+    private const string O = Roles.Operator, DA = Roles.DistrictAdmin, CC = Roles.CommandCentre, GW = Roles.GridWorker,
+        PS = Roles.PartySecretary, AP = Roles.App;
+
+    private static readonly string[] Staff = [O, DA, CC, GW, PS];
+    private static readonly string[] Admins = [O, DA];
+
+    /// <summary>An endpoint: who may call it, how to call it about a district, and what it answers.</summary>
+    private sealed record Endpoint(
+        string Name,
+        string[] Allowed,
+        Func<SecurityFixture, string, Task<HttpRequestMessage>> Request,
+        HttpStatusCode Own,
+        HttpStatusCode Other);
+
+    private static HttpRequestMessage Json(HttpMethod method, string url, string body) =>
+        new(method, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+
+    private static readonly Endpoint[] Endpoints =
+    [
+        new("PUT territory", Admins, (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/territory/{f.GridOf(d)}", """{"name":"Grid"}""")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET territory", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{f.GridOf(d)}")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET children", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{d}001/children")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("POST import", Admins, (f, d) => Task.FromResult(Json(HttpMethod.Post, "/api/v1/territory/import", Geo.Collection(Geo.Feature($"{d}001", "Street", Geo.Box(Fresh.Origin(d).Lon, Fresh.Origin(d).Lat, Fresh.Origin(d).Lon + 0.3, Fresh.Origin(d).Lat + 0.3))))), HttpStatusCode.OK, HttpStatusCode.OK),
+        new("GET locate", [.. Staff, AP], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, FormattableString.Invariant($"/api/v1/locate?lat={Fresh.Origin(d).Lat + 0.05}&lon={Fresh.Origin(d).Lon + 0.05}"))), HttpStatusCode.OK, HttpStatusCode.OK),
+        new("PUT party grid", Admins, (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/party-grids/{d}-PG1", $$"""{"name":"PG","gridCodes":["{{f.GridOf(d)}}"]}""")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET party grid", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/party-grids/{d}-PG1")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("POST api key", Admins, (f, d) => Task.FromResult(Json(HttpMethod.Post, "/api/v1/api-keys", $$"""{"name":"k","role":"viewer","scope":"{{d}}"}""")), HttpStatusCode.Created, HttpStatusCode.Forbidden),
+        new("GET api keys", Admins, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, "/api/v1/api-keys")), HttpStatusCode.OK, HttpStatusCode.OK),
+        new("GET api key", Admins, async (f, d) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/api-keys/{await f.KeyIdInAsync(d)}"), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("DELETE api key", Admins, async (f, d) => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/api-keys/{await f.KeyIdInAsync(d)}"), HttpStatusCode.NoContent, HttpStatusCode.NotFound),
+        new("GET audit", Admins, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/audit?district={d}")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+    ];
+
+    public static TheoryData<string, string, bool> Cases()
+    {
+        var data = new TheoryData<string, string, bool>();
+        foreach (var endpoint in Endpoints)
+        {
+            foreach (var role in Roles.All)
+            {
+                data.Add(endpoint.Name, role, false);
+                data.Add(endpoint.Name, role, true);
+            }
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string> EndpointNames() => new(Endpoints.Select(e => e.Name));
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Each_role_gets_exactly_its_status(string endpointName, string role, bool otherDistrict)
+    {
+        var endpoint = Endpoints.Single(e => e.Name == endpointName);
+        var district = otherDistrict ? fixture.B : fixture.A;
+        var expected = !endpoint.Allowed.Contains(role) ? HttpStatusCode.Forbidden
+            : otherDistrict && role != Roles.Operator ? endpoint.Other
+            : endpoint.Own;
+
+        using var client = fixture.Client(role);
+        using var response = await client.SendAsync(await endpoint.Request(fixture, district));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"{endpointName} as {role} ({(otherDistrict ? "other" : "own")} district): expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        if ((int)expected >= 400)
+        {
+            await response.AssertProblemAsync(expected);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(EndpointNames))]
+    public async Task Without_a_key_every_endpoint_is_401(string endpointName)
+    {
+        var endpoint = Endpoints.Single(e => e.Name == endpointName);
+        using var client = fixture.Api.CreateClient();
+        using var response = await client.SendAsync(await endpoint.Request(fixture, fixture.A));
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+
+        using var wrong = fixture.Api.CreateClient("gg_0123456789abcdef_" + new string('x', 43));
+        using var refused = await wrong.SendAsync(await endpoint.Request(fixture, fixture.A));
+        await refused.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Locate_for_a_district_caller_never_answers_with_another_district()
+    {
+        using var client = fixture.Client(Roles.App);
+        var (x, y) = Fresh.Origin(fixture.B);
+        var answer = await (await client.GetAsync(FormattableString.Invariant($"/api/v1/locate?lat={y + 0.05}&lon={x + 0.05}"))).AssertOkAsync();
+        Assert.False(answer.GetProperty("found").GetBoolean());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, answer.GetProperty("fallback").ValueKind);
+    }
+
+    [Fact]
+    public async Task Importing_into_another_district_rejects_every_feature()
+    {
+        using var client = fixture.Client(Roles.DistrictAdmin);
+        var (x, y) = Fresh.Origin(fixture.B);
+        var body = Geo.Collection(Geo.Feature($"{fixture.B}002", "Intruder", Geo.Box(x, y, x + 0.1, y + 0.1)));
+        var result = await (await client.PostJsonAsync("/api/v1/territory/import", body)).AssertOkAsync();
+        Assert.Equal(0, result.GetProperty("created").GetArrayLength());
+        Assert.Equal(1, result.GetProperty("rejected").GetArrayLength());
+        using var op = fixture.Api.CreateOperatorClient();
+        await (await op.GetAsync($"/api/v1/territory/{fixture.B}002")).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+}

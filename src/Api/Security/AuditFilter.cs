@@ -6,8 +6,9 @@ using GridGov.Silo.Security;
 namespace GridGov.Api.Security;
 
 /// <summary>
-/// Records every change (any method but GET and HEAD), refused or not, in the audit log before the answer leaves:
-/// who, when, what, which entity, from where, and the status.
+/// Records every change request that reaches its handler (any method but GET and HEAD), carried out or refused by
+/// the domain, in the audit log before the answer leaves: who, when, what, which entity, from where, and the status.
+/// Requests refused before the handler (unreadable bodies, failed annotations) change nothing and are not recorded.
 /// </summary>
 internal sealed class AuditFilter(AuditLog audit, TimeProvider time) : IEndpointFilter
 {
@@ -22,7 +23,13 @@ internal sealed class AuditFilter(AuditLog audit, TimeProvider time) : IEndpoint
         try
         {
             var result = await next(context);
-            await RecordAsync(http, (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK);
+            var inner = result;
+            while (inner is INestedHttpResult nested)
+            {
+                inner = nested.Result;
+            }
+
+            await RecordAsync(http, (inner as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK);
             return result;
         }
         catch (DomainException e)

@@ -71,16 +71,21 @@ public static partial class SecuritySetup
         return next(http);
     }
 
+    /// <summary>Set when the response starts, so error responses (whose headers the exception handler clears) have them too.</summary>
     private static Task SecurityHeaders(HttpContext http, RequestDelegate next)
     {
-        var headers = http.Response.Headers;
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/docs")
-            // The interactive API reference (Scalar) configures itself with an inline script.
-            ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
-            : "default-src 'none'; frame-ancestors 'none'";
+        http.Response.OnStarting(() =>
+        {
+            var headers = http.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/docs")
+                // The interactive API reference (Scalar) configures itself with an inline script.
+                ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
+                : "default-src 'none'; frame-ancestors 'none'";
+            return Task.CompletedTask;
+        });
         return next(http);
     }
 

@@ -75,6 +75,8 @@ public static class GridGovHosting
             }
         }
 
+        // Failure detection (probe timeouts, missed probes, …) is tunable per deployment under GridGov:Membership.
+        silo.Services.AddOptions<Orleans.Configuration.ClusterMembershipOptions>().BindConfiguration("GridGov:Membership");
         return silo.AddGridGovServices(settings.Database, settings.ConnectionString, signer);
     }
 

@@ -1,0 +1,410 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace GridGov.Tests.Cluster;
+
+/// <summary>
+/// The headless silo (GridGov.Silo.dll, built next to the test assembly because the tests reference the API, which
+/// references the silo project) run as a separate OS process with <c>dotnet</c>, configured only through
+/// <c>GridGov__…</c> environment variables, exactly as a deployment would start it. Its stdout and stderr are captured
+/// so a failing test can show what the silo said. Disposing kills the process (and its tree) if it still runs.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private const int MaxCapturedLines = 600;
+
+    // A last line of defence: processes still running when the test host exits (a hung or aborted run) are killed.
+    private static readonly ConcurrentDictionary<SiloProcess, bool> Running = new();
+
+    static SiloProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var silo in Running.Keys)
+        {
+            try
+            {
+                silo._process.Kill(entireProcessTree: true);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+            }
+        }
+    };
+
+    private readonly Process _process;
+    private readonly OutputLog _output;
+    private readonly string _workingDirectory;
+    private int _disposed;
+
+    private SiloProcess(string name, Process process, OutputLog output, string workingDirectory)
+    {
+        Name = name;
+        _process = process;
+        _output = output;
+        _workingDirectory = workingDirectory;
+    }
+
+    /// <summary>A label for messages (e.g. "silo-a").</summary>
+    public string Name { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Whether the test killed it (as opposed to the silo ending on its own).</summary>
+    public bool WasKilled { get; private set; }
+
+    /// <summary>The silo's output so far (the last lines, stdout and stderr interleaved).</summary>
+    public string Output => _output.Text(Name);
+
+    /// <summary>Starts <c>dotnet GridGov.Silo.dll [args]</c> with the given GridGov environment variables.</summary>
+    public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var workingDirectory = Path.Combine(Path.GetTempPath(), "gridgov-tests", "silo-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(workingDirectory);
+
+        var output = new OutputLog(MaxCapturedLines);
+        var process = new Process { StartInfo = StartInfo(workingDirectory, environment, args), EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => output.Add("out", e.Data);
+        process.ErrorDataReceived += (_, e) => output.Add("err", e.Data);
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"{name}: the process did not start ({SiloBinary.Describe()}).");
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var silo = new SiloProcess(name, process, output, workingDirectory);
+        Running[silo] = true;
+        return silo;
+    }
+
+    /// <summary>Runs <c>dotnet GridGov.Silo.dll [args]</c> to its end (bounded) and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(
+        string name, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args)
+    {
+        await using var run = Start(name, environment, args);
+        var exited = await run.WaitForExitAsync(timeout);
+        if (!exited)
+        {
+            throw new TimeoutException($"{name} did not exit within {timeout.TotalSeconds:0} s.\n{run.Output}");
+        }
+
+        return (run._process.ExitCode, run.Output);
+    }
+
+    /// <summary>Waits (bounded) for the process to end; true when it did.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            // Also waits until the redirected streams are drained, so Output is complete afterwards.
+            await _process.WaitForExitAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Kills the silo without any grace (no shutdown, no membership update): a crash, as far as the cluster can tell.</summary>
+    public async Task KillAsync()
+    {
+        WasKilled = true;
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It has already exited.
+        }
+
+        if (!await WaitForExitAsync(TimeSpan.FromSeconds(30)))
+        {
+            throw new TimeoutException($"{Name} (pid {ProcessId}) did not die within 30 s of being killed.");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!_process.HasExited)
+            {
+                await KillAsync();
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+        {
+            // Best effort: nothing more a test's cleanup can do.
+        }
+        finally
+        {
+            Running.TryRemove(this, out _);
+            _process.Dispose();
+            try
+            {
+                Directory.Delete(_workingDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
+    {
+        var binary = SiloBinary.Locate();
+        var info = new ProcessStartInfo(SiloBinary.DotnetHost())
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+            CreateNoWindow = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+
+        // dotnet exec with the silo's own runtimeconfig and deps files: no reliance on the muxer guessing them.
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add("--runtimeconfig");
+        info.ArgumentList.Add(binary.RuntimeConfig);
+        info.ArgumentList.Add("--depsfile");
+        info.ArgumentList.Add(binary.DepsFile);
+        info.ArgumentList.Add(binary.Dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        // Only what the test passes configures the silo: drop settings the test runner's environment may carry.
+        foreach (var key in info.Environment.Keys.ToList())
+        {
+            if (key.StartsWith("GridGov__", StringComparison.OrdinalIgnoreCase)
+                || key.StartsWith("Orleans__", StringComparison.OrdinalIgnoreCase)
+                || key.StartsWith("Logging__", StringComparison.OrdinalIgnoreCase)
+                || key is "DOTNET_ENVIRONMENT" or "ASPNETCORE_ENVIRONMENT")
+            {
+                info.Environment.Remove(key);
+            }
+        }
+
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment["Logging__Console__FormatterName"] = "simple";
+        info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        info.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        info.Environment["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
+        // Two silos share two cores with the rest of the test run: workstation GC keeps each one small.
+        info.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        return info;
+    }
+
+    /// <summary>A bounded, thread-safe log of a process's output lines.</summary>
+    private sealed class OutputLog(int capacity)
+    {
+        private readonly Queue<string> _lines = new();
+        private int _dropped;
+
+        public void Add(string stream, string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (_lines)
+            {
+                _lines.Enqueue($"[{stream}] {line}");
+                while (_lines.Count > capacity)
+                {
+                    _lines.Dequeue();
+                    _dropped++;
+                }
+            }
+        }
+
+        public string Text(string name)
+        {
+            lock (_lines)
+            {
+                var text = new StringBuilder();
+                text.Append(CultureInfo.InvariantCulture, $"----- {name} output");
+                if (_dropped > 0)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $" (first {_dropped} line(s) dropped)");
+                }
+
+                text.AppendLine(" -----");
+                foreach (var line in _lines)
+                {
+                    text.AppendLine(line);
+                }
+
+                text.Append(CultureInfo.InvariantCulture, $"----- end of {name} output -----");
+                return text.ToString();
+            }
+        }
+    }
+}
+
+/// <summary>Where the silo's build output is: GridGov.Silo.dll with its runtimeconfig.json and deps.json.</summary>
+public sealed record SiloBinary(string Dll, string RuntimeConfig, string DepsFile)
+{
+    private const string AssemblyName = "GridGov.Silo";
+
+    private static readonly Lazy<SiloBinary> Found = new(Find);
+
+    public static SiloBinary Locate() => Found.Value;
+
+    public static string Describe()
+    {
+        try
+        {
+            var binary = Locate();
+            return $"{DotnetHost()} exec {binary.Dll}";
+        }
+        catch (InvalidOperationException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>
+    /// The <c>dotnet</c> host that runs this test process's runtime, so the silo runs on the same installation;
+    /// <c>dotnet</c> from PATH as the last resort.
+    /// </summary>
+    public static string DotnetHost()
+    {
+        var executable = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "dotnet.exe" : "dotnet";
+
+        if (Environment.ProcessPath is { } current && Path.GetFileName(current).Equals(executable, StringComparison.OrdinalIgnoreCase))
+        {
+            return current;
+        }
+
+        // <root>/shared/Microsoft.NETCore.App/<version>/ → <root>/dotnet
+        var runtimeDirectory = RuntimeEnvironment.GetRuntimeDirectory().TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        var root = Directory.GetParent(runtimeDirectory)?.Parent?.Parent?.FullName;
+        if (root is not null && File.Exists(Path.Combine(root, executable)))
+        {
+            return Path.Combine(root, executable);
+        }
+
+        foreach (var variable in new[] { "DOTNET_HOST_PATH", "DOTNET_ROOT" })
+        {
+            var value = Environment.GetEnvironmentVariable(variable);
+            if (string.IsNullOrEmpty(value))
+            {
+                continue;
+            }
+
+            var candidate = Directory.Exists(value) ? Path.Combine(value, executable) : value;
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return executable;
+    }
+
+    /// <summary>
+    /// A complete, runnable copy of the silo's build output. Next to the test assembly first (building the tests copies
+    /// the referenced executable's dll, runtimeconfig and deps files there), but only if every assembly its deps file
+    /// names is there too; else the silo project's own bin folder for the same configuration and framework.
+    /// </summary>
+    /// <remarks>
+    /// The copy next to the tests is normally NOT runnable: the tests reference the API, a web project, so the build
+    /// resolves ASP.NET Core assemblies against the Microsoft.AspNetCore.App framework and leaves out their package
+    /// copies (e.g. Microsoft.AspNetCore.Connections.Abstractions, which Orleans.Runtime loads), while
+    /// GridGov.Silo.runtimeconfig.json only names Microsoft.NETCore.App.
+    /// </remarks>
+    private static SiloBinary Find()
+    {
+        var testOutput = AppContext.BaseDirectory;
+        var candidates = new List<string> { testOutput };
+
+        // …/tests/GridGov.Tests/bin/<Configuration>/<tfm>/ → …/src/Silo/bin/<Configuration>/<tfm>/
+        var tfmDirectory = new DirectoryInfo(testOutput.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        var configurationDirectory = tfmDirectory.Parent;
+        var projectDirectory = configurationDirectory?.Parent?.Parent;
+        var repoRoot = projectDirectory?.Parent?.Parent;
+        if (repoRoot is not null && configurationDirectory is not null)
+        {
+            candidates.Add(Path.Combine(repoRoot.FullName, "src", "Silo", "bin", configurationDirectory.Name, tfmDirectory.Name));
+        }
+
+        var rejected = new List<string>();
+        foreach (var directory in candidates)
+        {
+            var binary = new SiloBinary(
+                Path.Combine(directory, AssemblyName + ".dll"),
+                Path.Combine(directory, AssemblyName + ".runtimeconfig.json"),
+                Path.Combine(directory, AssemblyName + ".deps.json"));
+            var missing = new[] { binary.Dll, binary.RuntimeConfig, binary.DepsFile }.Where(f => !File.Exists(f)).Select(Path.GetFileName).ToList();
+            if (missing.Count == 0)
+            {
+                missing.AddRange(MissingRuntimeAssemblies(directory, binary.DepsFile));
+            }
+
+            if (missing.Count == 0)
+            {
+                return binary;
+            }
+
+            rejected.Add($"{directory} (missing {string.Join(", ", missing.Take(5))}{(missing.Count > 5 ? ", …" : "")})");
+        }
+
+        throw new InvalidOperationException(
+            $"No runnable {AssemblyName} build output was found: {string.Join("; ", rejected)}. Build the tests (dotnet build tests/GridGov.Tests) first.");
+    }
+
+    /// <summary>The runtime assemblies the deps file lists for its target that the folder lacks.</summary>
+    private static IEnumerable<string> MissingRuntimeAssemblies(string directory, string depsFile)
+    {
+        using var deps = JsonDocument.Parse(File.ReadAllText(depsFile));
+        var target = deps.RootElement.GetProperty("runtimeTarget").GetProperty("name").GetString()!;
+        var missing = new List<string>();
+        foreach (var library in deps.RootElement.GetProperty("targets").GetProperty(target).EnumerateObject())
+        {
+            if (!library.Value.TryGetProperty("runtime", out var runtime))
+            {
+                continue;
+            }
+
+            foreach (var asset in runtime.EnumerateObject())
+            {
+                var file = Path.GetFileName(asset.Name);
+                if (!File.Exists(Path.Combine(directory, file)))
+                {
+                    missing.Add(file);
+                }
+            }
+        }
+
+        return missing;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Security.Cryptography;
+using GridGov.Contracts.Security;
+using GridGov.Tests.Api;
+using GridGov.Tests.Infrastructure;
+
+namespace GridGov.Tests.Security;
+
+/// <summary>Two API processes, each co-hosting a silo of one cluster on PostgreSQL: a key revoked in one is dead in both.</summary>
+public sealed class ClusterKeyTests : IAsyncLifetime
+{
+    private TestDatabase? _database;
+    private ApiFactory? _first;
+    private ApiFactory? _second;
+
+    public async Task InitializeAsync()
+    {
+        _database = await PostgresServer.CreateDatabaseAsync();
+        var cluster = "keys-" + Guid.NewGuid().ToString("N");
+        var shared = new Dictionary<string, string?>
+        {
+            ["GridGov:Mode"] = "Cluster",
+            ["GridGov:ConnectionString"] = _database.ConnectionString,
+            ["GridGov:ClusterId"] = cluster,
+            ["GridGov:ServiceId"] = cluster,
+            ["GridGov:AdvertisedAddress"] = "127.0.0.1",
+            ["GridGov:MigrateOnStart"] = "true",
+            ["GridGov:Auth:ClusterSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["GridGov:Auth:BootstrapApiKey"] = "bootstrap-" + Guid.NewGuid().ToString("N"),
+        };
+        _first = new ApiFactory(Fresh.TempFolder(), shared);
+        _ = _first.Server;
+        _second = new ApiFactory(Fresh.TempFolder(), shared);
+        _ = _second.Server;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_second is not null)
+        {
+            await _second.DisposeAsync();
+        }
+
+        if (_first is not null)
+        {
+            await _first.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_key_revoked_through_one_process_stops_at_once_in_the_other()
+    {
+        var bootstrap = _first!.Settings["GridGov:Auth:BootstrapApiKey"]!;
+        var d = Fresh.District();
+        using var opFirst = _first.CreateClient(bootstrap);
+        var created = await (await opFirst.PostJsonAsync("/api/v1/api-keys", $$"""{"name":"app","role":"app","scope":"{{d}}"}""")).AssertOkAsync(HttpStatusCode.Created);
+        var key = created.GetProperty("key").GetString()!;
+
+        using var appSecond = _second!.CreateClient(key);
+        await (await appSecond.GetAsync("/api/v1/locate?lat=1&lon=1")).AssertOkAsync();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await opFirst.DeleteAsync($"/api/v1/api-keys/{created.GetProperty("id").GetString()}")).StatusCode);
+
+        await (await appSecond.GetAsync("/api/v1/locate?lat=1&lon=1")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        using var appFirst = _first.CreateClient(key);
+        await (await appFirst.GetAsync("/api/v1/locate?lat=1&lon=1")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Territory_written_through_one_process_is_read_through_the_other()
+    {
+        var bootstrap = _first!.Settings["GridGov:Auth:BootstrapApiKey"]!;
+        var d = Fresh.District();
+        using var first = _first.CreateClient(bootstrap);
+        using var second = _second!.CreateClient(bootstrap);
+        await (await first.PutJsonAsync($"/api/v1/territory/{d}", """{"name":"Shared"}""")).AssertOkAsync(HttpStatusCode.Created);
+        var read = await (await second.GetAsync($"/api/v1/territory/{d}")).AssertOkAsync();
+        Assert.Equal("Shared", read.GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/health/ready")).StatusCode);
+    }
+}

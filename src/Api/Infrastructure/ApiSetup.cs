@@ -42,6 +42,23 @@ public static class ApiSetup
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
     }
 
+    /// <summary>Bodies are UTF-8: a request that declares another (or a malformed) charset gets 415, not a decoding failure.</summary>
+    private static Task RequireUtf8(HttpContext http, RequestDelegate next)
+    {
+        var contentType = http.Request.ContentType;
+        if (contentType is not null
+            && (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+                || (media.Charset.HasValue && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))))
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported media type.",
+                detail: "Request bodies are JSON (or CSV where documented) in UTF-8; the Content-Type's charset, if any, must be utf-8.").ExecuteAsync(http);
+        }
+
+        return next(http);
+    }
+
     /// <summary>Error keys name fields as clients write them (<c>staff[0].role</c>), not as C# does (<c>Staff[0].Role</c>).</summary>
     private static void CamelCaseFieldNames(IDictionary<string, string[]> errors)
     {
@@ -60,6 +77,7 @@ public static class ApiSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(RequireUtf8);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("GridGov API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
     }

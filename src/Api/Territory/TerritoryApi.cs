@@ -61,6 +61,11 @@ public static class TerritoryApi
         RequireCode(code, http);
         var staff = (request.Staff ?? []).Select((m, i) =>
         {
+            if (m is null)
+            {
+                throw DomainException.Invalid($"staff[{i}]", "A staff member is an object with id, name and role.");
+            }
+
             if (m.Phone is not null && !PhoneMasking.IsPlausible(m.Phone))
             {
                 throw DomainException.Invalid($"staff[{i}].phone", "The phone must be 7 to 15 digits.");

@@ -92,7 +92,7 @@ public static class TerritoryImport
     private static JsonElement[] ReadFeatures(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object
-            || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "FeatureCollection")
+            || !root.TryGetProperty("type", out var type) || Text(type) != "FeatureCollection")
         {
             throw DomainException.Invalid("type", "The body must be a GeoJSON FeatureCollection (\"type\": \"FeatureCollection\").");
         }
@@ -116,7 +116,7 @@ public static class TerritoryImport
     private static Candidate? Parse(int index, JsonElement feature, out string? reason)
     {
         reason = null;
-        if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "Feature")
+        if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var type) || Text(type) != "Feature")
         {
             reason = "Not a GeoJSON Feature.";
             return null;
@@ -130,7 +130,7 @@ public static class TerritoryImport
         }
 
         var name = feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
-            && p.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()!.Trim() : "";
+            && p.TryGetProperty("name", out var n) ? Text(n)?.Trim() ?? "" : "";
         if (name.Length is 0 or > 100)
         {
             reason = "properties.name must be a name of 1 to 100 characters.";
@@ -149,7 +149,25 @@ public static class TerritoryImport
     private static string? CodeOf(JsonElement feature) =>
         feature.ValueKind == JsonValueKind.Object
         && feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
-        && p.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String
-            ? c.GetString()
+        && p.TryGetProperty("code", out var c)
+            ? Text(c)
             : null;
+
+    /// <summary>A JSON string's text; null for other kinds and for strings that are not valid Unicode (lone surrogates).</summary>
+    private static string? Text(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 }

@@ -175,6 +175,7 @@ public sealed class TerritoryApiTests(ApiFactory factory)
     [InlineData("VALID", """{"name":42}""", "name")]
     [InlineData("VALID", """{"name":"x","staff":[{"id":"a","name":"b","role":"mayor"}]}""", "staff[0].role")]
     [InlineData("VALID", """{"name":"x","staff":[{"id":"a","name":"b","role":"gridWorker","phone":"12"}]}""", "staff[0].phone")]
+    [InlineData("VALID", """{"name":"x","staff":[null]}""", "staff[0]")]
     public async Task Put_refuses_bad_input_naming_the_field(string code, string json, string field)
     {
         var d = Fresh.District();
@@ -201,6 +202,10 @@ public sealed class TerritoryApiTests(ApiFactory factory)
         await (await _client.PutJsonAsync($"/api/v1/territory/{Fresh.District()}", "{\"name\": ")).AssertProblemAsync(HttpStatusCode.BadRequest);
         await (await _client.PostJsonAsync("/api/v1/territory/import", "not json")).AssertProblemAsync(HttpStatusCode.BadRequest, "body");
         await (await _client.PostJsonAsync("/api/v1/territory/import", """{"type":"Feature"}""")).AssertProblemAsync(HttpStatusCode.BadRequest, "type");
+        await (await _client.PostJsonAsync("/api/v1/territory/import", """{"type":"\ud800","features":[]}""")).AssertProblemAsync(HttpStatusCode.BadRequest, "type");
+        var latin1 = new StringContent("""{"name":"x"}""");
+        latin1.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "iso-8859-1" };
+        await (await _client.PutAsync($"/api/v1/territory/{Fresh.District()}", latin1)).AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
         await (await _client.GetAsync("/api/v1/no-such-thing")).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await _client.DeleteAsync($"/api/v1/territory/{Fresh.District()}")).AssertProblemAsync(HttpStatusCode.MethodNotAllowed);
     }

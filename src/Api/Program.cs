@@ -1,3 +1,4 @@
+using GridGov.Api.Cases;
 using GridGov.Api.Infrastructure;
 using GridGov.Api.Security;
 using GridGov.Api.Territory;
@@ -28,6 +29,8 @@ api.MapPartyGrids();
 api.MapLocate();
 api.MapApiKeys();
 api.MapAudit();
+api.MapCategories();
+api.MapCases();
 
 await app.RunAsync();
 return 0;

@@ -64,6 +64,12 @@ public static class ApiSetup
     {
         foreach (var key in errors.Keys.ToArray())
         {
+            // Header names (If-Match, Idempotency-Key) keep their own spelling.
+            if (key.Contains('-', StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var camel = string.Join('.', key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
             if (camel != key)
             {

@@ -65,6 +65,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             DomainErrorKind.NotFound => (StatusCodes.Status404NotFound, "Not found."),
             DomainErrorKind.Conflict => (StatusCodes.Status409Conflict, "The request conflicts with the current state."),
             DomainErrorKind.PreconditionFailed => (StatusCodes.Status412PreconditionFailed, "The entity has changed since you read it."),
+            DomainErrorKind.Forbidden => (StatusCodes.Status403Forbidden, "Forbidden."),
             _ => (StatusCodes.Status400BadRequest, "The request was refused."),
         };
         var problem = e.Field is null

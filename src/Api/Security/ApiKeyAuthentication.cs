@@ -28,6 +28,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     public const string RoleClaim = "gridgov:role";
     public const string ScopeClaim = "gridgov:scope";
+    public const string StaffClaim = "gridgov:staff";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -53,7 +54,10 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, caller.Subject), new Claim(RoleClaim, caller.Role), new Claim(ScopeClaim, caller.Scope)],
+            [
+                new Claim(ClaimTypes.NameIdentifier, caller.Subject), new Claim(RoleClaim, caller.Role), new Claim(ScopeClaim, caller.Scope),
+                .. caller.StaffId is null ? Array.Empty<Claim>() : [new Claim(StaffClaim, caller.StaffId)],
+            ],
             SchemeName,
             ClaimTypes.NameIdentifier,
             RoleClaim);

@@ -12,17 +12,18 @@ public sealed record ApiKeyRequest(
     [property: Required, StringLength(100, MinimumLength = 1)] string Name,
     [property: Required] string Role,
     [property: Required] string Scope,
-    DateTimeOffset? ExpiresAt);
+    DateTimeOffset? ExpiresAt,
+    [property: StringLength(64, MinimumLength = 1)] string? StaffId = null);
 
 /// <summary>A new key: <c>key</c> is shown only in this answer and is stored only as a hash.</summary>
-public sealed record CreatedApiKeyView(string Id, string Key, string Name, string Role, string Scope, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+public sealed record CreatedApiKeyView(string Id, string Key, string Name, string Role, string Scope, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string? StaffId);
 
 public sealed record ApiKeySummary(
     string Id, string Name, string Role, string Scope, DateTimeOffset CreatedAt, string CreatedBy,
-    DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt)
+    DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt, string? StaffId)
 {
     public static ApiKeySummary From(ApiKeyView v) =>
-        new(v.Id, v.Name, v.Role, v.Scope, v.CreatedAt, v.CreatedBy, v.ExpiresAt, v.RevokedAt, v.LastUsedAt);
+        new(v.Id, v.Name, v.Role, v.Scope, v.CreatedAt, v.CreatedBy, v.ExpiresAt, v.RevokedAt, v.LastUsedAt, v.StaffId);
 }
 
 public sealed record ApiKeyPage(IReadOnlyList<ApiKeySummary> Items, string? NextCursor);
@@ -92,8 +93,8 @@ public static class ApiKeysApi
         var (id, key) = ApiKeyFormat.New();
         ApiKeyFormat.TryParse(key, out _, out var secret);
         var view = await cluster.GetGrain<IApiKeyGrain>(id)
-            .CreateAsync(new NewApiKey(request.Name.Trim(), role, scope, request.ExpiresAt, ApiKeyFormat.Hash(secret)));
-        return TypedResults.Created($"/api/v1/api-keys/{id}", new CreatedApiKeyView(id, key, view.Name, view.Role, view.Scope, view.CreatedAt, view.ExpiresAt));
+            .CreateAsync(new NewApiKey(request.Name.Trim(), role, scope, request.ExpiresAt, ApiKeyFormat.Hash(secret), request.StaffId?.Trim()));
+        return TypedResults.Created($"/api/v1/api-keys/{id}", new CreatedApiKeyView(id, key, view.Name, view.Role, view.Scope, view.CreatedAt, view.ExpiresAt, view.StaffId));
     }
 
     public static async Task<Ok<ApiKeyPage>> ListKeys(string? cursor, int? limit, HttpContext http, IApiKeyStore store, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ public static class Callers
         && user.FindFirstValue(ClaimTypes.NameIdentifier) is { } subject
         && user.FindFirstValue(ApiKeyAuthenticationHandler.RoleClaim) is { } role
         && user.FindFirstValue(ApiKeyAuthenticationHandler.ScopeClaim) is { } scope
-            ? new CallerContext(subject, role, scope)
+            ? new CallerContext(subject, role, scope, user.FindFirstValue(ApiKeyAuthenticationHandler.StaffClaim))
             : null;
 
     /// <summary>An entity of another district does not exist for this caller: 404, never 403, so nothing is revealed.</summary>

@@ -14,9 +14,18 @@ public static class Policies
     public const string PartyGridWrite = "party-grid.write";
     public const string ApiKeys = "api-keys";
     public const string Audit = "audit";
+    public const string CategoriesRead = "categories.read";
+    public const string CategoriesWrite = "categories.write";
+    public const string CaseReport = "cases.report";
+    public const string CaseRead = "cases.read";
+    public const string CaseList = "cases.list";
+    public const string CaseSupervise = "cases.supervise";
+    public const string CaseHandle = "cases.handle";
+    public const string CaseEvaluate = "cases.evaluate";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
     private static readonly string[] Admins = [Roles.Operator, Roles.DistrictAdmin];
+    private static readonly string[] Supervisors = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre];
 
     public static readonly IReadOnlyDictionary<string, string[]> AllowedRoles = new Dictionary<string, string[]>
     {
@@ -27,5 +36,14 @@ public static class Policies
         [PartyGridWrite] = Admins,
         [ApiKeys] = Admins,
         [Audit] = Admins,
+        [CategoriesRead] = [.. Staff, Roles.App],
+        [CategoriesWrite] = Admins,
+        [CaseReport] = [.. Staff, Roles.App],
+        // Apps read only the cases they reported, grid workers only those dispatched to them (checked per case).
+        [CaseRead] = [.. Staff, Roles.App],
+        [CaseList] = [.. Supervisors, Roles.GridWorker],
+        [CaseSupervise] = Supervisors,
+        [CaseHandle] = [.. Supervisors, Roles.GridWorker],
+        [CaseEvaluate] = [.. Supervisors, Roles.App],
     };
 }

@@ -7,6 +7,7 @@ public enum DomainErrorKind
     NotFound,
     Conflict,
     PreconditionFailed,
+    Forbidden,
 }
 
 /// <summary>
@@ -34,6 +35,8 @@ public sealed class DomainException : Exception
     public static DomainException NotFound(string message) => new(DomainErrorKind.NotFound, message);
 
     public static DomainException Conflict(string message, string? field = null) => new(DomainErrorKind.Conflict, message, field);
+
+    public static DomainException Forbidden(string message) => new(DomainErrorKind.Forbidden, message);
 
     public static DomainException Stale(long expected, long actual) =>
         new(DomainErrorKind.PreconditionFailed, $"The entity is at version {actual}, not {expected}.");

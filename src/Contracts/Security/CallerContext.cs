@@ -9,11 +9,16 @@ namespace GridGov.Contracts.Security;
 /// API issued from a forged one.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gridgov.caller")]
-public sealed record CallerContext([property: Id(0)] string Subject, [property: Id(1)] string Role, [property: Id(2)] string Scope)
+public sealed record CallerContext(
+    [property: Id(0)] string Subject,
+    [property: Id(1)] string Role,
+    [property: Id(2)] string Scope,
+    [property: Id(3)] string? StaffId = null)
 {
     private const string SubjectKey = "gg.sub";
     private const string RoleKey = "gg.role";
     private const string ScopeKey = "gg.scope";
+    private const string StaffKey = "gg.staff";
     private const string SignatureKey = "gg.sig";
 
     /// <summary>Puts this caller, signed, into the current <see cref="RequestContext"/> (flows with the async call chain).</summary>
@@ -22,6 +27,15 @@ public sealed record CallerContext([property: Id(0)] string Subject, [property: 
         RequestContext.Set(SubjectKey, Subject);
         RequestContext.Set(RoleKey, Role);
         RequestContext.Set(ScopeKey, Scope);
+        if (StaffId is null)
+        {
+            RequestContext.Remove(StaffKey);
+        }
+        else
+        {
+            RequestContext.Set(StaffKey, StaffId);
+        }
+
         RequestContext.Set(SignatureKey, signer.Sign(this));
     }
 
@@ -31,7 +45,7 @@ public sealed record CallerContext([property: Id(0)] string Subject, [property: 
         if (RequestContext.Get(SubjectKey) is string subject && RequestContext.Get(RoleKey) is string role
             && RequestContext.Get(ScopeKey) is string scope)
         {
-            return (new CallerContext(subject, role, scope), RequestContext.Get(SignatureKey) as string ?? "");
+            return (new CallerContext(subject, role, scope, RequestContext.Get(StaffKey) as string), RequestContext.Get(SignatureKey) as string ?? "");
         }
 
         return null;
@@ -46,6 +60,7 @@ public sealed record CallerContext([property: Id(0)] string Subject, [property: 
         RequestContext.Remove(SubjectKey);
         RequestContext.Remove(RoleKey);
         RequestContext.Remove(ScopeKey);
+        RequestContext.Remove(StaffKey);
         RequestContext.Remove(SignatureKey);
     }
 }
@@ -54,7 +69,7 @@ public sealed record CallerContext([property: Id(0)] string Subject, [property: 
 public sealed class CallerSigner(byte[] secret)
 {
     public string Sign(CallerContext caller) =>
-        Convert.ToBase64String(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes($"{caller.Subject}\n{caller.Role}\n{caller.Scope}")));
+        Convert.ToBase64String(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes($"{caller.Subject}\n{caller.Role}\n{caller.Scope}\n{caller.StaffId}")));
 
     public bool Verify(CallerContext caller, string signature)
     {

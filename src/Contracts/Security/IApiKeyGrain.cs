@@ -10,7 +10,8 @@ public sealed record ApiKeyView(
     [property: Id(5)] DateTimeOffset? ExpiresAt,
     [property: Id(6)] DateTimeOffset? RevokedAt,
     [property: Id(7)] DateTimeOffset? LastUsedAt,
-    [property: Id(8)] string CreatedBy);
+    [property: Id(8)] string CreatedBy,
+    [property: Id(9)] string? StaffId);
 
 [GenerateSerializer, Immutable, Alias("gridgov.api-key-new")]
 public sealed record NewApiKey(
@@ -18,7 +19,8 @@ public sealed record NewApiKey(
     [property: Id(1)] string Role,
     [property: Id(2)] string Scope,
     [property: Id(3)] DateTimeOffset? ExpiresAt,
-    [property: Id(4)] string SecretHash);
+    [property: Id(4)] string SecretHash,
+    [property: Id(5)] string? StaffId);
 
 /// <summary>
 /// One API key, keyed by its public id. Only a hash of the secret is kept. Every request is checked here, so a

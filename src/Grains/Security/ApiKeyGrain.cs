@@ -39,7 +39,7 @@ internal sealed class ApiKeyGrain(IApiKeyStore store, CallerSigner signer, TimeP
 
         var now = time.GetUtcNow();
         var stored = new StoredApiKey(
-            new ApiKeyView(Id, key.Name, key.Role, key.Scope, now, key.ExpiresAt, null, null, caller.Subject),
+            new ApiKeyView(Id, key.Name, key.Role, key.Scope, now, key.ExpiresAt, null, null, caller.Subject, key.StaffId),
             key.SecretHash);
         if (!await store.InsertAsync(stored, CancellationToken.None))
         {
@@ -60,7 +60,7 @@ internal sealed class ApiKeyGrain(IApiKeyStore store, CallerSigner signer, TimeP
         }
 
         _lastUsed = now;
-        return Task.FromResult<CallerContext?>(new CallerContext(Id, _key.View.Role, _key.View.Scope));
+        return Task.FromResult<CallerContext?>(new CallerContext(Id, _key.View.Role, _key.View.Scope, _key.View.StaffId));
     }
 
     Task<ApiKeyView?> IApiKeyGrain.GetAsync()

@@ -1,7 +1,9 @@
 using System.Net;
 using GridGov.Contracts;
 using GridGov.Contracts.Security;
+using GridGov.Grains.Cases;
 using GridGov.Grains.Security;
+using GridGov.Silo.Cases;
 using GridGov.Grains.Territory;
 using GridGov.Silo.Security;
 using GridGov.Silo.Storage;
@@ -111,6 +113,8 @@ public static class GridGovHosting
         services.TryAddSingleton(signer);
         services.TryAddSingleton<ITerritoryIndexStore>(new AdoNetTerritoryIndexStore(database, connectionString));
         services.TryAddSingleton<IApiKeyStore>(new AdoNetApiKeyStore(database, connectionString));
+        services.TryAddSingleton<ICaseReadModel>(new AdoNetCaseReadModel(database, connectionString));
+        services.TryAddSingleton<CategoryCache>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -7,7 +7,7 @@ namespace GridGov.Silo.Security;
 
 internal sealed class AdoNetApiKeyStore(DatabaseKind database, string connectionString) : IApiKeyStore
 {
-    private const string Columns = "id, name, role, scope, created_at, expires_at, revoked_at, last_used_at, created_by, secret_hash";
+    private const string Columns = "id, name, role, scope, created_at, expires_at, revoked_at, last_used_at, created_by, secret_hash, staff_id";
 
     public async Task<StoredApiKey?> FindAsync(string id, CancellationToken cancellationToken)
     {
@@ -25,7 +25,7 @@ internal sealed class AdoNetApiKeyStore(DatabaseKind database, string connection
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT INTO gridgov_api_keys ({Columns})
-            VALUES (@id, @name, @role, @scope, @created_at, @expires_at, NULL, NULL, @created_by, @secret_hash)
+            VALUES (@id, @name, @role, @scope, @created_at, @expires_at, NULL, NULL, @created_by, @secret_hash, @staff_id)
             ON CONFLICT (id) DO NOTHING
             """;
         var v = key.View;
@@ -37,6 +37,7 @@ internal sealed class AdoNetApiKeyStore(DatabaseKind database, string connection
         command.AddTimestamp(database, "expires_at", v.ExpiresAt);
         command.AddParameter("created_by", v.CreatedBy);
         command.AddParameter("secret_hash", key.SecretHash);
+        command.AddText("staff_id", v.StaffId);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -81,5 +82,5 @@ internal sealed class AdoNetApiKeyStore(DatabaseKind database, string connection
     private ApiKeyView Read(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
         r.GetTimestamp(database, 4)!.Value, r.GetTimestamp(database, 5), r.GetTimestamp(database, 6), r.GetTimestamp(database, 7),
-        r.GetString(8));
+        r.GetString(8), r.IsDBNull(10) ? null : r.GetString(10));
 }

@@ -7,6 +7,7 @@ CREATE TABLE IF NOT EXISTS gridgov_api_keys (
     secret_hash   text NOT NULL,
     created_at    TEXT NOT NULL,
     created_by    text NOT NULL,
+    staff_id      text NULL,
     expires_at    TEXT NULL,
     revoked_at    TEXT NULL,
     last_used_at  TEXT NULL

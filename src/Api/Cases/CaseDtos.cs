@@ -1,0 +1,108 @@
+using System.ComponentModel.DataAnnotations;
+using GridGov.Contracts.Cases;
+using GridGov.Contracts.Territory;
+
+namespace GridGov.Api.Cases;
+
+public sealed record ReporterRequest(
+    [property: StringLength(50)] string? Name,
+    [property: StringLength(20)] string? Phone);
+
+public sealed record DetectionRequest(
+    [property: Range(0.0, 1.0)] double Confidence,
+    [property: Required, StringLength(500)] string SnapshotUrl,
+    [property: StringLength(20, MinimumLength = 20)] string? CameraCode);
+
+/// <summary>A report. Give <c>lat</c>/<c>lon</c> to route it by locate, or (staff only) <c>gridCode</c>.</summary>
+public sealed record CaseRequest(
+    [property: Required, StringLength(32)] string Category,
+    [property: Required, StringLength(2000, MinimumLength = 1)] string Description,
+    CaseSource Source,
+    double? Lat,
+    double? Lon,
+    [property: StringLength(17)] string? GridCode,
+    [property: StringLength(200)] string? Address,
+    ReporterRequest? Reporter,
+    IReadOnlyList<string>? MediaUrls,
+    CasePriority? Priority,
+    DetectionRequest? Detection);
+
+/// <summary>What an action carries; each action reads the fields it needs.</summary>
+public sealed record CaseActionRequest(
+    [property: StringLength(1000)] string? Note,
+    [property: StringLength(64)] string? Assignee,
+    int? Satisfaction,
+    bool? Resolved,
+    [property: StringLength(1000)] string? Comment,
+    [property: Range(1, 1440)] int? Hours,
+    [property: StringLength(40)] string? Into);
+
+public sealed record ReporterView(string? Name, string? PhoneMasked);
+
+public sealed record DetectionView(double Confidence, string SnapshotUrl, string? CameraCode);
+
+public sealed record CaseView(
+    string Id,
+    CaseState State,
+    string GridCode,
+    string Category,
+    CaseSource Source,
+    string Description,
+    double? Lat,
+    double? Lon,
+    string? Address,
+    ReporterView? Reporter,
+    IReadOnlyList<string> MediaUrls,
+    CasePriority Priority,
+    DetectionView? Detection,
+    DateTimeOffset ReportedAt,
+    string? Assignee,
+    DateTimeOffset? DispatchedAt,
+    DateTimeOffset? Deadline,
+    bool Warned,
+    bool Overdue,
+    TerritoryLevel HandledAt,
+    string? ProbableDuplicateOf,
+    string? MergedInto,
+    int? Satisfaction,
+    bool? Resolved,
+    int? ExtensionRequestedHours,
+    int Extensions,
+    int Reworks,
+    DateTimeOffset? ClosedAt,
+    long Version)
+{
+    /// <summary>The view of a case; without the reporter's contact for callers that may see no personal data.</summary>
+    public static CaseView From(CaseSnapshot c, bool personalData) => new(
+        c.Id, c.State, c.GridCode, c.Category, c.Source, c.Description, c.Lat, c.Lon, c.Address,
+        personalData && (c.ReporterName ?? c.ReporterPhoneMasked) is not null ? new ReporterView(c.ReporterName, c.ReporterPhoneMasked) : null,
+        c.MediaUrls, c.Priority,
+        c.Detection is null ? null : new DetectionView(c.Detection.Confidence, c.Detection.SnapshotUrl, c.Detection.CameraCode),
+        c.ReportedAt, c.Assignee, c.DispatchedAt, c.Deadline, c.Warned, c.Overdue, c.HandledAt, c.ProbableDuplicateOf,
+        c.MergedInto, c.Satisfaction, c.ResolvedAsReported,
+        c.ExtensionRequested is { } e ? (int)e.TotalHours : null, c.Extensions, c.Reworks, c.ClosedAt, c.Version);
+}
+
+public sealed record CaseEventView(long Version, string Type, DateTimeOffset At, string Actor, string? Note, CaseState State, string? Assignee, DateTimeOffset? Deadline);
+
+public sealed record CaseHistoryView(string Id, IReadOnlyList<CaseEventView> Events);
+
+public sealed record CasePage(IReadOnlyList<CaseView> Items, string? NextCursor);
+
+public sealed record OpenCaseView(string Id, CaseState State, string Category, double? Lat, double? Lon, DateTimeOffset ReportedAt, string? Assignee, DateTimeOffset? Deadline, bool Overdue, long Version);
+
+public sealed record OpenCasesView(string Code, int Total, int Overdue, IReadOnlyDictionary<string, int> ByState, IReadOnlyList<OpenCaseView> Items);
+
+public sealed record CategoryRequest(
+    [property: Required, StringLength(100, MinimumLength = 1)] string Name,
+    CategoryClass Class,
+    [property: Range(0.17, 8760)] double TimeLimitHours,
+    [property: Range(0.01, 8760)] double ResponseLimitHours,
+    [property: Required, StringLength(100, MinimumLength = 1)] string Department);
+
+public sealed record CategoryView(string Code, string Name, CategoryClass Class, double TimeLimitHours, double ResponseLimitHours, string Department)
+{
+    public static CategoryView From(Category c) => new(c.Code, c.Name, c.Class, c.TimeLimit.TotalHours, c.ResponseLimit.TotalHours, c.Department);
+}
+
+public sealed record CategoryListView(string District, IReadOnlyList<CategoryView> Items);

@@ -1,0 +1,366 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using GridGov.Api.Infrastructure;
+using GridGov.Api.Security;
+using GridGov.Contracts.Cases;
+using GridGov.Contracts.Common;
+using GridGov.Contracts.Security;
+using GridGov.Contracts.Territory;
+using GridGov.Grains.Cases;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GridGov.Api.Cases;
+
+public static class CasesApi
+{
+    private const int MaxMediaUrls = 10;
+
+    public static void MapCases(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/cases").WithTags("Cases");
+
+        group.MapPost("/", ReportCase)
+            .RequireAuthorization(Policies.CaseReport)
+            .WithName("ReportCase")
+            .WithSummary("Report a case")
+            .WithDescription("Routes the case to the grid holding lat/lon (or, for staff, to gridCode). Send an Idempotency-Key header to make retries safe: a replay answers the same case.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        group.MapGet("/", ListCases)
+            .RequireAuthorization(Policies.CaseList)
+            .WithName("ListCases")
+            .WithSummary("Search cases (newest first)")
+            .ProducesValidationProblem();
+
+        group.MapGet("/{id}", GetCase)
+            .RequireAuthorization(Policies.CaseRead)
+            .WithName("GetCase")
+            .WithSummary("Read a case")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{id}/history", GetHistory)
+            .RequireAuthorization(Policies.CaseRead)
+            .WithName("GetCaseHistory")
+            .WithSummary("Every transition of a case")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        foreach (var kind in Enum.GetValues<CaseActionKind>())
+        {
+            var name = CaseActions.Name(kind);
+            group.MapPost($"/{{id}}/{name}", (string id, CaseActionRequest? request, HttpContext http, IClusterClient cluster) =>
+                    ActAsync(id, kind, request ?? new CaseActionRequest(null, null, null, null, null, null, null), http, cluster))
+                .RequireAuthorization(PolicyFor(kind))
+                .WithName("Case" + kind)
+                .WithSummary(Summary(kind))
+                .ProducesValidationProblem()
+                .ProducesProblem(StatusCodes.Status404NotFound)
+                .ProducesProblem(StatusCodes.Status409Conflict)
+                .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        }
+
+        api.MapGet("/territory/{code}/open-cases", GetOpenCases)
+            .WithTags("Cases")
+            .RequireAuthorization(Policies.TerritoryRead)
+            .WithName("GetOpenCases")
+            .WithSummary("The open cases of a node and everything under it, from the grids' live views")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    public static async Task<Created<CaseView>> ReportCase(CaseRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var caller = http.Caller();
+        var gridCode = await RouteAsync(request, caller, http, cluster);
+        var district = TerritoryCode.DistrictOf(gridCode);
+        var report = ToNewCase(request, gridCode, caller);
+
+        CaseSnapshot snapshot;
+        if (http.Request.Headers.TryGetValue("Idempotency-Key", out var keys))
+        {
+            var key = keys.ToString().Trim();
+            if (key.Length is 0 or > 100)
+            {
+                throw DomainException.Invalid("Idempotency-Key", "The Idempotency-Key header is 1 to 100 characters.");
+            }
+
+            var intake = $"{district}-IK-{Hash($"{caller.Subject}\n{key}")[..32]}";
+            snapshot = await cluster.GetGrain<IIntakeGrain>(intake).ReportAsync(report, Hash(System.Text.Json.JsonSerializer.Serialize(report)));
+        }
+        else
+        {
+            snapshot = await cluster.GetGrain<ICaseGrain>(CaseIds.New(district, DateTimeOffset.UtcNow)).ReportAsync(report);
+        }
+
+        ETags.Set(http.Response, snapshot.Version);
+        return TypedResults.Created($"/api/v1/cases/{snapshot.Id}", CaseView.From(snapshot, MaySeePersonalData(caller)));
+    }
+
+    public static async Task<Ok<CaseView>> GetCase(string id, HttpContext http, IClusterClient cluster)
+    {
+        var snapshot = await ReadAsync(id, http, cluster);
+        ETags.Set(http.Response, snapshot.Version);
+        return TypedResults.Ok(CaseView.From(snapshot, MaySeePersonalData(http.Caller())));
+    }
+
+    public static async Task<Ok<CaseHistoryView>> GetHistory(string id, HttpContext http, IClusterClient cluster)
+    {
+        await ReadAsync(id, http, cluster);
+        var events = await cluster.GetGrain<ICaseGrain>(id).GetHistoryAsync() ?? [];
+        return TypedResults.Ok(new CaseHistoryView(id, events
+            .Select(e => new CaseEventView(e.Version, e.Type, e.At, e.Actor, e.Note, e.Case.State, e.Case.Assignee, e.Case.Deadline))
+            .ToArray()));
+    }
+
+    public static async Task<Ok<CasePage>> ListCases(
+        string? territory, string? state, string? category, bool? overdue, DateTimeOffset? from, DateTimeOffset? to,
+        string? cursor, int? limit, HttpContext http, ICaseReadModel readModel, CancellationToken cancellationToken)
+    {
+        var caller = http.Caller();
+        if (territory is not null)
+        {
+            if (!TerritoryCode.IsValid(territory))
+            {
+                throw DomainException.Invalid("territory", $"territory is {TerritoryCode.FormatDescription}.");
+            }
+
+            http.RequireDistrict(TerritoryCode.DistrictOf(territory), $"Territory {territory}");
+        }
+
+        CaseState? parsedState = null;
+        if (state is not null)
+        {
+            parsedState = Enum.TryParse<CaseState>(state, ignoreCase: true, out var s) && Enum.IsDefined(s)
+                ? s
+                : throw DomainException.Invalid("state", $"state is one of {string.Join(", ", Enum.GetNames<CaseState>())}.");
+        }
+
+        var take = Paging.Limit(limit);
+        // Grid workers see only the cases dispatched to them (a worker key without a staff id sees none).
+        var assignee = caller.Role == Roles.GridWorker ? caller.StaffId ?? "" : null;
+        var query = new CaseQuery(http.OwnDistrict(), territory, parsedState, category, overdue, from, to, ParseCursor(cursor), take + 1, assignee);
+        var rows = await readModel.QueryAsync(query, cancellationToken);
+        var page = rows.Take(take).ToArray();
+        var next = rows.Count > take ? Cursor(rows[take - 1]) : null;
+        return TypedResults.Ok(new CasePage(page.Select(c => CaseView.From(c, MaySeePersonalData(caller))).ToArray(), next));
+    }
+
+    public static async Task<Ok<OpenCasesView>> GetOpenCases(string code, HttpContext http, IClusterClient cluster)
+    {
+        if (!TerritoryCode.IsValid(code))
+        {
+            throw DomainException.Invalid("code", $"'{code}' is not {TerritoryCode.FormatDescription}.");
+        }
+
+        http.RequireDistrict(TerritoryCode.DistrictOf(code), $"Territory {code}");
+        _ = await cluster.GetGrain<ITerritoryGrain>(code).GetAsync() ?? throw DomainException.NotFound($"Territory {code} does not exist.");
+
+        var views = new List<GridCasesView>();
+        var level = new List<string> { code };
+        while (level.Count > 0)
+        {
+            // Bounded, level by level: a community's grids, a street's communities and their grids, …
+            var answers = await Task.WhenAll(level.Select(async c =>
+                (View: await cluster.GetGrain<IGridCasesGrain>(c).GetAsync(),
+                 Children: TerritoryCode.LevelOf(c) < TerritoryLevel.Grid ? await cluster.GetGrain<ITerritoryGrain>(c).GetChildrenAsync() : null)));
+            views.AddRange(answers.Select(a => a.View));
+            level = answers.SelectMany(a => a.Children ?? []).Select(c => c.Code).ToList();
+        }
+
+        var open = views.SelectMany(v => v.Open).OrderBy(c => c.ReportedAt).ThenBy(c => c.Id, StringComparer.Ordinal).ToArray();
+        return TypedResults.Ok(new OpenCasesView(
+            code,
+            open.Length,
+            open.Count(c => c.Overdue),
+            open.GroupBy(c => c.State).ToDictionary(g => g.Key.ToString(), g => g.Count()),
+            open.Select(c => new OpenCaseView(c.Id, c.State, c.Category, c.Lat, c.Lon, c.ReportedAt, c.Assignee, c.Deadline, c.Overdue, c.Version)).ToArray()));
+    }
+
+    private static async Task<Ok<CaseView>> ActAsync(string id, CaseActionKind kind, CaseActionRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var caller = http.Caller();
+        var current = await ReadAsync(id, http, cluster);
+        if (caller.Role == Roles.GridWorker && kind is not (CaseActionKind.Accept or CaseActionKind.Return or CaseActionKind.Resolve or CaseActionKind.RequestExtension))
+        {
+            throw DomainException.Forbidden("A grid worker accepts, returns, resolves and asks for extensions; nothing else.");
+        }
+
+        if (caller.Role == Roles.App && kind != CaseActionKind.Evaluate)
+        {
+            throw DomainException.Forbidden("An app may only evaluate the cases it reported.");
+        }
+
+        var action = new CaseAction(
+            kind,
+            caller.StaffId ?? caller.Subject,
+            request.Note?.Trim(),
+            request.Assignee?.Trim(),
+            request.Satisfaction,
+            request.Resolved,
+            request.Comment?.Trim(),
+            request.Hours is { } h ? TimeSpan.FromHours(h) : null,
+            request.Into?.Trim());
+        var snapshot = await cluster.GetGrain<ICaseGrain>(current.Id).ActAsync(action, ETags.ExpectedVersion(http.Request));
+        ETags.Set(http.Response, snapshot.Version);
+        return TypedResults.Ok(CaseView.From(snapshot, MaySeePersonalData(caller)));
+    }
+
+    /// <summary>Reads a case the caller may see: another district's, or (for apps and grid workers) another's case, does not exist.</summary>
+    private static async Task<CaseSnapshot> ReadAsync(string id, HttpContext http, IClusterClient cluster)
+    {
+        if (!CaseIds.IsValid(id))
+        {
+            throw DomainException.Invalid("id", $"'{id}' is not a case id of the form {{district}}-{{yyyyMMdd}}-{{unique}}.");
+        }
+
+        http.RequireDistrict(id[..6], $"Case {id}");
+        var caller = http.Caller();
+        var snapshot = await cluster.GetGrain<ICaseGrain>(id).GetAsync();
+        var visible = snapshot is not null && caller.Role switch
+        {
+            Roles.App => snapshot.ReportedBy == caller.Subject,
+            Roles.GridWorker => snapshot.Assignee is not null && snapshot.Assignee == caller.StaffId,
+            _ => true,
+        };
+        return visible ? snapshot! : throw DomainException.NotFound($"Case {id} does not exist.");
+    }
+
+    private static async Task<string> RouteAsync(CaseRequest request, CallerContext caller, HttpContext http, IClusterClient cluster)
+    {
+        if (request.GridCode is { } gridCode)
+        {
+            if (caller.Role == Roles.App)
+            {
+                throw DomainException.Invalid("gridCode", "Apps route cases by lat and lon; gridCode is for staff.");
+            }
+
+            if (!TerritoryCode.IsValid(gridCode) || TerritoryCode.LevelOf(gridCode) < TerritoryLevel.Community)
+            {
+                throw DomainException.Invalid("gridCode", "gridCode is the code of a grid (or a community or micro-grid).");
+            }
+
+            http.RequireDistrict(TerritoryCode.DistrictOf(gridCode), $"Territory {gridCode}");
+            if (await cluster.GetGrain<ITerritoryGrain>(gridCode).GetAsync() is null)
+            {
+                throw DomainException.Invalid("gridCode", $"Territory {gridCode} does not exist.");
+            }
+
+            return TerritoryCode.LevelOf(gridCode) == TerritoryLevel.MicroGrid ? gridCode[..15] : gridCode;
+        }
+
+        if (request.Lat is not { } lat || !double.IsFinite(lat) || lat is < -90 or > 90)
+        {
+            throw DomainException.Invalid("lat", "lat and lon (WGS-84) are required to route the case, unless staff give gridCode.");
+        }
+
+        if (request.Lon is not { } lon || !double.IsFinite(lon) || lon is < -180 or > 180)
+        {
+            throw DomainException.Invalid("lon", "lon is a longitude from -180 to 180.");
+        }
+
+        var located = await cluster.GetGrain<ILocatorGrain>(0).LocateAsync(lat, lon, http.OwnDistrict());
+        return located.Grid?.Code
+            ?? (located.Fallback is { Level: >= TerritoryLevel.Community } fallback ? fallback.Code : null)
+            ?? throw DomainException.Invalid("lat", "No grid or community of your district covers this point.");
+    }
+
+    private static NewCase ToNewCase(CaseRequest r, string gridCode, CallerContext caller)
+    {
+        var media = r.MediaUrls ?? [];
+        if (media.Count > MaxMediaUrls)
+        {
+            throw DomainException.Invalid("mediaUrls", $"At most {MaxMediaUrls} media URLs.");
+        }
+
+        for (var i = 0; i < media.Count; i++)
+        {
+            if (!IsHttpUrl(media[i]))
+            {
+                throw DomainException.Invalid($"mediaUrls[{i}]", "Each media URL is an absolute http(s) URL of at most 500 characters.");
+            }
+        }
+
+        if (r.Source == CaseSource.Camera && r.Detection is null)
+        {
+            throw DomainException.Invalid("detection", "A camera case carries its detection (confidence and snapshotUrl).");
+        }
+
+        if (r.Detection is { } d && !IsHttpUrl(d.SnapshotUrl))
+        {
+            throw DomainException.Invalid("detection.snapshotUrl", "snapshotUrl is an absolute http(s) URL of at most 500 characters.");
+        }
+
+        string? phone = null;
+        if (r.Reporter?.Phone is { } p)
+        {
+            phone = PhoneMasking.IsPlausible(p) ? PhoneMasking.Mask(p) : throw DomainException.Invalid("reporter.phone", "The phone must be 7 to 15 digits.");
+        }
+
+        return new NewCase(
+            r.Category.Trim(), r.Description.Trim(), r.Source, gridCode, r.Lat, r.Lon, r.Address?.Trim(),
+            r.Reporter?.Name?.Trim(), phone, media.ToArray(), r.Priority ?? CasePriority.Normal,
+            r.Detection is { } det ? new Detection(det.Confidence, det.SnapshotUrl, det.CameraCode) : null,
+            caller.Subject);
+    }
+
+    private static bool IsHttpUrl(string? url) =>
+        url is { Length: <= 500 } && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+
+    /// <summary>Apps and viewers see no personal data (the reporter's name and masked phone).</summary>
+    private static bool MaySeePersonalData(CallerContext caller) => caller.Role is not (Roles.App or Roles.Viewer);
+
+    private static string PolicyFor(CaseActionKind kind) => kind switch
+    {
+        CaseActionKind.Accept or CaseActionKind.Return or CaseActionKind.Resolve or CaseActionKind.RequestExtension => Policies.CaseHandle,
+        CaseActionKind.Evaluate => Policies.CaseEvaluate,
+        _ => Policies.CaseSupervise,
+    };
+
+    private static string Summary(CaseActionKind kind) => kind switch
+    {
+        CaseActionKind.File => "File a reported case (立案)",
+        CaseActionKind.Reject => "Reject a reported case as invalid",
+        CaseActionKind.Dispatch => "Dispatch a filed case to a handler (assignee); starts the time limit",
+        CaseActionKind.Accept => "Accept a dispatched case (the handler)",
+        CaseActionKind.Return => "Return a mis-dispatched case for re-dispatch (退回)",
+        CaseActionKind.Resolve => "Report the case handled (处理反馈)",
+        CaseActionKind.Verify => "Verify the handling and close the case (核查结案)",
+        CaseActionKind.Rework => "Send a resolved case back for rework (返工)",
+        CaseActionKind.Evaluate => "Evaluate a closed case: satisfaction 1–5, resolved, comment",
+        CaseActionKind.RequestExtension => "Ask for more time (hours) (延期)",
+        CaseActionKind.ApproveExtension => "Approve the requested extension",
+        CaseActionKind.Escalate => "Escalate one level: community, street, district (上报)",
+        CaseActionKind.Merge => "Merge a duplicate into another open case (into)",
+        _ => kind.ToString(),
+    };
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static string Cursor(CaseSnapshot c) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.ReportedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}|{c.Id}"));
+
+    private static (DateTimeOffset, string)? ParseCursor(string? cursor)
+    {
+        if (cursor is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(cursor)).Split('|');
+            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && CaseIds.IsValid(parts[1]))
+            {
+                return (new DateTimeOffset(ticks, TimeSpan.Zero), parts[1]);
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw DomainException.Invalid("cursor", "The cursor is the nextCursor of a previous page.");
+    }
+}

@@ -1,0 +1,60 @@
+using GridGov.Api.Security;
+using GridGov.Contracts.Cases;
+using GridGov.Contracts.Common;
+using GridGov.Contracts.Territory;
+using GridGov.Grains.Cases;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GridGov.Api.Cases;
+
+public static class CategoriesApi
+{
+    public static void MapCategories(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/districts/{district}/categories").WithTags("Case categories");
+
+        group.MapGet("/", ListCategories)
+            .RequireAuthorization(Policies.CategoriesRead)
+            .WithName("ListCategories")
+            .WithSummary("The district's case category catalogue")
+            .ProducesValidationProblem();
+
+        group.MapPut("/{code}", PutCategory)
+            .RequireAuthorization(Policies.CategoriesWrite)
+            .WithName("PutCategory")
+            .WithSummary("Add or change a category of the district's catalogue")
+            .WithDescription("timeLimitHours is the handling time limit that starts at dispatch (12345 tiers: 2, 24, 168, 360); responseLimitHours the time to accept.")
+            .ProducesValidationProblem();
+    }
+
+    public static async Task<Ok<CategoryListView>> ListCategories(string district, HttpContext http, IClusterClient cluster)
+    {
+        RequireDistrict(district, http);
+        var list = await cluster.GetGrain<ICategoryCatalogGrain>(district).ListAsync();
+        return TypedResults.Ok(new CategoryListView(district, list.Select(CategoryView.From).ToArray()));
+    }
+
+    public static async Task<Ok<CategoryView>> PutCategory(string district, string code, CategoryRequest request, HttpContext http, IClusterClient cluster)
+    {
+        RequireDistrict(district, http);
+        if (!StandardCategories.IsValidCode(code))
+        {
+            throw DomainException.Invalid("code", "A category code is 1 to 32 letters, digits, '-' or '.'.");
+        }
+
+        var category = new Category(
+            code, request.Name.Trim(), request.Class, TimeSpan.FromHours(request.TimeLimitHours),
+            TimeSpan.FromHours(request.ResponseLimitHours), request.Department.Trim());
+        return TypedResults.Ok(CategoryView.From(await cluster.GetGrain<ICategoryCatalogGrain>(district).PutAsync(category)));
+    }
+
+    private static void RequireDistrict(string district, HttpContext http)
+    {
+        if (!TerritoryCode.IsValid(district) || TerritoryCode.LevelOf(district) != TerritoryLevel.District)
+        {
+            throw DomainException.Invalid("district", "district is a 6-digit district code.");
+        }
+
+        http.RequireDistrict(district, $"District {district}");
+    }
+}

@@ -1,0 +1,156 @@
+using GridGov.Contracts.Territory;
+
+namespace GridGov.Contracts.Cases;
+
+/// <summary>The states of the closed loop (DOMAIN.md §4).</summary>
+public enum CaseState
+{
+    Reported,
+    Filed,
+    Rejected,
+    Dispatched,
+    InProgress,
+    Resolved,
+    Closed,
+    Evaluated,
+    Merged,
+}
+
+/// <summary>Where a case came from (DOMAIN.md §7).</summary>
+public enum CaseSource
+{
+    ResidentApp,
+    GridPatrol,
+    Hotline12345,
+    Camera,
+    Police,
+    HigherLevel,
+}
+
+public enum CasePriority
+{
+    Normal,
+    Urgent,
+}
+
+/// <summary>Every action a case takes, as named in the API (<c>POST /cases/{id}/{action}</c>).</summary>
+public enum CaseActionKind
+{
+    File,
+    Reject,
+    Dispatch,
+    Accept,
+    Return,
+    Resolve,
+    Verify,
+    Rework,
+    Evaluate,
+    RequestExtension,
+    ApproveExtension,
+    Escalate,
+    Merge,
+}
+
+public static class CaseStates
+{
+    /// <summary>States in which a case is still being worked on.</summary>
+    public static bool IsOpen(CaseState state) =>
+        state is CaseState.Reported or CaseState.Filed or CaseState.Dispatched or CaseState.InProgress or CaseState.Resolved;
+
+    /// <summary>What can be done in each state. Anything else is refused with a 409 naming these.</summary>
+    public static IReadOnlyList<CaseActionKind> Allowed(CaseState state) => state switch
+    {
+        CaseState.Reported => [CaseActionKind.File, CaseActionKind.Reject, CaseActionKind.Merge, CaseActionKind.Escalate],
+        CaseState.Filed => [CaseActionKind.Dispatch, CaseActionKind.Merge, CaseActionKind.Escalate],
+        CaseState.Dispatched => [CaseActionKind.Accept, CaseActionKind.Return, CaseActionKind.Dispatch, CaseActionKind.RequestExtension, CaseActionKind.ApproveExtension, CaseActionKind.Escalate],
+        CaseState.InProgress => [CaseActionKind.Resolve, CaseActionKind.RequestExtension, CaseActionKind.ApproveExtension, CaseActionKind.Escalate],
+        CaseState.Resolved => [CaseActionKind.Verify, CaseActionKind.Rework],
+        CaseState.Closed => [CaseActionKind.Evaluate],
+        _ => [],
+    };
+}
+
+/// <summary>A camera or AI detection: the confidence (0–1) and the snapshot.</summary>
+[GenerateSerializer, Immutable, Alias("gridgov.case-detection")]
+public sealed record Detection([property: Id(0)] double Confidence, [property: Id(1)] string SnapshotUrl, [property: Id(2)] string? CameraCode);
+
+/// <summary>A report as the intake hands it to the case grain: routed, validated, the reporter's phone masked.</summary>
+[GenerateSerializer, Immutable, Alias("gridgov.new-case")]
+public sealed record NewCase(
+    [property: Id(0)] string Category,
+    [property: Id(1)] string Description,
+    [property: Id(2)] CaseSource Source,
+    [property: Id(3)] string GridCode,
+    [property: Id(4)] double? Lat,
+    [property: Id(5)] double? Lon,
+    [property: Id(6)] string? Address,
+    [property: Id(7)] string? ReporterName,
+    [property: Id(8)] string? ReporterPhoneMasked,
+    [property: Id(9)] IReadOnlyList<string> MediaUrls,
+    [property: Id(10)] CasePriority Priority,
+    [property: Id(11)] Detection? Detection,
+    [property: Id(12)] string ReportedBy);
+
+/// <summary>One action on a case, with whatever it carries.</summary>
+[GenerateSerializer, Immutable, Alias("gridgov.case-action")]
+public sealed record CaseAction(
+    [property: Id(0)] CaseActionKind Kind,
+    [property: Id(1)] string Actor,
+    [property: Id(2)] string? Note,
+    [property: Id(3)] string? Assignee = null,
+    [property: Id(4)] int? Satisfaction = null,
+    [property: Id(5)] bool? Resolved = null,
+    [property: Id(6)] string? Comment = null,
+    [property: Id(7)] TimeSpan? Extension = null,
+    [property: Id(8)] string? Into = null);
+
+/// <summary>
+/// One transition of one case: immutable, numbered per case (<c>Version</c> 1, 2, 3…), and the unit of every
+/// consumer (the grid's view, the read model, live feeds), which applies it only when it is newer than what it has.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("gridgov.case-event")]
+public sealed record CaseEvent(
+    [property: Id(0)] Guid EventId,
+    [property: Id(1)] string CaseId,
+    [property: Id(2)] long Version,
+    [property: Id(3)] string Type,
+    [property: Id(4)] string GridCode,
+    [property: Id(5)] DateTimeOffset At,
+    [property: Id(6)] string Actor,
+    [property: Id(7)] string? Note,
+    [property: Id(8)] CaseSnapshot Case);
+
+/// <summary>A case as it stands.</summary>
+[GenerateSerializer, Immutable, Alias("gridgov.case-snapshot")]
+public sealed record CaseSnapshot(
+    [property: Id(0)] string Id,
+    [property: Id(1)] CaseState State,
+    [property: Id(2)] string Category,
+    [property: Id(3)] CaseSource Source,
+    [property: Id(4)] string Description,
+    [property: Id(5)] string GridCode,
+    [property: Id(6)] double? Lat,
+    [property: Id(7)] double? Lon,
+    [property: Id(8)] string? Address,
+    [property: Id(9)] string? ReporterName,
+    [property: Id(10)] string? ReporterPhoneMasked,
+    [property: Id(11)] IReadOnlyList<string> MediaUrls,
+    [property: Id(12)] CasePriority Priority,
+    [property: Id(13)] Detection? Detection,
+    [property: Id(14)] string ReportedBy,
+    [property: Id(15)] DateTimeOffset ReportedAt,
+    [property: Id(16)] string? Assignee,
+    [property: Id(17)] DateTimeOffset? DispatchedAt,
+    [property: Id(18)] DateTimeOffset? Deadline,
+    [property: Id(19)] bool Warned,
+    [property: Id(20)] bool Overdue,
+    [property: Id(21)] TerritoryLevel HandledAt,
+    [property: Id(22)] string? ProbableDuplicateOf,
+    [property: Id(23)] string? MergedInto,
+    [property: Id(24)] int? Satisfaction,
+    [property: Id(25)] bool? ResolvedAsReported,
+    [property: Id(26)] TimeSpan? ExtensionRequested,
+    [property: Id(27)] int Extensions,
+    [property: Id(28)] int Reworks,
+    [property: Id(29)] DateTimeOffset? ClosedAt,
+    [property: Id(30)] long Version);

@@ -1,0 +1,332 @@
+using GridGov.Contracts;
+using GridGov.Contracts.Cases;
+using GridGov.Contracts.Common;
+using GridGov.Contracts.Territory;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+
+namespace GridGov.Grains.Cases;
+
+[GenerateSerializer, Alias("gridgov.case-state")]
+internal sealed class CaseGrainState
+{
+    [Id(0)] public CaseSnapshot? Case { get; set; }
+    [Id(1)] public List<CaseEvent> History { get; set; } = [];
+
+    /// <summary>Events written but perhaps not yet published: published after each write and again on activation.</summary>
+    [Id(2)] public List<CaseEvent> Outbox { get; set; } = [];
+}
+
+/// <summary>
+/// One case: the closed loop of DOMAIN.md §4. Every transition appends an event to the history and to the outbox in
+/// the same write; the outbox is then published on the grid's stream. Deadlines are a durable reminder that fires the
+/// 80 % warning and, at 100 %, the escalation one level up.
+/// </summary>
+internal sealed partial class CaseGrain(
+    [PersistentState("case", ProviderNames.MainStorage)] IPersistentState<CaseGrainState> state,
+    CategoryCache categories,
+    TimeProvider time,
+    ILogger<CaseGrain> logger) : Grain, ICaseGrain, IRemindable
+{
+    private const string DeadlineReminder = "deadline";
+    private const double WarningShare = 0.8;
+    public const double DuplicateMetres = 50;
+    public static readonly TimeSpan DuplicateWindow = TimeSpan.FromHours(24);
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private CaseSnapshot Case => state.State.Case ?? throw DomainException.NotFound($"Case {Id} does not exist.");
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Outbox.Count > 0)
+        {
+            try
+            {
+                await PublishOutboxAsync();
+            }
+            catch (Exception e)
+            {
+                LogPublishFailed(logger, e, Id);
+            }
+        }
+    }
+
+    async Task<CaseSnapshot> ICaseGrain.ReportAsync(NewCase report)
+    {
+        if (state.State.Case is { } existing)
+        {
+            return existing;
+        }
+
+        if (!CaseIds.IsValid(Id))
+        {
+            throw DomainException.Invalid("id", $"'{Id}' is not a case id of the form {{district}}-{{yyyyMMdd}}-{{unique}}.");
+        }
+
+        var category = await categories.GetAsync(GrainFactory, Id[..6], report.Category)
+            ?? throw DomainException.Invalid("category", $"'{report.Category}' is not a category of district {Id[..6]}.");
+
+        string? duplicate = null;
+        if (report.Lat is { } lat && report.Lon is { } lon)
+        {
+            duplicate = await GrainFactory.GetGrain<IGridCasesGrain>(report.GridCode)
+                .FindDuplicateAsync(category.Code, lat, lon, time.GetUtcNow() - DuplicateWindow, DuplicateMetres);
+        }
+
+        var now = time.GetUtcNow();
+        var snapshot = new CaseSnapshot(
+            Id, CaseState.Reported, category.Code, report.Source, report.Description, report.GridCode, report.Lat, report.Lon,
+            report.Address, report.ReporterName, report.ReporterPhoneMasked, report.MediaUrls, report.Priority, report.Detection,
+            report.ReportedBy, now, null, null, null, false, false, HandledLevel(report.GridCode), duplicate, null, null, null, null,
+            0, 0, null, 0);
+        await CommitAsync(snapshot, "reported", report.ReportedBy, null);
+        return Case;
+    }
+
+    Task<CaseSnapshot?> ICaseGrain.GetAsync() => Task.FromResult(state.State.Case);
+
+    Task<IReadOnlyList<CaseEvent>?> ICaseGrain.GetHistoryAsync() =>
+        Task.FromResult<IReadOnlyList<CaseEvent>?>(state.State.Case is null ? null : state.State.History);
+
+    async Task<CaseSnapshot> ICaseGrain.ActAsync(CaseAction action, long? expectedVersion)
+    {
+        var current = Case;
+        if (expectedVersion is { } expected && expected != current.Version)
+        {
+            throw DomainException.Stale(expected, current.Version);
+        }
+
+        if (!CaseStates.Allowed(current.State).Contains(action.Kind))
+        {
+            throw RefusedIn(current, action.Kind);
+        }
+
+        var now = time.GetUtcNow();
+        var (next, type) = action.Kind switch
+        {
+            CaseActionKind.File => (current with { State = CaseState.Filed }, "filed"),
+            CaseActionKind.Reject => (current with { State = CaseState.Rejected, ClosedAt = now }, "rejected"),
+            CaseActionKind.Dispatch => (await DispatchAsync(current, action, now), "dispatched"),
+            CaseActionKind.Accept => (current with { State = CaseState.InProgress }, "accepted"),
+            CaseActionKind.Return => (current with { State = CaseState.Filed, Assignee = null, DispatchedAt = null, Deadline = null, Warned = false, Overdue = false }, "returned"),
+            CaseActionKind.Resolve => (current with { State = CaseState.Resolved }, "resolved"),
+            CaseActionKind.Verify => (current with { State = CaseState.Closed, ClosedAt = now }, "verified"),
+            CaseActionKind.Rework => (current with { State = CaseState.Dispatched, Reworks = current.Reworks + 1 }, "reworked"),
+            CaseActionKind.Evaluate => (Evaluate(current, action), "evaluated"),
+            CaseActionKind.RequestExtension => (RequestExtension(current, action), "extension-requested"),
+            CaseActionKind.ApproveExtension => (ApproveExtension(current), "extension-approved"),
+            CaseActionKind.Escalate => (Escalate(current), "escalated"),
+            CaseActionKind.Merge => (await MergeAsync(current, action), "merged"),
+            _ => throw RefusedIn(current, action.Kind),
+        };
+
+        await CommitAsync(next, type, action.Actor, action.Note);
+        await ScheduleDeadlineAsync();
+        return Case;
+    }
+
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (state.State.Case is not { } current || reminderName != DeadlineReminder)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        if (CaseStates.IsOpen(current.State) && current is { Deadline: { } deadline, DispatchedAt: { } dispatchedAt })
+        {
+            if (!current.Warned && now >= WarnAt(dispatchedAt, deadline))
+            {
+                await CommitAsync(current with { Warned = true }, "warned", "system", "80 % of the time limit has passed (督办).");
+                current = Case;
+            }
+
+            if (!current.Overdue && now >= deadline)
+            {
+                var overdue = current with { Overdue = true };
+                var escalated = overdue.HandledAt > TerritoryLevel.District ? Escalate(overdue) : overdue;
+                await CommitAsync(escalated, "overdue", "system", $"The time limit passed; handled at the {TerritoryCode.Describe(escalated.HandledAt)} level now.");
+            }
+        }
+
+        await ScheduleDeadlineAsync();
+    }
+
+    /// <summary>Keeps one reminder at the next checkpoint (warning, then deadline) of an open case; none otherwise.</summary>
+    private async Task ScheduleDeadlineAsync()
+    {
+        var current = Case;
+        DateTimeOffset? next = null;
+        if (CaseStates.IsOpen(current.State) && current is { Deadline: { } deadline, DispatchedAt: { } dispatchedAt })
+        {
+            next = !current.Warned ? WarnAt(dispatchedAt, deadline) : !current.Overdue ? deadline : null;
+        }
+
+        if (next is { } at)
+        {
+            var due = at - time.GetUtcNow();
+            await this.RegisterOrUpdateReminder(DeadlineReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, TimeSpan.FromHours(12));
+        }
+        else if (await this.GetReminder(DeadlineReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private static DateTimeOffset WarnAt(DateTimeOffset dispatchedAt, DateTimeOffset deadline) =>
+        dispatchedAt + (deadline - dispatchedAt) * WarningShare;
+
+    private async Task<CaseSnapshot> DispatchAsync(CaseSnapshot current, CaseAction action, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(action.Assignee))
+        {
+            throw DomainException.Invalid("assignee", "Dispatch needs an assignee (a grid worker's or department's id).");
+        }
+
+        if (current.State == CaseState.Dispatched)
+        {
+            // Re-dispatch to another handler keeps the clock running.
+            return current with { Assignee = action.Assignee };
+        }
+
+        var category = await categories.GetAsync(GrainFactory, Id[..6], current.Category)
+            ?? throw DomainException.Conflict($"The category {current.Category} no longer exists in the catalogue.");
+        return current with
+        {
+            State = CaseState.Dispatched,
+            Assignee = action.Assignee,
+            DispatchedAt = now,
+            Deadline = now + category.TimeLimit,
+            Warned = false,
+            Overdue = false,
+        };
+    }
+
+    private static CaseSnapshot Evaluate(CaseSnapshot current, CaseAction action)
+    {
+        if (action.Satisfaction is not (>= 1 and <= 5))
+        {
+            throw DomainException.Invalid("satisfaction", "satisfaction is from 1 to 5.");
+        }
+
+        if (action.Resolved is null)
+        {
+            throw DomainException.Invalid("resolved", "resolved (true or false) is required.");
+        }
+
+        return current with { State = CaseState.Evaluated, Satisfaction = action.Satisfaction, ResolvedAsReported = action.Resolved };
+    }
+
+    private static CaseSnapshot RequestExtension(CaseSnapshot current, CaseAction action)
+    {
+        if (action.Extension is not { } extension || extension <= TimeSpan.Zero || extension > TimeSpan.FromDays(60))
+        {
+            throw DomainException.Invalid("hours", "An extension of 1 hour to 60 days is required.");
+        }
+
+        if (current.ExtensionRequested is not null)
+        {
+            throw DomainException.Conflict("An extension is already waiting for approval.");
+        }
+
+        return current with { ExtensionRequested = extension };
+    }
+
+    private static CaseSnapshot ApproveExtension(CaseSnapshot current)
+    {
+        if (current.ExtensionRequested is not { } extension || current.Deadline is not { } deadline)
+        {
+            throw DomainException.Conflict("No extension is waiting for approval.");
+        }
+
+        return current with
+        {
+            Deadline = deadline + extension,
+            ExtensionRequested = null,
+            Extensions = current.Extensions + 1,
+            Overdue = false,
+        };
+    }
+
+    private static CaseSnapshot Escalate(CaseSnapshot current)
+    {
+        if (current.HandledAt <= TerritoryLevel.District)
+        {
+            throw DomainException.Conflict("The case is already handled at the district level; it cannot be escalated further.");
+        }
+
+        // A micro-grid or grid escalates to its community; then the street; then the district.
+        var next = current.HandledAt >= TerritoryLevel.Grid ? TerritoryLevel.Community : current.HandledAt - 1;
+        return current with { HandledAt = next };
+    }
+
+    private async Task<CaseSnapshot> MergeAsync(CaseSnapshot current, CaseAction action)
+    {
+        var into = action.Into?.Trim();
+        if (!CaseIds.IsValid(into) || into == Id || into![..6] != Id[..6])
+        {
+            throw DomainException.Invalid("into", "into names another case of the same district.");
+        }
+
+        var target = await GrainFactory.GetGrain<ICaseGrain>(into).GetAsync();
+        if (target is null || !CaseStates.IsOpen(target.State))
+        {
+            throw DomainException.Invalid("into", $"Case {into} does not exist or is no longer open.");
+        }
+
+        return current with { State = CaseState.Merged, MergedInto = into, ClosedAt = time.GetUtcNow() };
+    }
+
+    private static TerritoryLevel HandledLevel(string gridCode) =>
+        TerritoryCode.LevelOf(gridCode) == TerritoryLevel.MicroGrid ? TerritoryLevel.Grid : TerritoryCode.LevelOf(gridCode);
+
+    private static DomainException RefusedIn(CaseSnapshot current, CaseActionKind kind)
+    {
+        var allowed = CaseStates.Allowed(current.State);
+        return new DomainException(
+            DomainErrorKind.Conflict,
+            $"A case in state {current.State} cannot '{CaseActions.Name(kind)}'. Allowed now: {(allowed.Count == 0 ? "nothing" : string.Join(", ", allowed.Select(CaseActions.Name)))}.",
+            "state");
+    }
+
+    /// <summary>Appends the event to history and outbox, writes once, then publishes the outbox.</summary>
+    private async Task CommitAsync(CaseSnapshot next, string type, string actor, string? note)
+    {
+        var version = (state.State.Case?.Version ?? 0) + 1;
+        var snapshot = next with { Version = version };
+        var @event = new CaseEvent(Guid.NewGuid(), Id, version, type, snapshot.GridCode, time.GetUtcNow(), actor, note, snapshot);
+        state.State.Case = snapshot;
+        state.State.History.Add(@event);
+        state.State.Outbox.Add(@event);
+        await state.WriteStateAsync();
+        await PublishOutboxAsync();
+    }
+
+    private async Task PublishOutboxAsync()
+    {
+        var stream = this.GetStreamProvider(ProviderNames.Streams)
+            .GetStream<CaseEvent>(StreamId.Create(StreamNamespaces.CaseEvents, Case.GridCode));
+        await stream.OnNextBatchAsync(state.State.Outbox.ToArray());
+        // Cleared in memory only: the next write persists the empty outbox; a crash before that republishes, and
+        // consumers ignore what they already have.
+        state.State.Outbox.Clear();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId} could not republish its outbox on activation")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string caseId);
+}
+
+public static class CaseActions
+{
+    /// <summary>The action's name in the API path (<c>request-extension</c>).</summary>
+    public static string Name(CaseActionKind kind) => kind switch
+    {
+        CaseActionKind.RequestExtension => "request-extension",
+        CaseActionKind.ApproveExtension => "approve-extension",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    public static CaseActionKind? Parse(string name) =>
+        Enum.GetValues<CaseActionKind>().Cast<CaseActionKind?>().FirstOrDefault(k => Name(k!.Value) == name);
+}

@@ -1,0 +1,26 @@
+using GridGov.Contracts.Cases;
+
+namespace GridGov.Grains.Cases;
+
+/// <summary>A filter over the case read model (table <c>gridgov_cases</c>).</summary>
+public sealed record CaseQuery(
+    string? District,
+    string? Territory,
+    CaseState? State,
+    string? Category,
+    bool? Overdue,
+    DateTimeOffset? From,
+    DateTimeOffset? To,
+    (DateTimeOffset ReportedAt, string Id)? After,
+    int Limit,
+    string? Assignee = null);
+
+/// <summary>The case read model: one row per case, written in batches by the grids' views, newest version wins.</summary>
+public interface ICaseReadModel
+{
+    /// <summary>Writes every snapshot in one statement, each only where the row's version is older.</summary>
+    Task UpsertAsync(IReadOnlyCollection<CaseSnapshot> cases, CancellationToken cancellationToken);
+
+    /// <summary>Cases newest first (by report time, then id).</summary>
+    Task<IReadOnlyList<CaseSnapshot>> QueryAsync(CaseQuery query, CancellationToken cancellationToken);
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using GridGov.Contracts.Cases;
+using GridGov.Grains.Cases;
+using GridGov.Silo.Storage;
+
+namespace GridGov.Silo.Cases;
+
+/// <summary>The case read model on PostgreSQL or SQLite: batched idempotent upserts, keyset-paged queries.</summary>
+internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connectionString) : ICaseReadModel
+{
+    private const int MaxRowsPerStatement = 200;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
+
+    public async Task UpsertAsync(IReadOnlyCollection<CaseSnapshot> cases, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        foreach (var chunk in cases.Chunk(MaxRowsPerStatement))
+        {
+            await using var command = connection.CreateCommand();
+            var sql = new StringBuilder("""
+                INSERT INTO gridgov_cases (id, district, grid_code, state, category, source, reported_at, deadline, overdue, assignee, version, snapshot)
+                VALUES
+                """);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var c = chunk[i];
+                sql.Append(i == 0 ? " " : ", ").Append(CultureInfo.InvariantCulture,
+                    $"(@id{i}, @district{i}, @grid{i}, @state{i}, @category{i}, @source{i}, @reported{i}, @deadline{i}, @overdue{i}, @assignee{i}, @version{i}, @snapshot{i})");
+                command.AddParameter($"id{i}", c.Id);
+                command.AddParameter($"district{i}", c.Id[..6]);
+                command.AddParameter($"grid{i}", c.GridCode);
+                command.AddParameter($"state{i}", c.State.ToString());
+                command.AddParameter($"category{i}", c.Category);
+                command.AddParameter($"source{i}", c.Source.ToString());
+                command.AddTimestamp(database, $"reported{i}", c.ReportedAt);
+                command.AddTimestamp(database, $"deadline{i}", c.Deadline);
+                command.AddParameter($"overdue{i}", database == DatabaseKind.PostgreSql ? c.Overdue : c.Overdue ? 1 : 0);
+                command.AddText($"assignee{i}", c.Assignee);
+                command.AddParameter($"version{i}", c.Version);
+                command.AddParameter($"snapshot{i}", JsonSerializer.Serialize(c, Json));
+            }
+
+            sql.Append("""
+
+                ON CONFLICT (id) DO UPDATE SET
+                    grid_code = excluded.grid_code, state = excluded.state, category = excluded.category,
+                    deadline = excluded.deadline, overdue = excluded.overdue, assignee = excluded.assignee,
+                    version = excluded.version, snapshot = excluded.snapshot
+                WHERE gridgov_cases.version < excluded.version
+                """);
+            command.CommandText = sql.ToString();
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<CaseSnapshot>> QueryAsync(CaseQuery q, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        var where = new List<string>();
+        if (q.District is not null)
+        {
+            where.Add("district = @district");
+            command.AddParameter("district", q.District);
+        }
+
+        if (q.Territory is not null)
+        {
+            where.Add("grid_code LIKE @territory");
+            command.AddParameter("territory", q.Territory + "%");
+        }
+
+        if (q.State is { } state)
+        {
+            where.Add("state = @state");
+            command.AddParameter("state", state.ToString());
+        }
+
+        if (q.Category is not null)
+        {
+            where.Add("category = @category");
+            command.AddParameter("category", q.Category);
+        }
+
+        if (q.Overdue is { } overdue)
+        {
+            where.Add("overdue = @overdue");
+            command.AddParameter("overdue", database == DatabaseKind.PostgreSql ? overdue : overdue ? 1 : 0);
+        }
+
+        if (q.From is { } from)
+        {
+            where.Add("reported_at >= @from");
+            command.AddTimestamp(database, "from", from);
+        }
+
+        if (q.To is { } to)
+        {
+            where.Add("reported_at < @to");
+            command.AddTimestamp(database, "to", to);
+        }
+
+        if (q.Assignee is not null)
+        {
+            where.Add("assignee = @assignee");
+            command.AddParameter("assignee", q.Assignee);
+        }
+
+        if (q.After is { } after)
+        {
+            where.Add("(reported_at < @after_at OR (reported_at = @after_at AND id < @after_id))");
+            command.AddTimestamp(database, "after_at", after.ReportedAt);
+            command.AddParameter("after_id", after.Id);
+        }
+
+        command.CommandText = $"""
+            SELECT snapshot FROM gridgov_cases
+            {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
+            ORDER BY reported_at DESC, id DESC
+            LIMIT @limit
+            """;
+        command.AddParameter("limit", q.Limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var cases = new List<CaseSnapshot>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            cases.Add(JsonSerializer.Deserialize<CaseSnapshot>(reader.GetString(0), Json)!);
+        }
+
+        return cases;
+    }
+}

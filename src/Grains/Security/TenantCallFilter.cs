@@ -23,7 +23,9 @@ public sealed class TenantCallFilter(CallerSigner signer) : IIncomingGrainCallFi
 
     private void Check(IIncomingGrainCallContext context)
     {
-        var fromClient = context.SourceId is not { } source || source.IsClient();
+        // Clients (the API processes, any other cluster client) have a client id; the silo's own services (the
+        // reminder service ticking a reminder, for one) call without a source.
+        var fromClient = context.SourceId is { } source && source.IsClient();
         var current = CallerContext.Current();
         if (current is null)
         {

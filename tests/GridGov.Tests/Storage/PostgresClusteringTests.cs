@@ -1,3 +1,4 @@
+using GridGov.Tests.Infrastructure;
 using System.Net;
 using GridGov.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -176,7 +177,7 @@ public sealed class PostgresClusteringTests
                 o.ServiceId = serviceId;
             });
             silo.Configure<SiloOptions>(o => o.SiloName = name);
-            silo.ConfigureEndpoints(IPAddress.Loopback, FreePorts.Next(), FreePorts.Next());
+            silo.ConfigureEndpoints(IPAddress.Loopback, Fresh.Port(), Fresh.Port());
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = StorageInvariants.PostgreSql;

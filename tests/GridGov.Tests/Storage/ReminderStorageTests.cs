@@ -1,3 +1,4 @@
+using GridGov.Tests.Infrastructure;
 using GridGov.Silo.Storage;
 using Orleans.Runtime;
 

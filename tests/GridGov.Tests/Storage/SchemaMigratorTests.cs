@@ -131,7 +131,7 @@ public sealed class SchemaMigratorTests
         var wrongDatabase = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Database = database.Name + "_missing" };
         Assert.False(await SchemaMigrator.CanConnectAsync(DatabaseKind.PostgreSql, wrongDatabase.ConnectionString));
 
-        var closedPort = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = FreePorts.Next(), Timeout = 3 };
+        var closedPort = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = Fresh.Port(), Timeout = 3 };
         Assert.False(await SchemaMigrator.CanConnectAsync(DatabaseKind.PostgreSql, closedPort.ConnectionString));
 
         using var file = SqliteFiles.Create();

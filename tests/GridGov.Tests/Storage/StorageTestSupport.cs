@@ -169,57 +169,6 @@ public static class StorageClusters
     }
 }
 
-/// <summary>Bounded waiting on a condition (never a fixed sleep).</summary>
-public static class Eventually
-{
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
-
-    public static async Task<T> MatchesAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
-        var delay = TimeSpan.FromMilliseconds(20);
-        while (true)
-        {
-            var value = await probe();
-            if (condition(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new TimeoutException($"Timed out after {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s waiting for {what}; last value: {value}.");
-            }
-
-            await Task.Delay(delay);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
-        }
-    }
-}
-
-/// <summary>Free loopback TCP ports for silos started on real sockets.</summary>
-public static class FreePorts
-{
-    private static readonly HashSet<int> Handed = [];
-
-    public static int Next()
-    {
-        lock (Handed)
-        {
-            while (true)
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                if (Handed.Add(port))
-                {
-                    return port;
-                }
-            }
-        }
-    }
-}
-
 /// <summary>Extensions to reach silo services in an in-process cluster.</summary>
 public static class ClusterServiceExtensions
 {

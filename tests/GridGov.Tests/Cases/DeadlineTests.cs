@@ -1,0 +1,151 @@
+using GridGov.Contracts.Cases;
+using GridGov.Contracts.Territory;
+using GridGov.Silo.Hosting;
+using GridGov.Silo.Storage;
+using GridGov.Tests.Infrastructure;
+using GridGov.Tests.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Reminders;
+using Orleans.TestingHost;
+
+namespace GridGov.Tests.Cases;
+
+/// <summary>
+/// Two silos whose grains and reminders run on one fake clock (the silos' own housekeeping stays on real time), so a
+/// test can move a case past its warning and its deadline without waiting hours.
+/// </summary>
+public sealed class FakeTimeClusterFixture : IAsyncLifetime
+{
+    private MigratedStore? _store;
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = await MigratedStore.CreateAsync(DatabaseKind.PostgreSql);
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Clock);
+            silo.AddGridGovServices(_store.Kind, _store.ConnectionString, TestCallers.Signer);
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+    }
+}
+
+public sealed class DeadlineTests(FakeTimeClusterFixture fixture) : IClassFixture<FakeTimeClusterFixture>
+{
+    private async Task<(ICaseGrain Case, string Id)> DispatchedEmergencyAsync()
+    {
+        var grains = fixture.Cluster.Client;
+        var d = Fresh.District();
+        foreach (var code in new[] { d, $"{d}001", $"{d}001001", $"{d}001001001" })
+        {
+            await grains.GetGrain<ITerritoryGrain>(code).UpsertAsync(new TerritoryUpsert(code, null, []), null, false);
+        }
+
+        var id = CaseIds.New(d, fixture.Clock.GetUtcNow());
+        var grain = grains.GetGrain<ICaseGrain>(id);
+        await grain.ReportAsync(new NewCase("event.emergency", "Gas smell", CaseSource.Hotline12345, $"{d}001001001", null, null, "Block 7", null, null, [], CasePriority.Urgent, null, "hotline"));
+        await grain.ActAsync(new CaseAction(CaseActionKind.File, "cc", null), null);
+        await grain.ActAsync(new CaseAction(CaseActionKind.Dispatch, "cc", null, Assignee: "w-1"), null);
+        return (grain, id);
+    }
+
+    /// <summary>
+    /// Moves the fake clock a minute at a time (the reminder service refreshes and arms its timers on that clock, and
+    /// reads the table in between) until the case records the event; answers the case and the clock's time then.
+    /// </summary>
+    private async Task<(CaseSnapshot Case, DateTimeOffset At)> AdvanceUntilAsync(ICaseGrain grain, string id, string eventType, TimeSpan limit)
+    {
+        var until = fixture.Clock.GetUtcNow() + limit;
+        while (true)
+        {
+            TestCallers.EnterOperator();
+            var history = await grain.GetHistoryAsync() ?? [];
+            if (history.FirstOrDefault(e => e.Type == eventType) is { } found)
+            {
+                return (found.Case, found.At);
+            }
+
+            Assert.True(fixture.Clock.GetUtcNow() < until, $"case {id} did not record '{eventType}' by {until:O}; it has: {string.Join(", ", history.Select(e => e.Type))}");
+            fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+            await Task.Yield();
+            await Task.Delay(TimeSpan.FromMilliseconds(25));
+        }
+    }
+
+    [Fact]
+    public async Task The_warning_comes_at_80_percent_and_the_escalation_at_the_deadline()
+    {
+        TestCallers.EnterOperator();
+        var (grain, id) = await DispatchedEmergencyAsync();
+        var dispatched = (await grain.GetAsync())!;
+        Assert.Equal(dispatched.DispatchedAt + TimeSpan.FromHours(2), dispatched.Deadline);
+
+        // Advancing the clock runs due timers inline, and Orleans clears the RequestContext there: enter again after.
+        fixture.Clock.Advance(TimeSpan.FromMinutes(90)); // 75 %: nothing yet
+        TestCallers.EnterOperator();
+        Assert.DoesNotContain(await grain.GetHistoryAsync() ?? [], e => e.Type == "warned");
+
+        var (warned, warnedAt) = await AdvanceUntilAsync(grain, id, "warned", TimeSpan.FromMinutes(25));
+        Assert.True(warnedAt >= dispatched.DispatchedAt!.Value + TimeSpan.FromMinutes(96), $"warned at {warnedAt:O}, before 80 %");
+        Assert.True(warned.Warned);
+        Assert.False(warned.Overdue);
+
+        var (overdue, overdueAt) = await AdvanceUntilAsync(grain, id, "overdue", TimeSpan.FromMinutes(40));
+        Assert.True(overdueAt >= dispatched.Deadline!.Value, $"overdue at {overdueAt:O}, before the deadline");
+        Assert.True(overdue.Overdue);
+        Assert.Equal(TerritoryLevel.Community, overdue.HandledAt);
+        Assert.Equal(CaseState.Dispatched, overdue.State);
+    }
+
+    [Fact]
+    public async Task The_deadline_survives_the_silo_that_held_the_case_being_killed()
+    {
+        TestCallers.EnterOperator();
+        var management = fixture.Cluster.Client.GetGrain<IManagementGrain>(0);
+
+        // Dispatch emergencies until one lives on a silo other than the first (which hosts the test's membership).
+        var primary = fixture.Cluster.Silos[0].SiloAddress;
+        ICaseGrain grain;
+        string id;
+        SiloAddress host;
+        var attempts = 0;
+        do
+        {
+            (grain, id) = await DispatchedEmergencyAsync();
+            var statistics = await management.GetDetailedGrainStatistics();
+            host = statistics.Single(g => g.GrainId.ToString().Contains(id, StringComparison.Ordinal)).SiloAddress;
+        }
+        while (host.Equals(primary) && ++attempts < 20);
+        Assert.NotEqual(primary, host);
+
+        var dispatched = (await grain.GetAsync())!;
+        await fixture.Cluster.KillSiloAsync(fixture.Cluster.Silos.Single(s => s.SiloAddress.Equals(host)));
+        await Eventually.TrueAsync(
+            async () => (await management.GetHosts(onlyActive: true)).Count == 1,
+            "the cluster to notice the killed silo");
+        TestCallers.EnterOperator();
+
+        var (_, warnedAt) = await AdvanceUntilAsync(grain, id, "warned", TimeSpan.FromHours(2));
+        Assert.True(warnedAt >= dispatched.DispatchedAt!.Value + TimeSpan.FromMinutes(96), $"warned at {warnedAt:O}, before 80 %");
+        var (overdue, _) = await AdvanceUntilAsync(grain, id, "overdue", TimeSpan.FromHours(1));
+        Assert.Equal(TerritoryLevel.Community, overdue.HandledAt);
+    }
+}

@@ -91,16 +91,16 @@ public static partial class SecuritySetup
 
     private static RateLimitPartition<string> PartitionFor(HttpContext http)
     {
+        var limits = http.RequestServices.GetRequiredService<AuthSettings>().RateLimits;
         if (http.User.Caller() is { } caller)
         {
-            var limits = http.RequestServices.GetRequiredService<AuthSettings>().RateLimits;
             var limit = limits.TryGetValue(caller.Role, out var l) ? l : new RateLimit(10, 20);
             return RateLimitPartition.GetTokenBucketLimiter("key:" + caller.Subject, _ => Bucket(limit));
         }
 
         // Callers without a valid key are limited by address, which slows down key guessing.
         return RateLimitPartition.GetTokenBucketLimiter(
-            "ip:" + http.Connection.RemoteIpAddress, _ => Bucket(new RateLimit(20, 40)));
+            "ip:" + http.Connection.RemoteIpAddress, _ => Bucket(limits[AuthSettings.Anonymous]));
     }
 
     private static TokenBucketRateLimiterOptions Bucket(RateLimit limit) => new()

@@ -28,8 +28,12 @@ public sealed record AuthSettings
 
     public required IReadOnlyDictionary<string, RateLimit> RateLimits { get; init; }
 
+    /// <summary>The bucket of requests without a valid key, per client address (slows down key guessing).</summary>
+    public const string Anonymous = "anonymous";
+
     public static readonly IReadOnlyDictionary<string, RateLimit> DefaultRateLimits = new Dictionary<string, RateLimit>
     {
+        [Anonymous] = new(20, 40),
         [Roles.Operator] = new(200, 400),
         [Roles.DistrictAdmin] = new(100, 200),
         [Roles.CommandCentre] = new(200, 400),
@@ -94,10 +98,10 @@ public sealed record AuthSettings
         var limits = new Dictionary<string, RateLimit>(DefaultRateLimits);
         foreach (var role in section.GetChildren())
         {
-            if (!Roles.IsKnown(role.Key))
+            if (!Roles.IsKnown(role.Key) && role.Key != Anonymous)
             {
                 throw new GridGovConfigurationException(
-                    $"GridGov:Auth:RateLimits:{role.Key} names no role; the roles are {string.Join(", ", Roles.All)}.");
+                    $"GridGov:Auth:RateLimits:{role.Key} names no role; the roles are {string.Join(", ", Roles.All)} (and {Anonymous}).");
             }
 
             var current = limits[role.Key];

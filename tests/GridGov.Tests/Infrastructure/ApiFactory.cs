@@ -24,7 +24,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["GridGov:GatewayPort"] = Fresh.Port().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         // Tests send many requests per key; the rate limit has its own test with its own factory.
-        foreach (var role in Contracts.Security.Roles.All)
+        foreach (var role in Contracts.Security.Roles.All.Append("anonymous"))
         {
             Settings[$"GridGov:Auth:RateLimits:{role}:PermitsPerSecond"] = "100000";
             Settings[$"GridGov:Auth:RateLimits:{role}:Burst"] = "100000";
@@ -59,10 +59,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public HttpClient CreateOperatorClient() => CreateClient(BootstrapKey);
 
     /// <summary>Issues a key with the operator key and answers the key itself.</summary>
-    public async Task<string> CreateKeyAsync(string role, string scope, DateTimeOffset? expiresAt = null)
+    public async Task<string> CreateKeyAsync(string role, string scope, DateTimeOffset? expiresAt = null, string? staffId = null)
     {
         using var client = CreateOperatorClient();
-        var response = await client.PostAsJsonAsync("/api/v1/api-keys", new { name = $"{role} of {scope}", role, scope, expiresAt });
+        var response = await client.PostAsJsonAsync("/api/v1/api-keys", new { name = $"{role} of {scope}", role, scope, expiresAt, staffId });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"Creating a {role} key failed: {body}");
         return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("key").GetString()!;

@@ -17,6 +17,8 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
 
     private static readonly string[] Staff = [O, DA, CC, GW, PS];
     private static readonly string[] Admins = [O, DA];
+    private static readonly string[] Supervisors = [O, DA, CC];
+    private static readonly string[] Handlers = [O, DA, CC, GW];
 
     /// <summary>An endpoint: who may call it, how to call it about a district, and what it answers.</summary>
     private sealed record Endpoint(
@@ -43,7 +45,26 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         new("GET api key", Admins, async (f, d) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/api-keys/{await f.KeyIdInAsync(d)}"), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("DELETE api key", Admins, async (f, d) => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/api-keys/{await f.KeyIdInAsync(d)}"), HttpStatusCode.NoContent, HttpStatusCode.NotFound),
         new("GET audit", Admins, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/audit?district={d}")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET categories", [.. Staff, AP], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/categories")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("PUT category", Admins, (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/districts/{d}/categories/local.m", """{"name":"m","class":"event","timeLimitHours":24,"responseLimitHours":2,"department":"d"}""")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        // A report at a point of the other district finds no grid of the caller's own district: 400 naming lat.
+        new("POST case", [.. Staff, AP], (f, d) => Task.FromResult(Json(HttpMethod.Post, "/api/v1/cases", FormattableString.Invariant($$"""{"category":"event.other","description":"m","source":"residentApp","lat":{{Fresh.Origin(d).Lat + 0.05}},"lon":{{Fresh.Origin(d).Lon + 0.05}}}"""))), HttpStatusCode.Created, HttpStatusCode.BadRequest),
+        new("GET cases", Handlers, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/cases?territory={f.GridOf(d)}")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET case", [.. Staff, AP], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/cases/{f.ClosedCase[d]}")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET case history", [.. Staff, AP], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/cases/{f.ClosedCase[d]}/history")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET open cases", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{d}001/open-cases")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        .. Actions(Supervisors, "file", "reject", "dispatch", "verify", "rework", "approve-extension", "escalate", "merge"),
+        .. Actions(Handlers, "accept", "return", "resolve", "request-extension"),
+        .. Actions([O, DA, CC, AP], "evaluate"),
     ];
+
+    /// <summary>Every action on the finished case: the state refuses it (409) whoever may try, so 403 is the policy's.</summary>
+    private static IEnumerable<Endpoint> Actions(string[] allowed, params string[] actions) => actions.Select(action => new Endpoint(
+        $"POST case {action}",
+        allowed,
+        (f, d) => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/cases/{f.ClosedCase[d]}/{action}", "{}")),
+        HttpStatusCode.Conflict,
+        HttpStatusCode.NotFound));
 
     public static TheoryData<string, string, bool> Cases()
     {

@@ -37,8 +37,30 @@ public sealed class SecurityFixture : IAsyncLifetime
 
         foreach (var role in Roles.All)
         {
-            Keys[role] = await Api.CreateKeyAsync(role, role == Roles.Operator ? Scopes.All : A);
+            Keys[role] = await Api.CreateKeyAsync(role, role == Roles.Operator ? Scopes.All : A, staffId: role == Roles.GridWorker ? "w-1" : null);
         }
+
+        // A finished case in each district: A's was reported by A's app and handled by A's grid worker, so both may
+        // see it; every action on it is refused by its state, which tells a policy refusal (403) from a state one (409).
+        ClosedCase[A] = await FinishedCaseAsync(A, Client(Roles.App), Client(Roles.GridWorker));
+        ClosedCase[B] = await FinishedCaseAsync(B, op, op);
+    }
+
+    public Dictionary<string, string> ClosedCase { get; } = [];
+
+    private async Task<string> FinishedCaseAsync(string d, HttpClient reporter, HttpClient worker)
+    {
+        using var op = Api.CreateOperatorClient();
+        var (x, y) = Fresh.Origin(d);
+        var body = FormattableString.Invariant($$"""{"category":"event.other","description":"matrix","source":"residentApp","lat":{{y + 0.05}},"lon":{{x + 0.05}}}""");
+        var id = (await (await reporter.PostJsonAsync("/api/v1/cases", body)).AssertOkAsync(System.Net.HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        await (await op.PostJsonAsync($"/api/v1/cases/{id}/file", "{}")).AssertOkAsync();
+        await (await op.PostJsonAsync($"/api/v1/cases/{id}/dispatch", """{"assignee":"w-1"}""")).AssertOkAsync();
+        await (await worker.PostJsonAsync($"/api/v1/cases/{id}/accept", "{}")).AssertOkAsync();
+        await (await worker.PostJsonAsync($"/api/v1/cases/{id}/resolve", "{}")).AssertOkAsync();
+        await (await op.PostJsonAsync($"/api/v1/cases/{id}/verify", "{}")).AssertOkAsync();
+        await (await reporter.PostJsonAsync($"/api/v1/cases/{id}/evaluate", """{"satisfaction":4,"resolved":true}""")).AssertOkAsync();
+        return id;
     }
 
     public async Task DisposeAsync() => await Api.DisposeAsync();

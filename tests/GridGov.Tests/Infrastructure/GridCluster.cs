@@ -18,6 +18,7 @@ public static class GridCluster
         }
 
         builder.ConfigureSilo((_, silo) => silo.AddGridGovServices(kind, connectionString, TestCallers.Signer));
+        builder.ConfigureClient(client => client.AddMemoryStreams(Contracts.ProviderNames.Streams));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Territory;
 
@@ -9,7 +10,7 @@ public sealed record ReporterRequest(
     [property: StringLength(20)] string? Phone);
 
 public sealed record DetectionRequest(
-    [property: Range(0.0, 1.0)] double Confidence,
+    [property: JsonRequired, Range(0.0, 1.0)] double Confidence,
     [property: Required, StringLength(500)] string SnapshotUrl,
     [property: StringLength(20, MinimumLength = 20)] string? CameraCode);
 
@@ -17,7 +18,7 @@ public sealed record DetectionRequest(
 public sealed record CaseRequest(
     [property: Required, StringLength(32)] string Category,
     [property: Required, StringLength(2000, MinimumLength = 1)] string Description,
-    CaseSource Source,
+    [property: JsonRequired] CaseSource Source,
     double? Lat,
     double? Lon,
     [property: StringLength(17)] string? GridCode,
@@ -95,9 +96,9 @@ public sealed record OpenCasesView(string Code, int Total, int Overdue, IReadOnl
 
 public sealed record CategoryRequest(
     [property: Required, StringLength(100, MinimumLength = 1)] string Name,
-    CategoryClass Class,
-    [property: Range(0.17, 8760)] double TimeLimitHours,
-    [property: Range(0.01, 8760)] double ResponseLimitHours,
+    [property: JsonRequired] CategoryClass Class,
+    [property: JsonRequired, Range(0.17, 8760)] double TimeLimitHours,
+    [property: JsonRequired, Range(0.01, 8760)] double ResponseLimitHours,
     [property: Required, StringLength(100, MinimumLength = 1)] string Department);
 
 public sealed record CategoryView(string Code, string Name, CategoryClass Class, double TimeLimitHours, double ResponseLimitHours, string Department)

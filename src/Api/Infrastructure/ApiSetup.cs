@@ -43,7 +43,7 @@ public static class ApiSetup
     }
 
     /// <summary>Bodies are UTF-8: a request that declares another (or a malformed) charset gets 415, not a decoding failure.</summary>
-    private static Task RequireUtf8(HttpContext http, RequestDelegate next)
+    public static Task RequireUtf8(HttpContext http, RequestDelegate next)
     {
         var contentType = http.Request.ContentType;
         if (contentType is not null
@@ -83,7 +83,6 @@ public static class ApiSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.Use(RequireUtf8);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("GridGov API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
     }

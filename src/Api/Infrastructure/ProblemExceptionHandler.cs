@@ -81,6 +81,17 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     {
         var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
         var message = json.Message.Split(" Path:")[0];
+        if (MissingMember().Match(message) is { Success: true } missing)
+        {
+            var member = JsonNamingPolicy.CamelCase.ConvertName(missing.Groups["name"].Value);
+            field = field == "body" ? member : $"{field}.{member}";
+            message = $"{member} is required.";
+        }
+        else if (message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+        {
+            // The framework names the .NET type; say what is wrong in the client's terms instead.
+            message = "The value has the wrong type or is not one of the allowed values.";
+        }
         return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
             Status = StatusCodes.Status400BadRequest,
@@ -91,6 +102,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
     [GeneratedRegex("""^Failed to bind parameter "(?:[^"]* )?(?<name>[A-Za-z0-9_]+)" from "(?<value>.*)"\.$""")]
     private static partial Regex BindFailure();
+
+    [GeneratedRegex("missing required properties including: '(?<name>[^']+)'")]
+    private static partial Regex MissingMember();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string path);

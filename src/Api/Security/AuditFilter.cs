@@ -37,7 +37,12 @@ internal sealed class AuditFilter(AuditLog audit, TimeProvider time) : IEndpoint
             await RecordAsync(http, ProblemExceptionHandler.FromDomain(e).Status ?? StatusCodes.Status400BadRequest);
             throw;
         }
-        catch (Exception e) when (e is BadHttpRequestException or System.Text.Json.JsonException)
+        catch (BadHttpRequestException e)
+        {
+            await RecordAsync(http, e.StatusCode);
+            throw;
+        }
+        catch (System.Text.Json.JsonException)
         {
             await RecordAsync(http, StatusCodes.Status400BadRequest);
             throw;

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using GridGov.Contracts.Territory;
 
 namespace GridGov.Api.Territory;
@@ -14,7 +15,7 @@ public sealed record TerritoryRequest(
 public sealed record StaffRequest(
     [property: Required, StringLength(64, MinimumLength = 1)] string Id,
     [property: Required, StringLength(100, MinimumLength = 1)] string Name,
-    StaffRole Role,
+    [property: JsonRequired] StaffRole Role,
     [property: StringLength(20)] string? Phone);
 
 public sealed record StaffView(string Id, string Name, StaffRole Role, string? MaskedPhone);
@@ -44,11 +45,17 @@ public sealed record TerritoryChildView(string Code, string Name, TerritoryLevel
 
 public sealed record TerritoryChildrenView(string Code, IReadOnlyList<TerritoryChildView> Items);
 
-/// <summary>A GeoJSON FeatureCollection; each feature has properties <c>code</c> and <c>name</c> and a Polygon or MultiPolygon.</summary>
+/// <summary>
+/// A GeoJSON FeatureCollection; each feature has properties <c>code</c> and <c>name</c> and a Polygon or MultiPolygon.
+/// Other members (GeoJSON's foreign members, other properties) are allowed and ignored.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record FeatureCollectionRequest(string Type, IReadOnlyList<FeatureRequest> Features);
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record FeatureRequest(string Type, FeaturePropertiesRequest Properties, JsonElement Geometry);
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record FeaturePropertiesRequest(string Code, string Name);
 
 public sealed record ImportedFeature(int Index, string Code);

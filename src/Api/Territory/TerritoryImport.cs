@@ -21,6 +21,13 @@ public static class TerritoryImport
     public static async Task<Ok<TerritoryImportResult>> ImportAsync(HttpRequest request, IClusterClient cluster, CancellationToken cancellationToken)
     {
         var own = request.HttpContext.OwnDistrict();
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var media)
+            || !(media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                || media.MediaType.Equals("application/geo+json", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new BadHttpRequestException("The body is a GeoJSON FeatureCollection: Content-Type application/json or application/geo+json.", StatusCodes.Status415UnsupportedMediaType);
+        }
+
         JsonDocument document;
         try
         {

@@ -166,7 +166,9 @@ internal sealed partial class CaseGrain(
         if (next is { } at)
         {
             var due = at - time.GetUtcNow();
-            await this.RegisterOrUpdateReminder(DeadlineReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, TimeSpan.FromHours(12));
+            // Orleans skips the ticks a reminder missed while its silos were down and waits for the next period, so
+            // the period is the shortest allowed: after a full restart a missed checkpoint is caught up within a minute.
+            await this.RegisterOrUpdateReminder(DeadlineReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, TimeSpan.FromMinutes(1));
         }
         else if (await this.GetReminder(DeadlineReminder) is { } reminder)
         {

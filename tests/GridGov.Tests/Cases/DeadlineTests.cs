@@ -26,16 +26,28 @@ public sealed class FakeTimeClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _store = await MigratedStore.CreateAsync(DatabaseKind.PostgreSql);
+        Cluster = await StartAsync(_store, Clock);
+    }
+
+    /// <summary>A cluster on the store whose grains and reminders follow the clock (state shared through the service id).</summary>
+    public static async Task<InProcessTestCluster> StartAsync(MigratedStore store, FakeTimeProvider clock, string? serviceId = null)
+    {
         var builder = new InProcessTestClusterBuilder(2);
+        if (serviceId is not null)
+        {
+            builder.Options.ServiceId = serviceId;
+        }
+
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.AddSingleton<TimeProvider>(clock);
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
-            silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Clock);
-            silo.AddGridGovServices(_store.Kind, _store.ConnectionString, TestCallers.Signer);
+            silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, clock);
+            silo.AddGridGovServices(store.Kind, store.ConnectionString, TestCallers.Signer);
         });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
     }
 
     public async Task DisposeAsync()
@@ -50,16 +62,17 @@ public sealed class FakeTimeClusterFixture : IAsyncLifetime
 
 public sealed class DeadlineTests(FakeTimeClusterFixture fixture) : IClassFixture<FakeTimeClusterFixture>
 {
-    private async Task<(ICaseGrain Case, string Id)> DispatchedEmergencyAsync()
+    private Task<(ICaseGrain Case, string Id)> DispatchedEmergencyAsync() => DispatchedEmergencyAsync(fixture.Cluster.Client, fixture.Clock);
+
+    private static async Task<(ICaseGrain Case, string Id)> DispatchedEmergencyAsync(IGrainFactory grains, FakeTimeProvider clock)
     {
-        var grains = fixture.Cluster.Client;
         var d = Fresh.District();
         foreach (var code in new[] { d, $"{d}001", $"{d}001001", $"{d}001001001" })
         {
             await grains.GetGrain<ITerritoryGrain>(code).UpsertAsync(new TerritoryUpsert(code, null, []), null, false);
         }
 
-        var id = CaseIds.New(d, fixture.Clock.GetUtcNow());
+        var id = CaseIds.New(d, clock.GetUtcNow());
         var grain = grains.GetGrain<ICaseGrain>(id);
         await grain.ReportAsync(new NewCase("event.emergency", "Gas smell", CaseSource.Hotline12345, $"{d}001001001", null, null, "Block 7", null, null, [], CasePriority.Urgent, null, "hotline"));
         await grain.ActAsync(new CaseAction(CaseActionKind.File, "cc", null), null);
@@ -71,9 +84,12 @@ public sealed class DeadlineTests(FakeTimeClusterFixture fixture) : IClassFixtur
     /// Moves the fake clock a minute at a time (the reminder service refreshes and arms its timers on that clock, and
     /// reads the table in between) until the case records the event; answers the case and the clock's time then.
     /// </summary>
-    private async Task<(CaseSnapshot Case, DateTimeOffset At)> AdvanceUntilAsync(ICaseGrain grain, string id, string eventType, TimeSpan limit)
+    private Task<(CaseSnapshot Case, DateTimeOffset At)> AdvanceUntilAsync(ICaseGrain grain, string id, string eventType, TimeSpan limit) =>
+        AdvanceUntilAsync(fixture.Clock, grain, id, eventType, limit);
+
+    private static async Task<(CaseSnapshot Case, DateTimeOffset At)> AdvanceUntilAsync(FakeTimeProvider clock, ICaseGrain grain, string id, string eventType, TimeSpan limit)
     {
-        var until = fixture.Clock.GetUtcNow() + limit;
+        var until = clock.GetUtcNow() + limit;
         while (true)
         {
             TestCallers.EnterOperator();
@@ -83,8 +99,8 @@ public sealed class DeadlineTests(FakeTimeClusterFixture fixture) : IClassFixtur
                 return (found.Case, found.At);
             }
 
-            Assert.True(fixture.Clock.GetUtcNow() < until, $"case {id} did not record '{eventType}' by {until:O}; it has: {string.Join(", ", history.Select(e => e.Type))}");
-            fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+            Assert.True(clock.GetUtcNow() < until, $"case {id} did not record '{eventType}' by {until:O}; it has: {string.Join(", ", history.Select(e => e.Type))}");
+            clock.Advance(TimeSpan.FromMinutes(1));
             await Task.Yield();
             await Task.Delay(TimeSpan.FromMilliseconds(25));
         }
@@ -147,5 +163,30 @@ public sealed class DeadlineTests(FakeTimeClusterFixture fixture) : IClassFixtur
         Assert.True(warnedAt >= dispatched.DispatchedAt!.Value + TimeSpan.FromMinutes(96), $"warned at {warnedAt:O}, before 80 %");
         var (overdue, _) = await AdvanceUntilAsync(grain, id, "overdue", TimeSpan.FromHours(1));
         Assert.Equal(TerritoryLevel.Community, overdue.HandledAt);
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.PostgreSql)]
+    public async Task The_deadline_survives_a_full_restart(DatabaseKind kind)
+    {
+        TestCallers.EnterOperator();
+        await using var store = await MigratedStore.CreateAsync(kind);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var serviceId = "restart-" + Guid.NewGuid().ToString("N");
+        string id;
+        DateTimeOffset dispatchedAt;
+        await using (var before = await FakeTimeClusterFixture.StartAsync(store, clock, serviceId))
+        {
+            var (grain, caseId) = await DispatchedEmergencyAsync(before.Client, clock);
+            (id, dispatchedAt) = (caseId, (await grain.GetAsync())!.DispatchedAt!.Value);
+        }
+
+        // Every silo is gone; time passes; fresh silos on the same database pick the reminder up.
+        clock.Advance(TimeSpan.FromMinutes(100));
+        await using var after = await FakeTimeClusterFixture.StartAsync(store, clock, serviceId);
+        TestCallers.EnterOperator();
+        var (_, warnedAt) = await AdvanceUntilAsync(clock, after.Client.GetGrain<ICaseGrain>(id), id, "warned", TimeSpan.FromMinutes(30));
+        Assert.True(warnedAt >= dispatchedAt + TimeSpan.FromMinutes(96), $"warned at {warnedAt:O}, before 80 %");
     }
 }

@@ -32,12 +32,14 @@ public static class CasesApi
             .RequireAuthorization(Policies.CaseList)
             .WithName("ListCases")
             .WithSummary("Search cases (newest first)")
+            .WithDescription("Reads the case read model, filtered by territory (a node and all below it), state, category, overdue and report time; pages with cursor and limit. Grid workers see only the cases dispatched to them.")
             .ProducesValidationProblem();
 
         group.MapGet("/{id}", GetCase)
             .RequireAuthorization(Policies.CaseRead)
             .WithName("GetCase")
             .WithSummary("Read a case")
+            .WithDescription("The case as it stands; the ETag header carries its version for If-Match. Apps read only the cases they reported, without the reporter's contact.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -45,6 +47,7 @@ public static class CasesApi
             .RequireAuthorization(Policies.CaseRead)
             .WithName("GetCaseHistory")
             .WithSummary("Every transition of a case")
+            .WithDescription("The case's events in order: version, type, time, actor, note, and the state, assignee and deadline after each.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -56,6 +59,7 @@ public static class CasesApi
                 .RequireAuthorization(PolicyFor(kind))
                 .WithName("Case" + kind)
                 .WithSummary(Summary(kind))
+                .WithDescription("Takes an optional note; honours If-Match (412 when stale). An action the case's state does not allow is a 409 naming the state and the allowed actions.")
                 .ProducesValidationProblem()
                 .ProducesProblem(StatusCodes.Status404NotFound)
                 .ProducesProblem(StatusCodes.Status409Conflict)
@@ -67,6 +71,7 @@ public static class CasesApi
             .RequireAuthorization(Policies.TerritoryRead)
             .WithName("GetOpenCases")
             .WithSummary("The open cases of a node and everything under it, from the grids' live views")
+            .WithDescription("Gathers the live views of the node's grids level by level: the open cases with their state, assignee and deadline, and counts by state and overdue.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

@@ -17,6 +17,7 @@ public static class CategoriesApi
             .RequireAuthorization(Policies.CategoriesRead)
             .WithName("ListCategories")
             .WithSummary("The district's case category catalogue")
+            .WithDescription("The standard categories (component, event and governance classes with the 12345 time-limit tiers) and the district's own edits.")
             .ProducesValidationProblem();
 
         group.MapPut("/{code}", PutCategory)

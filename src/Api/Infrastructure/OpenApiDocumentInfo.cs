@@ -1,11 +1,23 @@
+using GridGov.Api.Security;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
 namespace GridGov.Api.Infrastructure;
 
-/// <summary>The document's title, description, licence and servers, which the linters ask for.</summary>
+/// <summary>The document's title, description, licence, servers, tags and security, which the linters ask for.</summary>
 internal sealed class OpenApiDocumentInfo : IOpenApiDocumentTransformer
 {
+    /// <summary>A description for every tag an endpoint uses (<c>WithTags</c>).</summary>
+    private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
+    {
+        ["Territory"] = "The territory tree (district, street, community, comprehensive grid, micro-grid): boundaries, staff, GeoJSON import, and locating the grid that holds a point.",
+        ["Party-building grids"] = "Party-building grids: groups of whole comprehensive grids of one district.",
+        ["Cases"] = "Cases reported in the grids and their closed loop: filing, dispatch, handling, verification, evaluation, extensions, escalation and merging.",
+        ["Case categories"] = "Each district's catalogue of case categories and their time limits.",
+        ["API keys"] = "Issuing, listing and revoking the API keys callers authenticate with.",
+        ["Audit"] = "The append-only audit log of changes made through the API.",
+    };
+
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Info = new OpenApiInfo
@@ -17,6 +29,29 @@ internal sealed class OpenApiDocumentInfo : IOpenApiDocumentTransformer
             License = new OpenApiLicense { Name = "Proprietary", Url = new Uri("https://example.org/gridgov/licence") },
         };
         document.Servers = [new OpenApiServer { Url = "/", Description = "This GridGov instance" }];
+
+        foreach (var tag in document.Tags ?? Enumerable.Empty<OpenApiTag>())
+        {
+            if (tag.Name is { } name && TagDescriptions.TryGetValue(name, out var description))
+            {
+                tag.Description = description;
+            }
+        }
+
+        // Every /api/v1 endpoint requires an API key (MapApiRoot → RequireAuthorization): the requirement is document-wide.
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[ApiKeyAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = ApiKeyAuthenticationHandler.Header,
+            Description = "An API key issued by POST /api/v1/api-keys (gg_{id}_{secret}), or the operator's bootstrap key.",
+        };
+        document.Security =
+        [
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, document)] = [] },
+        ];
         return Task.CompletedTask;
     }
 }

@@ -43,16 +43,19 @@ public static class ApiKeysApi
         group.MapGet("/", ListKeys)
             .WithName("ListApiKeys")
             .WithSummary("List API keys (never the keys themselves)")
+            .WithDescription("Operators see every key, a district admin the keys of their district; with role, scope, staff id, expiry, revocation and last use. Pages with cursor and limit.")
             .ProducesValidationProblem();
 
         group.MapGet("/{id}", GetKey)
             .WithName("GetApiKey")
             .WithSummary("Read one API key's description")
+            .WithDescription("The key's name, role, scope, staff id and times; never the key itself.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapDelete("/{id}", RevokeKey)
             .WithName("RevokeApiKey")
             .WithSummary("Revoke an API key; it stops working at once")
+            .WithDescription("The key is refused by every API process from the next request on.")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 

@@ -25,6 +25,7 @@ public static class PartyGridApi
             .RequireAuthorization(Policies.PartyGridRead)
             .WithName("GetPartyGrid")
             .WithSummary("Read a Party-building grid")
+            .WithDescription("Returns the Party-building grid with the codes of the comprehensive grids it merges and its version; the ETag header carries the version.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

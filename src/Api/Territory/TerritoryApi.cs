@@ -25,6 +25,7 @@ public static class TerritoryApi
             .RequireAuthorization(Policies.TerritoryRead)
             .WithName("GetTerritory")
             .WithSummary("Read a territory node")
+            .WithDescription("Returns the node with its boundary (GeoJSON), staff (masked phones) and version; the ETag header carries the version to send back in If-Match.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -32,6 +33,7 @@ public static class TerritoryApi
             .RequireAuthorization(Policies.TerritoryRead)
             .WithName("GetTerritoryChildren")
             .WithSummary("List a node's children")
+            .WithDescription("Lists the direct children of a node (code, name and level), ordered by code.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 

@@ -17,4 +17,7 @@ public interface ITerritoryIndexStore
     Task UpsertAsync(TerritoryIndexEntry entry, double[]? envelope, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<DistrictExtent>> LoadDistrictExtentsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records a district's extent (table <c>gridgov_district_extents</c>).</summary>
+    Task SetDistrictExtentAsync(DistrictExtent extent, CancellationToken cancellationToken);
 }

@@ -13,12 +13,20 @@ internal sealed class TerritoryIndexGrain(ITerritoryIndexStore store) : Grain, I
 {
     private readonly Dictionary<string, IndexedNode> _nodes = new(StringComparer.Ordinal);
     private STRtree<IndexedNode>? _tree;
+    private DistrictExtent? _extent;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         foreach (var entry in await store.LoadDistrictAsync(this.GetPrimaryKeyString(), cancellationToken))
         {
             _nodes[entry.Code] = IndexedNode.From(entry);
+        }
+
+        // Written again on activation, so an extent whose write was cut off by a crash is repaired.
+        _extent = Extent();
+        if (_extent is not null)
+        {
+            await store.SetDistrictExtentAsync(_extent, cancellationToken);
         }
     }
 
@@ -37,6 +45,29 @@ internal sealed class TerritoryIndexGrain(ITerritoryIndexStore store) : Grain, I
             CancellationToken.None);
         _nodes[entry.Code] = node;
         _tree = null;
+
+        var extent = Extent();
+        if (extent != _extent)
+        {
+            if (extent is not null)
+            {
+                await store.SetDistrictExtentAsync(extent, CancellationToken.None);
+            }
+
+            _extent = extent;
+        }
+    }
+
+    /// <summary>The bounding box of every boundary in the district, or null when none has one.</summary>
+    private DistrictExtent? Extent()
+    {
+        var envelope = new Envelope();
+        foreach (var node in _nodes.Values.Where(n => n.Geometry is not null))
+        {
+            envelope.ExpandToInclude(node.Geometry!.Geometry.EnvelopeInternal);
+        }
+
+        return envelope.IsNull ? null : new DistrictExtent(this.GetPrimaryKeyString(), envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY);
     }
 
     Task<LocateResult> ITerritoryIndexGrain.LocateAsync(double lat, double lon)

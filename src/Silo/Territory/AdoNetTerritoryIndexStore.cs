@@ -53,14 +53,29 @@ internal sealed class AdoNetTerritoryIndexStore(DatabaseKind database, string co
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<DistrictExtent>> LoadDistrictExtentsAsync(CancellationToken cancellationToken)
+    public async Task SetDistrictExtentAsync(DistrictExtent extent, CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT district, MIN(min_lon), MIN(min_lat), MAX(max_lon), MAX(max_lat)
-            FROM gridgov_territory_index WHERE boundary IS NOT NULL GROUP BY district
+            INSERT INTO gridgov_district_extents (district, min_lon, min_lat, max_lon, max_lat)
+            VALUES (@district, @min_lon, @min_lat, @max_lon, @max_lat)
+            ON CONFLICT (district) DO UPDATE SET
+                min_lon = excluded.min_lon, min_lat = excluded.min_lat, max_lon = excluded.max_lon, max_lat = excluded.max_lat
             """;
+        command.AddParameter("district", extent.District);
+        command.AddParameter("min_lon", extent.MinLon);
+        command.AddParameter("min_lat", extent.MinLat);
+        command.AddParameter("max_lon", extent.MaxLon);
+        command.AddParameter("max_lat", extent.MaxLat);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<DistrictExtent>> LoadDistrictExtentsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT district, min_lon, min_lat, max_lon, max_lat FROM gridgov_district_extents";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var extents = new List<DistrictExtent>();
         while (await reader.ReadAsync(cancellationToken))

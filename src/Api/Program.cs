@@ -1,5 +1,6 @@
 using GridGov.Api.Cases;
 using GridGov.Api.Infrastructure;
+using GridGov.Api.People;
 using GridGov.Api.Security;
 using GridGov.Api.Territory;
 using GridGov.Silo.Hosting;
@@ -31,6 +32,7 @@ api.MapApiKeys();
 api.MapAudit();
 api.MapCategories();
 api.MapCases();
+api.MapPeople();
 
 await app.RunAsync();
 return 0;

@@ -16,6 +16,9 @@ internal sealed class OpenApiDocumentInfo : IOpenApiDocumentTransformer
         ["Case categories"] = "Each district's catalogue of case categories and their time limits.",
         ["API keys"] = "Issuing, listing and revoking the API keys callers authenticate with.",
         ["Audit"] = "The append-only audit log of changes made through the API.",
+        ["Households"] = "Households (户) and their residents; identity and phone numbers are kept as keyed hashes and masked forms only.",
+        ["Party organizations"] = "The Party tree built on grids: committees, branches and groups.",
+        ["Party members"] = "Party members: profile, organization, transfers and the households they keep in touch with.",
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

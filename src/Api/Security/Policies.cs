@@ -22,6 +22,10 @@ public static class Policies
     public const string CaseSupervise = "cases.supervise";
     public const string CaseHandle = "cases.handle";
     public const string CaseEvaluate = "cases.evaluate";
+    public const string PeopleRead = "people.read";
+    public const string PeopleWrite = "people.write";
+    public const string PartyRead = "party.read";
+    public const string PartyWrite = "party.write";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
     private static readonly string[] Admins = [Roles.Operator, Roles.DistrictAdmin];
@@ -45,5 +49,10 @@ public static class Policies
         [CaseSupervise] = Supervisors,
         [CaseHandle] = [.. Supervisors, Roles.GridWorker],
         [CaseEvaluate] = [.. Supervisors, Roles.App],
+        // Grid workers reach only the households of grids whose staff they are (checked per household).
+        [PeopleRead] = Staff,
+        [PeopleWrite] = [.. Admins, Roles.GridWorker],
+        [PartyRead] = Staff,
+        [PartyWrite] = [.. Admins, Roles.PartySecretary],
     };
 }

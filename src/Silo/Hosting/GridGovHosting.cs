@@ -2,8 +2,10 @@ using System.Net;
 using GridGov.Contracts;
 using GridGov.Contracts.Security;
 using GridGov.Grains.Cases;
+using GridGov.Grains.People;
 using GridGov.Grains.Security;
 using GridGov.Silo.Cases;
+using GridGov.Silo.People;
 using GridGov.Grains.Territory;
 using GridGov.Silo.Security;
 using GridGov.Silo.Storage;
@@ -115,6 +117,7 @@ public static class GridGovHosting
         services.TryAddSingleton<IApiKeyStore>(new AdoNetApiKeyStore(database, connectionString));
         services.TryAddSingleton<ICaseReadModel>(new AdoNetCaseReadModel(database, connectionString));
         services.TryAddSingleton<CategoryCache>();
+        services.TryAddSingleton<IPeopleReadModel>(new AdoNetPeopleReadModel(database, connectionString));
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

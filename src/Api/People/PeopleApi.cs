@@ -1,0 +1,299 @@
+using GridGov.Api.Infrastructure;
+using GridGov.Api.Security;
+using GridGov.Contracts.Common;
+using GridGov.Contracts.People;
+using GridGov.Contracts.Security;
+using GridGov.Contracts.Territory;
+using GridGov.Grains.People;
+using GridGov.Silo.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GridGov.Api.People;
+
+public static class PeopleApi
+{
+    public static void MapPeople(this RouteGroupBuilder api)
+    {
+        var households = api.MapGroup("/households").WithTags("Households");
+        households.MapPut("/{id}", PutHousehold).RequireAuthorization(Policies.PeopleWrite)
+            .WithName("PutHousehold").WithSummary("Register or update a household and its residents")
+            .WithDescription("Identity and phone numbers are hashed and masked on arrival; no answer ever carries them whole. A changed grid or micro-grid is recorded as a move in the household's history.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        households.MapGet("/{id}", GetHousehold).RequireAuthorization(Policies.PeopleRead)
+            .WithName("GetHousehold").WithSummary("Read a household")
+            .WithDescription("The household with its residents (masked numbers), tags, linked Party member and history.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        households.MapPost("/{id}/link", LinkMember).RequireAuthorization(Policies.PartyWrite)
+            .WithName("LinkHouseholdMember").WithSummary("Link a Party member to the household (党员联系户)")
+            .WithDescription("A household has at most one linked member (409 otherwise); the member's list of households follows.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        households.MapPost("/{id}/unlink", UnlinkMember).RequireAuthorization(Policies.PartyWrite)
+            .WithName("UnlinkHouseholdMember").WithSummary("Unlink the household's Party member")
+            .WithDescription("Removes the link on both sides.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        households.MapPost("/{id}/residents/{residentId}/move", MoveResident).RequireAuthorization(Policies.PeopleWrite)
+            .WithName("MoveResident").WithSummary("Move a resident to another household")
+            .WithDescription("Recorded in both households' histories. The resident is added to the new household before leaving the old one, so a failure never loses them.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        api.MapGet("/territory/{code}/households", ListHouseholds).RequireAuthorization(Policies.PeopleRead)
+            .WithTags("Households").WithName("ListHouseholds").WithSummary("The households of a grid (or of every grid under a node)")
+            .WithDescription("Paged by cursor and limit; careTag keeps the households where that care tag applies (e.g. elderly-alone).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/residents/search", SearchResidents).RequireAuthorization(Policies.PeopleRead)
+            .WithTags("Households").WithName("SearchResidentsByIdNumber").WithSummary("Find the households of a resident by identity number")
+            .WithDescription("The number travels in the body (never in a URL or a log) and is matched by its keyed hash; the answer holds household ids only.")
+            .ProducesValidationProblem();
+
+        var organizations = api.MapGroup("/party-organizations").WithTags("Party organizations");
+        organizations.MapPut("/{id}", PutOrganization).RequireAuthorization(Policies.PartyWrite)
+            .WithName("PutPartyOrganization").WithSummary("Create or update a Party committee, branch or group")
+            .WithDescription("A committee holds branches, a branch holds groups, a group holds nothing. Branches sit on a Party-building grid; a group on one or on a comprehensive grid.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        organizations.MapGet("/{id}", GetOrganization).RequireAuthorization(Policies.PartyRead)
+            .WithName("GetPartyOrganization").WithSummary("Read a Party organization")
+            .WithDescription("The organization with its parent, attachment and children.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
+        var members = api.MapGroup("/party-members").WithTags("Party members");
+        members.MapPut("/{id}", PutMember).RequireAuthorization(Policies.PartyWrite)
+            .WithName("PutPartyMember").WithSummary("Register or update a Party member")
+            .WithDescription("A change of organization is recorded as a transfer. The phone is stored masked and hashed only.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        members.MapGet("/{id}", GetMember).RequireAuthorization(Policies.PartyRead)
+            .WithName("GetPartyMember").WithSummary("Read a Party member")
+            .WithDescription("The member's profile (masked phone), organization, linked households and history.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        members.MapPost("/{id}/transfer", TransferMember).RequireAuthorization(Policies.PartyWrite)
+            .WithName("TransferPartyMember").WithSummary("Transfer a member to another organization (组织关系转接)")
+            .WithDescription("Recorded in the member's history with the note.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    public static async Task<Results<Created<HouseholdView>, Ok<HouseholdView>>> PutHousehold(
+        string id, HouseholdRequest request, HttpContext http, IClusterClient cluster, AuthSettings auth)
+    {
+        RequireId(id, "H", "household", http);
+        await RequireGridAccessAsync(http, cluster, request.GridCode);
+        var key = auth.PersonalDataKey();
+        var residents = (request.Residents ?? []).Select((r, i) =>
+        {
+            if (r is null)
+            {
+                throw DomainException.Invalid($"residents[{i}]", "A resident is an object.");
+            }
+
+            string? idHash = null, idMasked = null, phoneHash = null, phoneMasked = null;
+            if (r.IdNumber is { } number)
+            {
+                if (!PersonalData.IsValidIdNumber(number.Trim()))
+                {
+                    throw DomainException.Invalid($"residents[{i}].idNumber", "The identity number is not valid (18 characters with a GB 11643 check digit).");
+                }
+
+                (idHash, idMasked) = (PersonalData.Hash(key, "id", number.Trim()), PersonalData.MaskIdNumber(number.Trim()));
+            }
+
+            if (r.Phone is { } phone)
+            {
+                if (!PhoneMasking.IsPlausible(phone))
+                {
+                    throw DomainException.Invalid($"residents[{i}].phone", "The phone must be 7 to 15 digits.");
+                }
+
+                var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
+                (phoneHash, phoneMasked) = (PersonalData.Hash(key, "phone", digits), PhoneMasking.Mask(digits));
+            }
+
+            return new Resident(r.Id.Trim(), r.Name, r.Gender, r.BirthYear, r.Relation, r.ResidenceType, idHash, idMasked, phoneHash, phoneMasked, r.CareTags ?? []);
+        }).ToArray();
+
+        var grain = cluster.GetGrain<IHouseholdGrain>(id);
+        var existed = await grain.GetAsync() is not null;
+        var snapshot = await grain.PutAsync(
+            new HouseholdAddress(request.GridCode.Trim(), request.MicroGridCode?.Trim(), request.Building.Trim(), request.Unit?.Trim(), request.Room.Trim()),
+            request.Tags ?? [], residents, Actor(http), ETags.ExpectedVersion(http.Request));
+        ETags.Set(http.Response, snapshot.Version);
+        var view = HouseholdView.From(snapshot);
+        return existed ? TypedResults.Ok(view) : TypedResults.Created($"/api/v1/households/{id}", view);
+    }
+
+    public static async Task<Ok<HouseholdView>> GetHousehold(string id, HttpContext http, IClusterClient cluster)
+    {
+        var household = await ReadHouseholdAsync(id, http, cluster);
+        ETags.Set(http.Response, household.Version);
+        return TypedResults.Ok(HouseholdView.From(household));
+    }
+
+    public static async Task<Ok<HouseholdView>> LinkMember(string id, MemberLinkRequest request, HttpContext http, IClusterClient cluster)
+    {
+        await ReadHouseholdAsync(id, http, cluster);
+        RequireId(request.MemberId, "M", "memberId", http, asField: true);
+        return TypedResults.Ok(HouseholdView.From(await cluster.GetGrain<IHouseholdGrain>(id).LinkMemberAsync(request.MemberId.Trim(), Actor(http))));
+    }
+
+    public static async Task<Ok<HouseholdView>> UnlinkMember(string id, MemberLinkRequest request, HttpContext http, IClusterClient cluster)
+    {
+        await ReadHouseholdAsync(id, http, cluster);
+        RequireId(request.MemberId, "M", "memberId", http, asField: true);
+        return TypedResults.Ok(HouseholdView.From(await cluster.GetGrain<IHouseholdGrain>(id).UnlinkMemberAsync(request.MemberId.Trim(), Actor(http))));
+    }
+
+    public static async Task<Ok<HouseholdView>> MoveResident(string id, string residentId, ResidentMoveRequest request, HttpContext http, IClusterClient cluster)
+    {
+        var from = await ReadHouseholdAsync(id, http, cluster);
+        RequireId(request.ToHousehold, "H", "toHousehold", http, asField: true);
+        var to = await cluster.GetGrain<IHouseholdGrain>(request.ToHousehold).GetAsync()
+            ?? throw DomainException.Invalid("toHousehold", $"Household {request.ToHousehold} does not exist.");
+        await RequireGridAccessAsync(http, cluster, to.Address.GridCode);
+        var resident = from.Residents.FirstOrDefault(r => r.Id == residentId)
+            ?? throw DomainException.NotFound($"Resident {residentId} is not in household {id}.");
+        if (to.Id == from.Id)
+        {
+            throw DomainException.Invalid("toHousehold", "The resident already lives in this household.");
+        }
+
+        var actor = Actor(http);
+        await cluster.GetGrain<IHouseholdGrain>(to.Id).AdmitResidentAsync(resident, id, actor);
+        await cluster.GetGrain<IHouseholdGrain>(id).ReleaseResidentAsync(residentId, to.Id, actor);
+        return TypedResults.Ok(HouseholdView.From((await cluster.GetGrain<IHouseholdGrain>(to.Id).GetAsync())!));
+    }
+
+    public static async Task<Ok<HouseholdPage>> ListHouseholds(string code, string? careTag, string? cursor, int? limit, HttpContext http, IClusterClient cluster, IPeopleReadModel readModel, CancellationToken cancellationToken)
+    {
+        if (!TerritoryCode.IsValid(code))
+        {
+            throw DomainException.Invalid("code", $"'{code}' is not {TerritoryCode.FormatDescription}.");
+        }
+
+        http.RequireDistrict(TerritoryCode.DistrictOf(code), $"Territory {code}");
+        if (http.Caller().Role == Roles.GridWorker)
+        {
+            if (TerritoryCode.LevelOf(code) < TerritoryLevel.Grid)
+            {
+                throw DomainException.Forbidden("A grid worker lists the households of their own grid.");
+            }
+
+            await RequireGridAccessAsync(http, cluster, code[..15]);
+        }
+
+        var take = Paging.Limit(limit);
+        var rows = await readModel.ListHouseholdsAsync(code, careTag, cursor, take + 1, cancellationToken);
+        return TypedResults.Ok(new HouseholdPage(rows.Take(take).Select(HouseholdView.From).ToArray(), rows.Count > take ? rows[take - 1].Id : null));
+    }
+
+    public static async Task<Ok<HouseholdMatchView>> SearchResidents(ResidentSearchRequest request, HttpContext http, IPeopleReadModel readModel, AuthSettings auth, CancellationToken cancellationToken)
+    {
+        var number = request.IdNumber.Trim();
+        if (!PersonalData.IsValidIdNumber(number))
+        {
+            throw DomainException.Invalid("idNumber", "The identity number is not valid (18 characters with a GB 11643 check digit).");
+        }
+
+        var district = http.OwnDistrict() ?? request.District
+            ?? throw DomainException.Invalid("district", "Operators name the district to search.");
+        var ids = await readModel.FindHouseholdsByIdNumberAsync(district, PersonalData.Hash(auth.PersonalDataKey(), "id", number), cancellationToken);
+        return TypedResults.Ok(new HouseholdMatchView(ids));
+    }
+
+    public static async Task<Ok<PartyOrganizationView>> PutOrganization(string id, PartyOrganizationRequest request, HttpContext http, IClusterClient cluster)
+    {
+        RequireId(id, "PO", "Party organization", http);
+        var snapshot = await cluster.GetGrain<IPartyOrganizationGrain>(id).PutAsync(
+            request.Kind, request.Name, request.ParentId?.Trim(), request.PartyGridId?.Trim(), request.GridCode?.Trim(), ETags.ExpectedVersion(http.Request));
+        ETags.Set(http.Response, snapshot.Version);
+        return TypedResults.Ok(PartyOrganizationView.From(snapshot));
+    }
+
+    public static async Task<Ok<PartyOrganizationView>> GetOrganization(string id, HttpContext http, IClusterClient cluster)
+    {
+        RequireId(id, "PO", "Party organization", http);
+        var snapshot = await cluster.GetGrain<IPartyOrganizationGrain>(id).GetAsync() ?? throw DomainException.NotFound($"Party organization {id} does not exist.");
+        ETags.Set(http.Response, snapshot.Version);
+        return TypedResults.Ok(PartyOrganizationView.From(snapshot));
+    }
+
+    public static async Task<Ok<PartyMemberView>> PutMember(string id, PartyMemberRequest request, HttpContext http, IClusterClient cluster, AuthSettings auth)
+    {
+        RequireId(id, "M", "Party member", http);
+        string? phoneHash = null, phoneMasked = null;
+        if (request.Phone is { } phone)
+        {
+            if (!PhoneMasking.IsPlausible(phone))
+            {
+                throw DomainException.Invalid("phone", "The phone must be 7 to 15 digits.");
+            }
+
+            var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
+            (phoneHash, phoneMasked) = (PersonalData.Hash(auth.PersonalDataKey(), "phone", digits), PhoneMasking.Mask(digits));
+        }
+
+        var snapshot = await cluster.GetGrain<IPartyMemberGrain>(id).PutAsync(
+            new PartyMemberProfile(request.Name, phoneHash, phoneMasked, request.Status, request.Mobile, request.Joined, request.OrganizationId.Trim(), request.GridRole),
+            Actor(http), ETags.ExpectedVersion(http.Request));
+        ETags.Set(http.Response, snapshot.Version);
+        return TypedResults.Ok(PartyMemberView.From(snapshot));
+    }
+
+    public static async Task<Ok<PartyMemberView>> GetMember(string id, HttpContext http, IClusterClient cluster)
+    {
+        RequireId(id, "M", "Party member", http);
+        var snapshot = await cluster.GetGrain<IPartyMemberGrain>(id).GetAsync() ?? throw DomainException.NotFound($"Party member {id} does not exist.");
+        ETags.Set(http.Response, snapshot.Version);
+        return TypedResults.Ok(PartyMemberView.From(snapshot));
+    }
+
+    public static async Task<Ok<PartyMemberView>> TransferMember(string id, TransferRequest request, HttpContext http, IClusterClient cluster)
+    {
+        RequireId(id, "M", "Party member", http);
+        return TypedResults.Ok(PartyMemberView.From(await cluster.GetGrain<IPartyMemberGrain>(id).TransferAsync(request.OrganizationId.Trim(), Actor(http), request.Note?.Trim())));
+    }
+
+    private static async Task<HouseholdSnapshot> ReadHouseholdAsync(string id, HttpContext http, IClusterClient cluster)
+    {
+        RequireId(id, "H", "household", http);
+        var household = await cluster.GetGrain<IHouseholdGrain>(id).GetAsync() ?? throw DomainException.NotFound($"Household {id} does not exist.");
+        await RequireGridAccessAsync(http, cluster, household.Address.GridCode, asNotFound: true);
+        return household;
+    }
+
+    /// <summary>A grid worker reaches only the grids whose staff they are.</summary>
+    private static async Task RequireGridAccessAsync(HttpContext http, IClusterClient cluster, string gridCode, bool asNotFound = false)
+    {
+        var caller = http.Caller();
+        if (caller.Role != Roles.GridWorker)
+        {
+            return;
+        }
+
+        var grid = TerritoryCode.IsValid(gridCode) ? await cluster.GetGrain<ITerritoryGrain>(gridCode).GetAsync() : null;
+        if (grid is null || caller.StaffId is null || grid.Staff.All(s => s.Id != caller.StaffId))
+        {
+            throw asNotFound ? DomainException.NotFound("The household does not exist.") : DomainException.Forbidden($"You are not on the staff of grid {gridCode}.");
+        }
+    }
+
+    private static void RequireId(string id, string prefix, string what, HttpContext http, bool asField = false)
+    {
+        if (!PeopleIds.IsValid(id?.Trim(), prefix))
+        {
+            throw DomainException.Invalid(asField ? what : "id", $"'{id}' is not an id of the form {{district}}-{prefix}{{id}}.");
+        }
+
+        if (!asField)
+        {
+            http.RequireDistrict(id![..6], $"{what} {id}");
+        }
+        else if (!Scopes.Covers(http.Caller().Scope, id![..6]))
+        {
+            throw DomainException.Invalid(what, $"{id} is not in your district.");
+        }
+    }
+
+    private static string Actor(HttpContext http) => http.Caller() is var c && c.StaffId is not null ? c.StaffId : c.Subject;
+}
+
+public sealed record ResidentSearchRequest(
+    [property: System.ComponentModel.DataAnnotations.Required, System.ComponentModel.DataAnnotations.StringLength(18, MinimumLength = 18)] string IdNumber,
+    [property: System.ComponentModel.DataAnnotations.StringLength(6, MinimumLength = 6)] string? District);

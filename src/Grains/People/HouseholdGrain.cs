@@ -1,0 +1,295 @@
+using GridGov.Contracts;
+using GridGov.Contracts.Common;
+using GridGov.Contracts.People;
+using GridGov.Contracts.Territory;
+
+namespace GridGov.Grains.People;
+
+[GenerateSerializer, Alias("gridgov.household-state")]
+internal sealed class HouseholdState
+{
+    [Id(0)] public HouseholdSnapshot? Household { get; set; }
+
+    /// <summary>The member whose side of a link change is not yet confirmed; settled again on activation.</summary>
+    [Id(1)] public (string MemberId, bool Linked)? PendingMemberSync { get; set; }
+}
+
+/// <summary>
+/// A household. It is the arbiter of its link to a Party member: it records the link first (at most one member), then
+/// tells the member; a crash in between is settled on activation, so both sides always end up agreeing.
+/// </summary>
+internal sealed class HouseholdGrain(
+    [PersistentState("household", ProviderNames.MainStorage)] IPersistentState<HouseholdState> state,
+    IPeopleReadModel readModel,
+    TimeProvider time) : Grain, IHouseholdGrain
+{
+    private const int MaxResidents = 50;
+    private const int MaxTags = 20;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private HouseholdSnapshot Current => state.State.Household ?? throw DomainException.NotFound($"Household {Id} does not exist.");
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.PendingMemberSync is { } pending)
+        {
+            await GrainFactory.GetGrain<IPartyMemberGrain>(pending.MemberId).KeepHouseholdAsync(Id, pending.Linked);
+            state.State.PendingMemberSync = null;
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    async Task<HouseholdSnapshot> IHouseholdGrain.PutAsync(HouseholdAddress address, IReadOnlyList<string> tags, IReadOnlyList<Resident> residents, string actor, long? expectedVersion)
+    {
+        if (!PeopleIds.IsValid(Id, "H"))
+        {
+            throw DomainException.Invalid("id", $"'{Id}' is not a household id of the form {{district}}-H{{id}}.");
+        }
+
+        var existing = state.State.Household;
+        if (expectedVersion is { } expected && expected != (existing?.Version ?? 0))
+        {
+            throw DomainException.Stale(expected, existing?.Version ?? 0);
+        }
+
+        await ValidateAddressAsync(address);
+        var cleanTags = Validation.Tags(tags, "tags", MaxTags);
+        var cleanResidents = ValidateResidents(residents);
+
+        var history = existing?.History.ToList() ?? [];
+        var now = time.GetUtcNow();
+        if (existing is null)
+        {
+            history.Add(new RegistryChange(now, actor, "registered", null, address.GridCode));
+        }
+        else
+        {
+            if (existing.Address.GridCode != address.GridCode || existing.Address.MicroGridCode != address.MicroGridCode)
+            {
+                history.Add(new RegistryChange(now, actor, "moved", existing.Address.MicroGridCode ?? existing.Address.GridCode, address.MicroGridCode ?? address.GridCode));
+            }
+
+            foreach (var gone in existing.Residents.Where(r => cleanResidents.All(n => n.Id != r.Id)))
+            {
+                history.Add(new RegistryChange(now, actor, "resident-removed", gone.Id, null));
+            }
+        }
+
+        foreach (var added in cleanResidents.Where(r => existing?.Residents.All(o => o.Id != r.Id) ?? true))
+        {
+            history.Add(new RegistryChange(now, actor, "resident-added", null, added.Id));
+        }
+
+        if (existing is not null && existing.Address == address && existing.Tags.SequenceEqual(cleanTags)
+            && existing.Residents.Count == cleanResidents.Count && existing.Residents.Zip(cleanResidents).All(p => SameResident(p.First, p.Second)))
+        {
+            return existing;
+        }
+
+        var next = new HouseholdSnapshot(Id, address, cleanResidents, cleanTags, existing?.LinkedMemberId, history, (existing?.Version ?? 0) + 1);
+
+        return await CommitAsync(next);
+    }
+
+    Task<HouseholdSnapshot?> IHouseholdGrain.GetAsync() => Task.FromResult(state.State.Household);
+
+    async Task<HouseholdSnapshot> IHouseholdGrain.LinkMemberAsync(string memberId, string actor)
+    {
+        var current = Current;
+        if (current.LinkedMemberId == memberId)
+        {
+            await GrainFactory.GetGrain<IPartyMemberGrain>(memberId).KeepHouseholdAsync(Id, true);
+            return current;
+        }
+
+        if (current.LinkedMemberId is not null)
+        {
+            throw DomainException.Conflict($"Household {Id} is already linked to Party member {current.LinkedMemberId}; unlink first.", "memberId");
+        }
+
+        if (memberId[..6] != Id[..6] || await GrainFactory.GetGrain<IPartyMemberGrain>(memberId).GetAsync() is null)
+        {
+            throw DomainException.Invalid("memberId", $"Party member {memberId} does not exist in district {Id[..6]}.");
+        }
+
+        return await SyncMemberAsync(current with
+        {
+            LinkedMemberId = memberId,
+            History = [.. current.History, new RegistryChange(time.GetUtcNow(), actor, "member-linked", null, memberId)],
+            Version = current.Version + 1,
+        }, memberId, linked: true);
+    }
+
+    async Task<HouseholdSnapshot> IHouseholdGrain.UnlinkMemberAsync(string memberId, string actor)
+    {
+        var current = Current;
+        if (current.LinkedMemberId != memberId)
+        {
+            throw DomainException.Conflict($"Household {Id} is not linked to Party member {memberId}.", "memberId");
+        }
+
+        return await SyncMemberAsync(current with
+        {
+            LinkedMemberId = null,
+            History = [.. current.History, new RegistryChange(time.GetUtcNow(), actor, "member-unlinked", memberId, null)],
+            Version = current.Version + 1,
+        }, memberId, linked: false);
+    }
+
+    async Task<Resident> IHouseholdGrain.ReleaseResidentAsync(string residentId, string toHousehold, string actor)
+    {
+        var current = Current;
+        var resident = current.Residents.FirstOrDefault(r => r.Id == residentId)
+            ?? throw DomainException.NotFound($"Resident {residentId} is not in household {Id}.");
+        await CommitAsync(current with
+        {
+            Residents = current.Residents.Where(r => r.Id != residentId).ToArray(),
+            History = [.. current.History, new RegistryChange(time.GetUtcNow(), actor, "resident-moved-out", residentId, toHousehold)],
+            Version = current.Version + 1,
+        });
+        return resident;
+    }
+
+    async Task<HouseholdSnapshot> IHouseholdGrain.AdmitResidentAsync(Resident resident, string fromHousehold, string actor)
+    {
+        var current = Current;
+        if (current.Residents.Any(r => r.Id == resident.Id))
+        {
+            return current;
+        }
+
+        if (current.Residents.Count >= MaxResidents)
+        {
+            throw DomainException.Conflict($"Household {Id} already has {MaxResidents} residents.");
+        }
+
+        return await CommitAsync(current with
+        {
+            Residents = [.. current.Residents, resident],
+            History = [.. current.History, new RegistryChange(time.GetUtcNow(), actor, "resident-moved-in", fromHousehold, resident.Id)],
+            Version = current.Version + 1,
+        });
+    }
+
+    private async Task<HouseholdSnapshot> SyncMemberAsync(HouseholdSnapshot next, string memberId, bool linked)
+    {
+        state.State.PendingMemberSync = (memberId, linked);
+        var committed = await CommitAsync(next);
+        await GrainFactory.GetGrain<IPartyMemberGrain>(memberId).KeepHouseholdAsync(Id, linked);
+        state.State.PendingMemberSync = null;
+        await state.WriteStateAsync();
+        return committed;
+    }
+
+    private async Task<HouseholdSnapshot> CommitAsync(HouseholdSnapshot next)
+    {
+        state.State.Household = next;
+        await state.WriteStateAsync();
+        await readModel.UpsertHouseholdAsync(next, CancellationToken.None);
+        return next;
+    }
+
+    private static bool SameResident(Resident a, Resident b) =>
+        a with { CareTags = [] } == b with { CareTags = [] } && a.CareTags.SequenceEqual(b.CareTags);
+
+    private async Task ValidateAddressAsync(HouseholdAddress address)
+    {
+        if (!TerritoryCode.IsValid(address.GridCode) || TerritoryCode.LevelOf(address.GridCode) != TerritoryLevel.Grid
+            || TerritoryCode.DistrictOf(address.GridCode) != Id[..6])
+        {
+            throw DomainException.Invalid("gridCode", $"gridCode is a 15-digit comprehensive grid of district {Id[..6]}.");
+        }
+
+        if (await GrainFactory.GetGrain<ITerritoryGrain>(address.GridCode).GetAsync() is null)
+        {
+            throw DomainException.Invalid("gridCode", $"Grid {address.GridCode} does not exist.");
+        }
+
+        if (address.MicroGridCode is { } micro)
+        {
+            if (!TerritoryCode.IsValid(micro) || TerritoryCode.LevelOf(micro) != TerritoryLevel.MicroGrid || TerritoryCode.ParentOf(micro) != address.GridCode)
+            {
+                throw DomainException.Invalid("microGridCode", $"microGridCode is a 17-digit micro-grid of grid {address.GridCode}.");
+            }
+
+            if (await GrainFactory.GetGrain<ITerritoryGrain>(micro).GetAsync() is null)
+            {
+                throw DomainException.Invalid("microGridCode", $"Micro-grid {micro} does not exist.");
+            }
+        }
+
+        Validation.Text(address.Building, "building", 32);
+        Validation.Text(address.Room, "room", 16);
+        if (address.Unit is not null)
+        {
+            Validation.Text(address.Unit, "unit", 16);
+        }
+    }
+
+    private List<Resident> ValidateResidents(IReadOnlyList<Resident> residents)
+    {
+        if (residents.Count > MaxResidents)
+        {
+            throw DomainException.Invalid("residents", $"At most {MaxResidents} residents.");
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var year = time.GetUtcNow().Year;
+        for (var i = 0; i < residents.Count; i++)
+        {
+            var r = residents[i];
+            if (!PeopleIds.IsValid(r.Id, "R") || r.Id[..6] != Id[..6])
+            {
+                throw DomainException.Invalid($"residents[{i}].id", $"A resident id is of the form {Id[..6]}-R{{id}}.");
+            }
+
+            if (!ids.Add(r.Id))
+            {
+                throw DomainException.Invalid($"residents[{i}].id", $"Resident {r.Id} appears twice.");
+            }
+
+            Validation.Text(r.Name, $"residents[{i}].name", 50);
+            Validation.Text(r.Relation, $"residents[{i}].relation", 20);
+            if (r.BirthYear < 1900 || r.BirthYear > year)
+            {
+                throw DomainException.Invalid($"residents[{i}].birthYear", $"birthYear is from 1900 to {year}.");
+            }
+
+            Validation.Tags(r.CareTags, $"residents[{i}].careTags", MaxTags);
+        }
+
+        return residents.Select(r => r with { Name = r.Name.Trim(), Relation = r.Relation.Trim(), CareTags = Validation.Tags(r.CareTags, "careTags", MaxTags) }).ToList();
+    }
+}
+
+internal static class Validation
+{
+    /// <summary>Tags and care tags: lower-case words of 1 to 32 letters, digits or '-' (the catalogue is open).</summary>
+    public static List<string> Tags(IReadOnlyList<string>? tags, string field, int max)
+    {
+        tags ??= [];
+        if (tags.Count > max)
+        {
+            throw DomainException.Invalid(field, $"At most {max} tags.");
+        }
+
+        foreach (var tag in tags)
+        {
+            if (tag is not { Length: >= 1 and <= 32 } || !tag.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+            {
+                throw DomainException.Invalid(field, $"'{tag}' is not a tag: 1 to 32 lower-case letters, digits or '-'.");
+            }
+        }
+
+        return tags.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    }
+
+    public static void Text(string? value, string field, int max)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Trim().Length > max)
+        {
+            throw DomainException.Invalid(field, $"{field} is 1 to {max} characters.");
+        }
+    }
+}

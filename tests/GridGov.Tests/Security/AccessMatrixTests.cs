@@ -53,6 +53,22 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         new("GET case", [.. Staff, AP], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/cases/{f.ClosedCase[d]}")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET case history", [.. Staff, AP], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/cases/{f.ClosedCase[d]}/history")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET open cases", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{d}001/open-cases")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("PUT household", [O, DA, GW], (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/households/{d}-H1", f.HouseholdBody(d))), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET household", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/households/{d}-H1")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("POST household link", [O, DA, PS], (f, d) => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/households/{d}-H1/link", $$"""{"memberId":"{{d}}-M1"}""")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        // Never linked to member M2: refused by the state (409) for whoever may try.
+        new("POST household unlink", [O, DA, PS], (f, d) => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/households/{d}-H1/unlink", $$"""{"memberId":"{{d}}-M2"}""")), HttpStatusCode.Conflict, HttpStatusCode.NotFound),
+        // No such resident: 404 for whoever may try; the policy's 403 comes first.
+        new("POST resident move", [O, DA, GW], (f, d) => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/households/{d}-H1/residents/{d}-R404/move", $$"""{"toHousehold":"{{d}}-H1"}""")), HttpStatusCode.NotFound, HttpStatusCode.NotFound),
+        new("GET grid households", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{f.PeopleGridOf(d)}/households")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        // A district-scoped caller always searches its own district, whatever the body names.
+        new("POST resident search", Staff, (f, d) => Task.FromResult(Json(HttpMethod.Post, "/api/v1/residents/search", $$"""{"idNumber":"11010519491231002X","district":"{{d}}"}""")), HttpStatusCode.OK, HttpStatusCode.OK),
+        new("PUT party organization", [O, DA, PS], (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/party-organizations/{d}-PO1", SecurityFixture.OrganizationBody(d))), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET party organization", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/party-organizations/{d}-PO1")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("PUT party member", [O, DA, PS], (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/party-members/{d}-M1", SecurityFixture.MemberBody(d))), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET party member", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/party-members/{d}-M1")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        // A transfer to the organization the member is in: refused by the state (409) for whoever may try.
+        new("POST party member transfer", [O, DA, PS], (f, d) => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/party-members/{d}-M1/transfer", $$"""{"organizationId":"{{d}}-PO1"}""")), HttpStatusCode.Conflict, HttpStatusCode.NotFound),
         .. Actions(Supervisors, "file", "reject", "dispatch", "verify", "rework", "approve-extension", "escalate", "merge"),
         .. Actions(Handlers, "accept", "return", "resolve", "request-extension"),
         .. Actions([O, DA, CC, AP], "evaluate"),

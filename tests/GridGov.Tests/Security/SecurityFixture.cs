@@ -20,6 +20,14 @@ public sealed class SecurityFixture : IAsyncLifetime
 
     public string GridOf(string district) => $"{district}001001001";
 
+    public string PeopleGridOf(string district) => $"{district}001001002";
+
+    public string HouseholdBody(string d) => $$"""{"gridCode":"{{PeopleGridOf(d)}}","building":"1","room":"101"}""";
+
+    public static string OrganizationBody(string d) => $$"""{"kind":"branch","name":"Branch","partyGridId":"{{d}}-PG1"}""";
+
+    public static string MemberBody(string d) => $$"""{"name":"M","status":"full","mobile":false,"joined":"2000-07-01","organizationId":"{{d}}-PO1"}""";
+
     public async Task InitializeAsync()
     {
         using var op = Api.CreateOperatorClient();
@@ -33,6 +41,12 @@ public sealed class SecurityFixture : IAsyncLifetime
                 Geo.Feature(GridOf(d), "Grid", Geo.Box(x, y, x + 0.1, y + 0.1)));
             await (await op.PostJsonAsync("/api/v1/territory/import", body)).AssertOkAsync();
             await (await op.PutJsonAsync($"/api/v1/party-grids/{d}-PG1", $$"""{"name":"PG","gridCodes":["{{GridOf(d)}}"]}""")).AssertOkAsync();
+
+            // People: a grid whose staff includes grid worker w-1, a household there, a branch and a member.
+            await (await op.PutJsonAsync($"/api/v1/territory/{PeopleGridOf(d)}", """{"name":"Grid 2","staff":[{"id":"w-1","name":"W","role":"gridWorker"}]}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
+            await (await op.PutJsonAsync($"/api/v1/households/{d}-H1", HouseholdBody(d))).AssertOkAsync(System.Net.HttpStatusCode.Created);
+            await (await op.PutJsonAsync($"/api/v1/party-organizations/{d}-PO1", OrganizationBody(d))).AssertOkAsync();
+            await (await op.PutJsonAsync($"/api/v1/party-members/{d}-M1", MemberBody(d))).AssertOkAsync();
         }
 
         foreach (var role in Roles.All)

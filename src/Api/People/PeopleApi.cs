@@ -19,6 +19,11 @@ public static class PeopleApi
             .WithName("PutHousehold").WithSummary("Register or update a household and its residents")
             .WithDescription("Identity and phone numbers are hashed and masked on arrival; no answer ever carries them whole. A changed grid or micro-grid is recorded as a move in the household's history.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        households.MapPost("/import", HouseholdImport.ImportAsync).RequireAuthorization(Policies.PeopleWrite)
+            .WithName("ImportHouseholds").WithSummary("Import households from CSV, one row per resident")
+            .WithDescription("Columns: household_id, grid_code, micro_grid_code, building, unit, room, resident_name, gender, birth_year, relation, residence_type, id_number, phone, care_tags (separated by ';'). Rows of one household are consecutive. Streamed; each bad row is reported with its line and its household is not imported; re-importing changes nothing.")
+            .Accepts<string>("text/csv")
+            .ProducesValidationProblem();
         households.MapGet("/{id}", GetHousehold).RequireAuthorization(Policies.PeopleRead)
             .WithName("GetHousehold").WithSummary("Read a household")
             .WithDescription("The household with its residents (masked numbers), tags, linked Party member and history.")

@@ -54,6 +54,10 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         new("GET case history", [.. Staff, AP], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/cases/{f.ClosedCase[d]}/history")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET open cases", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{d}001/open-cases")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("PUT household", [O, DA, GW], (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/households/{d}-H1", f.HouseholdBody(d))), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("POST households import", [O, DA, GW], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, "/api/v1/households/import")
+        {
+            Content = new StringContent($"household_id,grid_code,micro_grid_code,building,unit,room,resident_name,gender,birth_year,relation,residence_type,id_number,phone,care_tags\nm1,{f.PeopleGridOf(d)},,1,,1,A,male,1970,head,registered,,,\n", Encoding.UTF8, "text/csv"),
+        }), HttpStatusCode.OK, HttpStatusCode.OK),
         new("GET household", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/households/{d}-H1")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("POST household link", [O, DA, PS], (f, d) => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/households/{d}-H1/link", $$"""{"memberId":"{{d}}-M1"}""")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         // Never linked to member M2: refused by the state (409) for whoever may try.

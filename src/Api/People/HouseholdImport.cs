@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using GridGov.Api.Security;
+using GridGov.Contracts.Common;
+using GridGov.Contracts.People;
+using GridGov.Contracts.Territory;
+using GridGov.Silo.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GridGov.Api.People;
+
+public sealed record ImportRowError(long Line, string? HouseholdId, string Field, string Message);
+
+public sealed record HouseholdImportResult(long Rows, int Created, int Updated, int Unchanged, int Rejected, IReadOnlyList<ImportRowError> Errors, bool ErrorsTruncated);
+
+/// <summary>
+/// Imports households from CSV, one row per resident, streaming: rows are read as they arrive and each household is
+/// written as soon as its rows are complete (rows of one household must be consecutive), a bounded number at a time.
+/// A household is imported whole or not at all; every bad row is reported with its line. Re-importing the same file
+/// changes nothing (resident ids are the household id and the row's place in it).
+/// </summary>
+public static class HouseholdImport
+{
+    private const int Parallelism = 32;
+    private const int MaxErrors = 1000;
+
+    private static readonly string[] Columns =
+        ["household_id", "grid_code", "micro_grid_code", "building", "unit", "room", "resident_name", "gender", "birth_year", "relation", "residence_type", "id_number", "phone", "care_tags"];
+
+    private sealed record Row(long Line, string HouseholdId, string GridCode, string? MicroGridCode, string Building, string? Unit, string Room,
+        string Name, string Gender, string BirthYear, string Relation, string ResidenceType, string? IdNumber, string? Phone, string? CareTags);
+
+    public static async Task<Ok<HouseholdImportResult>> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var media)
+            || !media.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BadHttpRequestException("The body is CSV: Content-Type text/csv.", StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        var http = request.HttpContext;
+        var own = http.OwnDistrict();
+        var actor = http.Caller().StaffId ?? http.Caller().Subject;
+        var key = auth.PersonalDataKey();
+        var errors = new ConcurrentQueue<ImportRowError>();
+        var (created, updated, unchanged, rejected) = (0, 0, 0, 0);
+        using var gate = new SemaphoreSlim(Parallelism);
+        var pending = new List<Task>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        long rows = 0;
+
+        void Error(long line, string? household, string field, string message) => errors.Enqueue(new ImportRowError(line, household, field, message));
+
+        // A grid worker imports only into the grids whose staff they are.
+        var worker = http.Caller().Role == Contracts.Security.Roles.GridWorker ? http.Caller().StaffId ?? "" : null;
+        var grids = new ConcurrentDictionary<string, Task<bool>>(StringComparer.Ordinal);
+        Task<bool> WorksInAsync(string grid) => grids.GetOrAdd(grid, async g =>
+            (await cluster.GetGrain<ITerritoryGrain>(g).GetAsync())?.Staff.Any(m => m.Id == worker) == true);
+
+        async Task SubmitAsync(List<Row> group)
+        {
+            var household = Build(group, own, key, Error);
+            if (household is null)
+            {
+                Interlocked.Increment(ref rejected);
+                return;
+            }
+
+            await gate.WaitAsync(cancellationToken);
+            pending.Add(Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        if (worker is not null && !await WorksInAsync(household.Value.Address.GridCode))
+                        {
+                            throw DomainException.Forbidden($"You are not on the staff of grid {household.Value.Address.GridCode}.");
+                        }
+
+                        var grain = cluster.GetGrain<IHouseholdGrain>(household.Value.Id);
+                        var before = await grain.GetAsync();
+                        var after = await grain.PutAsync(household.Value.Address, [], household.Value.Residents, actor, null);
+                        Interlocked.Increment(ref before is null ? ref created : ref before.Version == after.Version ? ref unchanged : ref updated);
+                    }
+                    catch (DomainException e)
+                    {
+                        Interlocked.Increment(ref rejected);
+                        Error(group[0].Line, group[0].HouseholdId, e.Field ?? "household_id", e.Message);
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                },
+                cancellationToken));
+        }
+
+        using var reader = new StreamReader(request.Body);
+        using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { TrimOptions = TrimOptions.Trim, BadDataFound = null, DetectColumnCountChanges = false });
+        if (!await csv.ReadAsync())
+        {
+            throw DomainException.Invalid("body", "The file is empty: it needs a header row naming the columns.");
+        }
+
+        csv.ReadHeader();
+        var missing = Columns.Where(c => !csv.HeaderRecord!.Contains(c, StringComparer.OrdinalIgnoreCase)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw DomainException.Invalid("body", $"The header lacks the column(s) {string.Join(", ", missing)}; the columns are {string.Join(", ", Columns)}.");
+        }
+
+        var groupRows = new List<Row>();
+        while (await csv.ReadAsync())
+        {
+            rows++;
+            string? Field(string name) => csv.GetField(name) is { Length: > 0 } value ? value : null;
+            var row = new Row(
+                csv.Parser.RawRow, Field("household_id") ?? "", Field("grid_code") ?? "", Field("micro_grid_code"), Field("building") ?? "",
+                Field("unit"), Field("room") ?? "", Field("resident_name") ?? "", Field("gender") ?? "", Field("birth_year") ?? "",
+                Field("relation") ?? "", Field("residence_type") ?? "", Field("id_number"), Field("phone"), Field("care_tags"));
+            if (groupRows.Count > 0 && groupRows[0].HouseholdId != row.HouseholdId)
+            {
+                await SubmitAsync(groupRows);
+                groupRows = [];
+            }
+
+            if (groupRows.Count == 0 && !seen.Add(row.HouseholdId))
+            {
+                Error(row.Line, row.HouseholdId, "household_id", $"The rows of household {row.HouseholdId} must be consecutive; this row comes after another household's.");
+                continue;
+            }
+
+            groupRows.Add(row);
+        }
+
+        if (groupRows.Count > 0)
+        {
+            await SubmitAsync(groupRows);
+        }
+
+        await Task.WhenAll(pending);
+        var all = errors.OrderBy(e => e.Line).ToArray();
+        return TypedResults.Ok(new HouseholdImportResult(rows, created, updated, unchanged, rejected, all.Take(MaxErrors).ToArray(), all.Length > MaxErrors));
+    }
+
+    /// <summary>The household of a group of rows, or null (with the rows' errors reported) when any row is bad.</summary>
+    private static (string Id, HouseholdAddress Address, Resident[] Residents)? Build(
+        List<Row> group, string? own, byte[] key, Action<long, string?, string, string> error)
+    {
+        var first = group[0];
+        var ok = true;
+        void Bad(Row row, string field, string message)
+        {
+            error(row.Line, row.HouseholdId, field, message);
+            ok = false;
+        }
+
+        if (first.HouseholdId.Length is 0 or > 32 || !first.HouseholdId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            Bad(first, "household_id", "household_id is 1 to 32 letters, digits, '-' or '_'.");
+        }
+
+        if (!TerritoryCode.IsValid(first.GridCode) || TerritoryCode.LevelOf(first.GridCode) != TerritoryLevel.Grid)
+        {
+            Bad(first, "grid_code", "grid_code is a 15-digit comprehensive grid code.");
+            return null;
+        }
+
+        var district = TerritoryCode.DistrictOf(first.GridCode);
+        if (own is not null && district != own)
+        {
+            Bad(first, "grid_code", $"Grid {first.GridCode} is outside your district {own}.");
+        }
+
+        var residents = new List<Resident>();
+        var year = DateTime.UtcNow.Year;
+        for (var i = 0; i < group.Count; i++)
+        {
+            var r = group[i];
+            if ((r.GridCode, r.MicroGridCode, r.Building, r.Unit, r.Room) != (first.GridCode, first.MicroGridCode, first.Building, first.Unit, first.Room))
+            {
+                Bad(r, "grid_code", $"Every row of household {r.HouseholdId} has the same grid, micro-grid, building, unit and room.");
+            }
+
+            Gender? gender = r.Gender.ToLowerInvariant() switch { "male" or "m" or "男" => Contracts.People.Gender.Male, "female" or "f" or "女" => Contracts.People.Gender.Female, _ => null };
+            if (gender is null)
+            {
+                Bad(r, "gender", "gender is male or female (男/女).");
+            }
+
+            if (!int.TryParse(r.BirthYear, NumberStyles.None, CultureInfo.InvariantCulture, out var birthYear) || birthYear < 1900 || birthYear > year)
+            {
+                Bad(r, "birth_year", $"birth_year is a year from 1900 to {year}.");
+            }
+
+            ResidenceType? residence = r.ResidenceType.ToLowerInvariant() switch { "registered" or "常住" => Contracts.People.ResidenceType.Registered, "floating" or "流动" => Contracts.People.ResidenceType.Floating, _ => null };
+            if (residence is null)
+            {
+                Bad(r, "residence_type", "residence_type is registered or floating (常住/流动).");
+            }
+
+            if (r.Name.Length is 0 or > 50)
+            {
+                Bad(r, "resident_name", "resident_name is 1 to 50 characters.");
+            }
+
+            if (r.Relation.Length is 0 or > 20)
+            {
+                Bad(r, "relation", "relation is 1 to 20 characters.");
+            }
+
+            string? idHash = null, idMasked = null, phoneHash = null, phoneMasked = null;
+            if (r.IdNumber is { } number)
+            {
+                if (PersonalData.IsValidIdNumber(number))
+                {
+                    (idHash, idMasked) = (PersonalData.Hash(key, "id", number), PersonalData.MaskIdNumber(number));
+                }
+                else
+                {
+                    Bad(r, "id_number", "id_number is not valid (18 characters with a GB 11643 check digit).");
+                }
+            }
+
+            if (r.Phone is { } phone)
+            {
+                if (PhoneMasking.IsPlausible(phone))
+                {
+                    var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
+                    (phoneHash, phoneMasked) = (PersonalData.Hash(key, "phone", digits), PhoneMasking.Mask(digits));
+                }
+                else
+                {
+                    Bad(r, "phone", "phone is 7 to 15 digits.");
+                }
+            }
+
+            var tags = (r.CareTags ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (ok)
+            {
+                residents.Add(new Resident($"{district}-R{first.HouseholdId}-{i + 1}", r.Name, gender!.Value, birthYear, r.Relation, residence!.Value, idHash, idMasked, phoneHash, phoneMasked, tags));
+            }
+        }
+
+        return ok ? ($"{district}-H{first.HouseholdId}", new HouseholdAddress(first.GridCode, first.MicroGridCode, first.Building, first.Unit, first.Room), residents.ToArray()) : null;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Net;
+using System.Text;
+using GridGov.Tests.Api;
+
+namespace GridGov.Tests.People;
+
+public sealed class HouseholdImportTests(PeopleFixture f) : IClassFixture<PeopleFixture>
+{
+    private Task<HttpResponseMessage> ImportAsync(string csv) =>
+        f.Operator.PostAsync("/api/v1/households/import", new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+    [Fact]
+    public async Task Good_rows_are_imported_bad_rows_reported_by_line_and_a_reimport_changes_nothing()
+    {
+        var good = PeopleFixture.IdNumber($"{f.D}19560101001");
+        var bad = good[..17] + (good[17] == '0' ? '1' : '0');
+        var csv = $"""
+            household_id,grid_code,micro_grid_code,building,unit,room,resident_name,gender,birth_year,relation,residence_type,id_number,phone,care_tags
+            imp-1,{f.Grid1},,7,1,101,张三,male,1956,户主,registered,{good},13912345678,elderly-alone;veteran
+            imp-1,{f.Grid1},,7,1,101,李梅,女,1958,配偶,常住,,,
+            imp-2,{f.Grid1},,7,1,102,王五,male,1990,户主,floating,{bad},,
+            imp-3,{f.Grid2},,8,,201,赵六,female,2030,户主,registered,,,
+            imp-4,{f.Grid2},,8,,202,钱七,female,1985,户主,registered,,139-0000-1111,left-behind-child
+            """;
+
+        var result = await (await ImportAsync(csv)).AssertOkAsync();
+        Assert.Equal((5L, 2, 2), (result.GetProperty("rows").GetInt64(), result.GetProperty("created").GetInt32(), result.GetProperty("rejected").GetInt32()));
+        var errors = result.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("line").GetInt64(), e.GetProperty("field").GetString())).ToArray();
+        Assert.Equal([(4L, "id_number"), (5L, "birth_year")], errors);
+        Assert.DoesNotContain(bad, result.GetRawText(), StringComparison.Ordinal);
+
+        var household = await (await f.Operator.GetAsync($"/api/v1/households/{f.D}-Himp-1")).AssertOkAsync();
+        Assert.Equal(2, household.GetProperty("residents").GetArrayLength());
+        Assert.Equal(["elderly-alone", "veteran"], household.GetProperty("residents")[0].GetProperty("careTags").EnumerateArray().Select(t => t.GetString()!).ToArray());
+        await (await f.Operator.GetAsync($"/api/v1/households/{f.D}-Himp-2")).AssertProblemAsync(HttpStatusCode.NotFound);
+
+        var again = await (await ImportAsync(csv)).AssertOkAsync();
+        Assert.Equal((0, 0, 2), (again.GetProperty("created").GetInt32(), again.GetProperty("updated").GetInt32(), again.GetProperty("unchanged").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_file_without_the_columns_or_of_another_type_is_refused()
+    {
+        await (await ImportAsync("household_id,grid_code\nx,1")).AssertProblemAsync(HttpStatusCode.BadRequest, "body");
+        await (await f.Operator.PostAsync("/api/v1/households/import", new StringContent("a,b", Encoding.UTF8, "application/json"))).AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
+    }
+}

@@ -61,6 +61,15 @@ public static class PeopleApi
             .WithDescription("The organization with its parent, attachment and children.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
+        api.MapGet("/party-grids/{id}/organizations", ListPartyGridOrganizations).RequireAuthorization(Policies.PartyRead)
+            .WithTags("Party organizations").WithName("ListPartyGridOrganizations").WithSummary("The Party organizations built on a Party-building grid")
+            .WithDescription("The committees, branches and groups on the Party-building grid, and the groups on its comprehensive grids.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/party-grids/{id}/members", ListPartyGridMembers).RequireAuthorization(Policies.PartyRead)
+            .WithTags("Party members").WithName("ListPartyGridMembers").WithSummary("The Party members of a Party-building grid's organizations")
+            .WithDescription("Members of every organization built on the Party-building grid (see …/organizations), by id; pages with cursor and limit.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
         var members = api.MapGroup("/party-members").WithTags("Party members");
         members.MapPut("/{id}", PutMember).RequireAuthorization(Policies.PartyWrite)
             .WithName("PutPartyMember").WithSummary("Register or update a Party member")
@@ -253,6 +262,32 @@ public static class PeopleApi
     {
         RequireId(id, "M", "Party member", http);
         return TypedResults.Ok(PartyMemberView.From(await cluster.GetGrain<IPartyMemberGrain>(id).TransferAsync(request.OrganizationId.Trim(), Actor(http), request.Note?.Trim())));
+    }
+
+    public static async Task<Ok<PartyOrganizationPage>> ListPartyGridOrganizations(string id, HttpContext http, IClusterClient cluster, IPeopleReadModel readModel, CancellationToken cancellationToken)
+    {
+        var organizations = await OrganizationsOnAsync(id, http, cluster, readModel, cancellationToken);
+        return TypedResults.Ok(new PartyOrganizationPage(organizations.Select(PartyOrganizationView.From).ToArray()));
+    }
+
+    public static async Task<Ok<PartyMemberPage>> ListPartyGridMembers(string id, string? cursor, int? limit, HttpContext http, IClusterClient cluster, IPeopleReadModel readModel, CancellationToken cancellationToken)
+    {
+        var organizations = await OrganizationsOnAsync(id, http, cluster, readModel, cancellationToken);
+        var take = Paging.Limit(limit);
+        var rows = await readModel.ListMembersAsync(organizations.Select(o => o.Id).ToArray(), cursor, take + 1, cancellationToken);
+        return TypedResults.Ok(new PartyMemberPage(rows.Take(take).Select(PartyMemberView.From).ToArray(), rows.Count > take ? rows[take - 1].Id : null));
+    }
+
+    private static async Task<IReadOnlyList<PartyOrganizationSnapshot>> OrganizationsOnAsync(string id, HttpContext http, IClusterClient cluster, IPeopleReadModel readModel, CancellationToken cancellationToken)
+    {
+        if (!PartyGridId.IsValid(id))
+        {
+            throw DomainException.Invalid("id", $"'{id}' is not a Party-building grid id of the form {{district}}-PG{{n}}.");
+        }
+
+        http.RequireDistrict(id[..6], $"Party-building grid {id}");
+        var partyGrid = await cluster.GetGrain<IPartyGridGrain>(id).GetAsync() ?? throw DomainException.NotFound($"Party-building grid {id} does not exist.");
+        return await readModel.ListOrganizationsAsync(id, partyGrid.GridCodes, cancellationToken);
     }
 
     private static async Task<HouseholdSnapshot> ReadHouseholdAsync(string id, HttpContext http, IClusterClient cluster)

@@ -59,6 +59,10 @@ public sealed record PartyOrganizationView(string Id, OrganizationKind Kind, str
     public static PartyOrganizationView From(PartyOrganizationSnapshot o) => new(o.Id, o.Kind, o.Name, o.ParentId, o.PartyGridId, o.GridCode, o.Children, o.Version);
 }
 
+public sealed record PartyOrganizationPage(IReadOnlyList<PartyOrganizationView> Items);
+
+public sealed record PartyMemberPage(IReadOnlyList<PartyMemberView> Items, string? NextCursor);
+
 public sealed record PartyMemberRequest(
     [property: Required, StringLength(50, MinimumLength = 1)] string Name,
     [property: StringLength(20)] string? Phone,

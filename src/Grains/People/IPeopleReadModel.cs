@@ -13,4 +13,14 @@ public interface IPeopleReadModel
 
     /// <summary>The households of residents whose identity number has this hash, within a district.</summary>
     Task<IReadOnlyList<string>> FindHouseholdsByIdNumberAsync(string district, string idNumberHash, CancellationToken cancellationToken);
+
+    Task UpsertOrganizationAsync(PartyOrganizationSnapshot organization, CancellationToken cancellationToken);
+
+    Task UpsertMemberAsync(PartyMemberSnapshot member, CancellationToken cancellationToken);
+
+    /// <summary>The organizations built on a Party-building grid (and on its comprehensive grids), by id.</summary>
+    Task<IReadOnlyList<PartyOrganizationSnapshot>> ListOrganizationsAsync(string partyGridId, IReadOnlyList<string> gridCodes, CancellationToken cancellationToken);
+
+    /// <summary>The members of the given organizations, by id, after the cursor.</summary>
+    Task<IReadOnlyList<PartyMemberSnapshot>> ListMembersAsync(IReadOnlyList<string> organizationIds, string? after, int limit, CancellationToken cancellationToken);
 }

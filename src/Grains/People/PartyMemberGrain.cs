@@ -14,6 +14,7 @@ internal sealed class PartyMemberState
 /// <summary>A Party member: profile, organization (moved by transfer, with history) and the households they keep in touch with.</summary>
 internal sealed class PartyMemberGrain(
     [PersistentState("party-member", ProviderNames.MainStorage)] IPersistentState<PartyMemberState> state,
+    IPeopleReadModel readModel,
     TimeProvider time) : Grain, IPartyMemberGrain
 {
     private string Id => this.GetPrimaryKeyString();
@@ -59,6 +60,7 @@ internal sealed class PartyMemberGrain(
             Id, profile.Name.Trim(), profile.PhoneMasked, profile.Status, profile.Mobile, profile.Joined, profile.OrganizationId,
             profile.GridRole?.Trim(), existing?.Households ?? [], history, (existing?.Version ?? 0) + 1);
         await state.WriteStateAsync();
+        await readModel.UpsertMemberAsync(state.State.Member, CancellationToken.None);
         return state.State.Member;
     }
 
@@ -80,6 +82,7 @@ internal sealed class PartyMemberGrain(
             Version = current.Version + 1,
         };
         await state.WriteStateAsync();
+        await readModel.UpsertMemberAsync(state.State.Member, CancellationToken.None);
         return state.State.Member;
     }
 
@@ -97,6 +100,7 @@ internal sealed class PartyMemberGrain(
             Version = current.Version + 1,
         };
         await state.WriteStateAsync();
+        await readModel.UpsertMemberAsync(state.State.Member, CancellationToken.None);
     }
 
     private async Task RequireOrganizationAsync(string organizationId)

@@ -16,7 +16,8 @@ internal sealed class PartyOrganizationState
 /// group holds nothing. Branches and committees sit on a Party-building grid; a group on one, or on a comprehensive grid.
 /// </summary>
 internal sealed class PartyOrganizationGrain(
-    [PersistentState("party-organization", ProviderNames.MainStorage)] IPersistentState<PartyOrganizationState> state)
+    [PersistentState("party-organization", ProviderNames.MainStorage)] IPersistentState<PartyOrganizationState> state,
+    IPeopleReadModel readModel)
     : Grain, IPartyOrganizationGrain
 {
     private string Id => this.GetPrimaryKeyString();
@@ -83,6 +84,7 @@ internal sealed class PartyOrganizationGrain(
 
         state.State.Organization = next;
         await state.WriteStateAsync();
+        await readModel.UpsertOrganizationAsync(next, CancellationToken.None);
         return next;
     }
 
@@ -107,8 +109,9 @@ internal sealed class PartyOrganizationGrain(
             return;
         }
 
-        state.State.Organization = current with { Children = [.. current.Children, childId] };
+        state.State.Organization = current with { Children = [.. current.Children, childId], Version = current.Version + 1 };
         await state.WriteStateAsync();
+        await readModel.UpsertOrganizationAsync(state.State.Organization, CancellationToken.None);
     }
 
     private async Task ValidateAttachmentAsync(OrganizationKind kind, string? partyGridId, string? gridCode, string district)

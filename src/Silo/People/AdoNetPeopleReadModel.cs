@@ -87,6 +87,108 @@ internal sealed class AdoNetPeopleReadModel(DatabaseKind database, string connec
         return households;
     }
 
+    public Task UpsertOrganizationAsync(PartyOrganizationSnapshot organization, CancellationToken cancellationToken) =>
+        UpsertRowAsync(
+            """
+            INSERT INTO gridgov_party_organizations (id, district, party_grid_id, grid_code, version, snapshot)
+            VALUES (@id, @district, @party_grid, @grid, @version, @snapshot)
+            ON CONFLICT (id) DO UPDATE SET party_grid_id = excluded.party_grid_id, grid_code = excluded.grid_code,
+                version = excluded.version, snapshot = excluded.snapshot
+            WHERE gridgov_party_organizations.version < excluded.version
+            """,
+            organization.Id,
+            organization.Version,
+            JsonSerializer.Serialize(organization, Json),
+            command =>
+            {
+                command.AddText("party_grid", organization.PartyGridId);
+                command.AddText("grid", organization.GridCode);
+            },
+            cancellationToken);
+
+    public Task UpsertMemberAsync(PartyMemberSnapshot member, CancellationToken cancellationToken) =>
+        UpsertRowAsync(
+            """
+            INSERT INTO gridgov_party_members (id, district, organization_id, version, snapshot)
+            VALUES (@id, @district, @organization, @version, @snapshot)
+            ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, version = excluded.version, snapshot = excluded.snapshot
+            WHERE gridgov_party_members.version < excluded.version
+            """,
+            member.Id,
+            member.Version,
+            JsonSerializer.Serialize(member, Json),
+            command => command.AddParameter("organization", member.OrganizationId),
+            cancellationToken);
+
+    public async Task<IReadOnlyList<PartyOrganizationSnapshot>> ListOrganizationsAsync(string partyGridId, IReadOnlyList<string> gridCodes, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        var grids = gridCodes.Select((_, i) => $"@grid{i}").ToArray();
+        command.CommandText = $"""
+            SELECT snapshot FROM gridgov_party_organizations
+            WHERE party_grid_id = @party_grid {(grids.Length == 0 ? "" : $"OR grid_code IN ({string.Join(", ", grids)})")}
+            ORDER BY id
+            """;
+        command.AddParameter("party_grid", partyGridId);
+        for (var i = 0; i < gridCodes.Count; i++)
+        {
+            command.AddParameter($"grid{i}", gridCodes[i]);
+        }
+
+        return await ReadSnapshotsAsync<PartyOrganizationSnapshot>(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PartyMemberSnapshot>> ListMembersAsync(IReadOnlyList<string> organizationIds, string? after, int limit, CancellationToken cancellationToken)
+    {
+        if (organizationIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        var ids = organizationIds.Select((_, i) => $"@org{i}").ToArray();
+        command.CommandText = $"""
+            SELECT snapshot FROM gridgov_party_members
+            WHERE organization_id IN ({string.Join(", ", ids)}) AND (@after IS NULL OR id > @after)
+            ORDER BY id LIMIT @limit
+            """;
+        for (var i = 0; i < organizationIds.Count; i++)
+        {
+            command.AddParameter($"org{i}", organizationIds[i]);
+        }
+
+        command.AddText("after", after);
+        command.AddParameter("limit", limit);
+        return await ReadSnapshotsAsync<PartyMemberSnapshot>(command, cancellationToken);
+    }
+
+    private async Task UpsertRowAsync(string sql, string id, long version, string snapshot, Action<System.Data.Common.DbCommand> more, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.AddParameter("id", id);
+        command.AddParameter("district", id[..6]);
+        command.AddParameter("version", version);
+        command.AddParameter("snapshot", snapshot);
+        more(command);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<T>> ReadSnapshotsAsync<T>(System.Data.Common.DbCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(JsonSerializer.Deserialize<T>(reader.GetString(0), Json)!);
+        }
+
+        return rows;
+    }
+
     public async Task<IReadOnlyList<string>> FindHouseholdsByIdNumberAsync(string district, string idNumberHash, CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);

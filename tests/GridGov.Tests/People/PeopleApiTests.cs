@@ -134,6 +134,14 @@ public sealed class PeopleApiTests(PeopleFixture f) : IClassFixture<PeopleFixtur
         var member = $"{f.D}-M{n}";
         var joined = await (await f.Operator.PutJsonAsync($"/api/v1/party-members/{member}", $$"""{"name":"李四","phone":"13800001111","status":"full","mobile":false,"joined":"2001-07-01","organizationId":"{{group}}"}""")).AssertOkAsync();
         Assert.Equal("138****1111", joined.GetProperty("phoneMasked").GetString());
+        var onGrid = await (await f.Operator.GetAsync($"/api/v1/party-grids/{f.D}-PG1/organizations")).AssertOkAsync();
+        var onGridIds = onGrid.GetProperty("items").EnumerateArray().Select(o => o.GetProperty("id").GetString()).ToArray();
+        Assert.Contains(committee, onGridIds);
+        Assert.Contains(branch, onGridIds);
+        Assert.Contains(group, onGridIds); // a group on one of the Party-building grid's comprehensive grids
+        var gridMembers = await (await f.Operator.GetAsync($"/api/v1/party-grids/{f.D}-PG1/members")).AssertOkAsync();
+        Assert.Contains(gridMembers.GetProperty("items").EnumerateArray(), m => m.GetProperty("id").GetString() == member);
+
         var moved = await (await f.Operator.PostJsonAsync($"/api/v1/party-members/{member}/transfer", $$"""{"organizationId":"{{branch}}","note":"moved to the branch"}""")).AssertOkAsync();
         Assert.Contains(moved.GetProperty("history").EnumerateArray(), h => h.GetProperty("from").GetString() == group && h.GetProperty("to").GetString() == branch);
     }

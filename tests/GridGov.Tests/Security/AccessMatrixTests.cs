@@ -68,6 +68,8 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         // A district-scoped caller always searches its own district, whatever the body names.
         new("POST resident search", Staff, (f, d) => Task.FromResult(Json(HttpMethod.Post, "/api/v1/residents/search", $$"""{"idNumber":"11010519491231002X","district":"{{d}}"}""")), HttpStatusCode.OK, HttpStatusCode.OK),
         new("PUT party organization", [O, DA, PS], (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/party-organizations/{d}-PO1", SecurityFixture.OrganizationBody(d))), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET party grid organizations", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/party-grids/{d}-PG1/organizations")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET party grid members", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/party-grids/{d}-PG1/members")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET party organization", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/party-organizations/{d}-PO1")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("PUT party member", [O, DA, PS], (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/party-members/{d}-M1", SecurityFixture.MemberBody(d))), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET party member", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/party-members/{d}-M1")), HttpStatusCode.OK, HttpStatusCode.NotFound),

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
 using GridGov.Api.Security;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.People;
@@ -34,12 +32,6 @@ public static class HouseholdImport
 
     public static async Task<Ok<HouseholdImportResult>> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)
     {
-        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var media)
-            || !media.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new BadHttpRequestException("The body is CSV: Content-Type text/csv.", StatusCodes.Status415UnsupportedMediaType);
-        }
-
         var http = request.HttpContext;
         var own = http.OwnDistrict();
         var actor = http.Caller().StaffId ?? http.Caller().Subject;
@@ -97,29 +89,14 @@ public static class HouseholdImport
                 cancellationToken));
         }
 
-        using var reader = new StreamReader(request.Body);
-        using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { TrimOptions = TrimOptions.Trim, BadDataFound = null, DetectColumnCountChanges = false });
-        if (!await csv.ReadAsync())
-        {
-            throw DomainException.Invalid("body", "The file is empty: it needs a header row naming the columns.");
-        }
-
-        csv.ReadHeader();
-        var missing = Columns.Where(c => !csv.HeaderRecord!.Contains(c, StringComparer.OrdinalIgnoreCase)).ToArray();
-        if (missing.Length > 0)
-        {
-            throw DomainException.Invalid("body", $"The header lacks the column(s) {string.Join(", ", missing)}; the columns are {string.Join(", ", Columns)}.");
-        }
-
         var groupRows = new List<Row>();
-        while (await csv.ReadAsync())
+        await foreach (var csvRow in CsvRows.ReadAsync(request, Columns, cancellationToken))
         {
             rows++;
-            string? Field(string name) => csv.GetField(name) is { Length: > 0 } value ? value : null;
             var row = new Row(
-                csv.Parser.RawRow, Field("household_id") ?? "", Field("grid_code") ?? "", Field("micro_grid_code"), Field("building") ?? "",
-                Field("unit"), Field("room") ?? "", Field("resident_name") ?? "", Field("gender") ?? "", Field("birth_year") ?? "",
-                Field("relation") ?? "", Field("residence_type") ?? "", Field("id_number"), Field("phone"), Field("care_tags"));
+                csvRow.Line, csvRow["household_id"] ?? "", csvRow["grid_code"] ?? "", csvRow["micro_grid_code"], csvRow["building"] ?? "",
+                csvRow["unit"], csvRow["room"] ?? "", csvRow["resident_name"] ?? "", csvRow["gender"] ?? "", csvRow["birth_year"] ?? "",
+                csvRow["relation"] ?? "", csvRow["residence_type"] ?? "", csvRow["id_number"], csvRow["phone"], csvRow["care_tags"]);
             if (groupRows.Count > 0 && groupRows[0].HouseholdId != row.HouseholdId)
             {
                 await SubmitAsync(groupRows);

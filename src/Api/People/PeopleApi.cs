@@ -71,6 +71,11 @@ public static class PeopleApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         var members = api.MapGroup("/party-members").WithTags("Party members");
+        members.MapPost("/import", MemberImport.ImportAsync).RequireAuthorization(Policies.PartyWrite)
+            .WithName("ImportPartyMembers").WithSummary("Import Party members from CSV, one row per member")
+            .WithDescription("Columns: member_id, name, organization_id, status, mobile, joined (yyyy-MM-dd), phone, household_ids (separated by ';'). Streamed; each bad row is reported with its line; listed households are linked to the member; re-importing changes nothing.")
+            .Accepts<string>("text/csv")
+            .ProducesValidationProblem();
         members.MapPut("/{id}", PutMember).RequireAuthorization(Policies.PartyWrite)
             .WithName("PutPartyMember").WithSummary("Register or update a Party member")
             .WithDescription("A change of organization is recorded as a transfer. The phone is stored masked and hashed only.")

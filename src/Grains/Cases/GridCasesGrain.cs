@@ -5,36 +5,36 @@ using Orleans.Streams;
 
 namespace GridGov.Grains.Cases;
 
-[GenerateSerializer, Alias("gridgov.grid-cases-state")]
-internal sealed class GridCasesState
-{
-    /// <summary>The newest version seen of every case of the grid, open or not (so late, older events are ignored).</summary>
-    [Id(0)] public Dictionary<string, long> Versions { get; set; } = [];
-
-    [Id(1)] public Dictionary<string, OpenCase> Open { get; set; } = [];
-}
-
 /// <summary>
 /// A grid's view of its cases, fed by the case events on the grid's stream. Applies an event only when it is newer
-/// than what it has (events carry the whole case, so any newer one repairs a missed one). Writes its own state and the
-/// read-model rows in batches on a timer, not per event.
+/// than what it has (events carry the whole case, so any newer one repairs a missed one), and writes the read model in
+/// batches on a timer, not per event. It keeps no state of its own: on activation it starts from the grid's open cases
+/// in the read model, so its memory and its writes stay proportional to the open cases, not to the grid's history.
 /// </summary>
 [ImplicitStreamSubscription(StreamNamespaces.CaseEvents)]
-internal sealed partial class GridCasesGrain(
-    [PersistentState("grid-cases", ProviderNames.MainStorage)] IPersistentState<GridCasesState> state,
-    ICaseReadModel readModel,
-    ILogger<GridCasesGrain> logger) : Grain, IGridCasesGrain
+internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<GridCasesGrain> logger) : Grain, IGridCasesGrain
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
 
-    private readonly Dictionary<string, CaseSnapshot> _unprojected = [];
-    private bool _dirty;
+    /// <summary>How many closed cases' last versions are remembered, so their late events are not taken for news.</summary>
+    private const int ClosedMemory = 10_000;
+
+    private readonly Dictionary<string, OpenCase> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _openByCategory = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _closed = new(StringComparer.Ordinal);
+    private readonly Queue<string> _closedOrder = new();
+    private readonly Dictionary<string, CaseSnapshot> _unprojected = new(StringComparer.Ordinal);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        foreach (var c in await readModel.OpenCasesAsync(this.GetPrimaryKeyString(), cancellationToken))
+        {
+            Open(c);
+        }
+
         var stream = this.GetStreamProvider(ProviderNames.Streams)
             .GetStream<CaseEvent>(StreamId.Create(StreamNamespaces.CaseEvents, this.GetPrimaryKeyString()));
-        await stream.SubscribeAsync((e, _) => ApplyAsync([e]));
+        await stream.SubscribeAsync((e, _) => ApplyAsync(e));
         this.RegisterGrainTimer(FlushAsync, FlushInterval, FlushInterval);
     }
 
@@ -42,72 +42,88 @@ internal sealed partial class GridCasesGrain(
 
     Task<GridCasesView> IGridCasesGrain.GetAsync()
     {
-        var open = state.State.Open.Values.OrderBy(c => c.ReportedAt).ThenBy(c => c.Id, StringComparer.Ordinal).ToArray();
+        var open = _open.Values.OrderBy(c => c.ReportedAt).ThenBy(c => c.Id, StringComparer.Ordinal).ToArray();
         var byState = open.GroupBy(c => c.State).ToDictionary(g => g.Key, g => g.Count());
         return Task.FromResult(new GridCasesView(this.GetPrimaryKeyString(), open, byState, open.Count(c => c.Overdue)));
     }
 
     Task<string?> IGridCasesGrain.FindDuplicateAsync(string category, double lat, double lon, DateTimeOffset since, double metres) =>
-        Task.FromResult(state.State.Open.Values
-            .Where(c => c.Category == category && c.ReportedAt >= since && c.Lat is { } la && c.Lon is { } lo
-                && Distance.Metres(lat, lon, la, lo) <= metres)
+        Task.FromResult(!_openByCategory.TryGetValue(category, out var ids) ? null : ids
+            .Select(id => _open[id])
+            .Where(c => c.ReportedAt >= since && c.Lat is { } la && c.Lon is { } lo && Distance.Metres(lat, lon, la, lo) <= metres)
             .OrderBy(c => c.ReportedAt)
             .Select(c => c.Id)
             .FirstOrDefault());
 
-    private Task ApplyAsync(IEnumerable<CaseEvent> events)
+    private Task ApplyAsync(CaseEvent e)
     {
-        foreach (var e in events)
+        var known = _open.TryGetValue(e.CaseId, out var open) ? open.Version : _closed.GetValueOrDefault(e.CaseId);
+        if (known >= e.Version)
         {
-            if (state.State.Versions.TryGetValue(e.CaseId, out var known) && known >= e.Version)
-            {
-                continue;
-            }
-
-            var c = e.Case;
-            state.State.Versions[e.CaseId] = e.Version;
-            if (CaseStates.IsOpen(c.State))
-            {
-                state.State.Open[c.Id] = new OpenCase(c.Id, c.State, c.Category, c.Lat, c.Lon, c.ReportedAt, c.Assignee, c.Deadline, c.Overdue, c.Version);
-            }
-            else
-            {
-                state.State.Open.Remove(c.Id);
-            }
-
-            _unprojected[c.Id] = c;
-            _dirty = true;
+            return Task.CompletedTask;
         }
 
+        var c = e.Case;
+        Forget(c.Id);
+        if (CaseStates.IsOpen(c.State))
+        {
+            Open(c);
+        }
+        else
+        {
+            _closed[c.Id] = c.Version;
+            _closedOrder.Enqueue(c.Id);
+            while (_closedOrder.Count > ClosedMemory && _closedOrder.TryDequeue(out var oldest))
+            {
+                _closed.Remove(oldest);
+            }
+        }
+
+        _unprojected[c.Id] = c;
         return Task.CompletedTask;
+    }
+
+    private void Open(CaseSnapshot c)
+    {
+        _open[c.Id] = new OpenCase(c.Id, c.State, c.Category, c.Lat, c.Lon, c.ReportedAt, c.Assignee, c.Deadline, c.Overdue, c.Version);
+        if (!_openByCategory.TryGetValue(c.Category, out var ids))
+        {
+            _openByCategory[c.Category] = ids = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        ids.Add(c.Id);
+    }
+
+    private void Forget(string id)
+    {
+        if (_open.Remove(id, out var old) && _openByCategory.TryGetValue(old.Category, out var ids))
+        {
+            ids.Remove(id);
+        }
     }
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        if (_unprojected.Count > 0)
+        if (_unprojected.Count == 0)
         {
-            var batch = _unprojected.Values.ToArray();
-            try
-            {
-                await readModel.UpsertAsync(batch, cancellationToken);
-                foreach (var c in batch)
-                {
-                    if (_unprojected.TryGetValue(c.Id, out var now) && now.Version == c.Version)
-                    {
-                        _unprojected.Remove(c.Id);
-                    }
-                }
-            }
-            catch (Exception e)
-            {
-                LogProjectionFailed(logger, e, this.GetPrimaryKeyString(), batch.Length);
-            }
+            return;
         }
 
-        if (_dirty)
+        var batch = _unprojected.Values.ToArray();
+        try
         {
-            _dirty = false;
-            await state.WriteStateAsync(cancellationToken);
+            await readModel.UpsertAsync(batch, cancellationToken);
+            foreach (var c in batch)
+            {
+                if (_unprojected.TryGetValue(c.Id, out var now) && now.Version == c.Version)
+                {
+                    _unprojected.Remove(c.Id);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            LogProjectionFailed(logger, e, this.GetPrimaryKeyString(), batch.Length);
         }
     }
 

@@ -23,4 +23,7 @@ public interface ICaseReadModel
 
     /// <summary>Cases newest first (by report time, then id).</summary>
     Task<IReadOnlyList<CaseSnapshot>> QueryAsync(CaseQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The open cases routed to a grid (what a grid's view starts from when it activates).</summary>
+    Task<IReadOnlyList<CaseSnapshot>> OpenCasesAsync(string gridCode, CancellationToken cancellationToken);
 }

@@ -43,6 +43,13 @@ internal sealed class PartyMemberGrain(
             throw DomainException.Invalid("joined", "joined is a date from 1921 to today.");
         }
 
+        if (existing is not null && state.State.PhoneHash == profile.PhoneHash && existing.Name == profile.Name.Trim()
+            && existing.PhoneMasked == profile.PhoneMasked && existing.Status == profile.Status && existing.Mobile == profile.Mobile
+            && existing.Joined == profile.Joined && existing.OrganizationId == profile.OrganizationId && existing.GridRole == profile.GridRole?.Trim())
+        {
+            return existing;
+        }
+
         await RequireOrganizationAsync(profile.OrganizationId);
         var history = existing?.History.ToList() ?? [];
         var now = time.GetUtcNow();

@@ -55,6 +55,22 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
         }
     }
 
+    public async Task<IReadOnlyList<CaseSnapshot>> OpenCasesAsync(string gridCode, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT snapshot FROM gridgov_cases WHERE grid_code = @grid AND state IN ('Reported', 'Filed', 'Dispatched', 'InProgress', 'Resolved')";
+        command.AddParameter("grid", gridCode);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var cases = new List<CaseSnapshot>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            cases.Add(JsonSerializer.Deserialize<CaseSnapshot>(reader.GetString(0), Json)!);
+        }
+
+        return cases;
+    }
+
     public async Task<IReadOnlyList<CaseSnapshot>> QueryAsync(CaseQuery q, CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);

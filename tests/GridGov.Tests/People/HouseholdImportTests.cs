@@ -45,3 +45,36 @@ public sealed class HouseholdImportTests(PeopleFixture f) : IClassFixture<People
         await (await f.Operator.PostAsync("/api/v1/households/import", new StringContent("a,b", Encoding.UTF8, "application/json"))).AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
     }
 }
+
+public sealed class MemberImportTests(PeopleFixture f) : IClassFixture<PeopleFixture>
+{
+    [Fact]
+    public async Task Members_are_imported_linked_to_their_households_and_bad_rows_reported()
+    {
+        var organization = $"{f.D}-PO77";
+        await (await f.Operator.PutJsonAsync($"/api/v1/party-organizations/{organization}", $$"""{"kind":"branch","name":"Branch 77","partyGridId":"{{f.D}}-PG1"}""")).AssertOkAsync();
+        foreach (var h in new[] { "mi-1", "mi-2" })
+        {
+            await (await f.Operator.PutJsonAsync($"/api/v1/households/{f.D}-H{h}", $$"""{"gridCode":"{{f.Grid1}}","building":"9","room":"{{h}}"}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
+        }
+
+        var csv = $"""
+            member_id,name,organization_id,status,mobile,joined,phone,household_ids
+            m-1,周一,{organization},full,false,1999-07-01,13600001234,mi-1;mi-2
+            m-2,吴二,{organization},预备,是,2024-01-15,,
+            m-3,郑三,{organization},honorary,false,2001-01-01,,
+            """;
+        Task<HttpResponseMessage> Import() => f.Operator.PostAsync("/api/v1/party-members/import", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"));
+
+        var result = await (await Import()).AssertOkAsync();
+        Assert.Equal((3L, 2, 1, 2), (result.GetProperty("rows").GetInt64(), result.GetProperty("created").GetInt32(), result.GetProperty("rejected").GetInt32(), result.GetProperty("links").GetInt32()));
+        Assert.Equal([(4L, "status")], result.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("line").GetInt64(), e.GetProperty("field").GetString())).ToArray());
+
+        var member = await (await f.Operator.GetAsync($"/api/v1/party-members/{f.D}-Mm-1")).AssertOkAsync();
+        Assert.Equal([$"{f.D}-Hmi-1", $"{f.D}-Hmi-2"], member.GetProperty("households").EnumerateArray().Select(h => h.GetString()!).Order().ToArray());
+        Assert.Equal($"{f.D}-Mm-1", (await (await f.Operator.GetAsync($"/api/v1/households/{f.D}-Hmi-2")).AssertOkAsync()).GetProperty("linkedMemberId").GetString());
+
+        var again = await (await Import()).AssertOkAsync();
+        Assert.Equal((0, 0, 2), (again.GetProperty("created").GetInt32(), again.GetProperty("updated").GetInt32(), again.GetProperty("unchanged").GetInt32()));
+    }
+}

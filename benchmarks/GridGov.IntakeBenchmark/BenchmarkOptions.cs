@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace GridGov.IntakeBenchmark;
+
+/// <summary>Which GridGov intake the load drives (the first is the one the target is about; the others isolate costs).</summary>
+public enum GridGovVariant
+{
+    /// <summary>An <c>app</c> key scoped to the district, reporting by lat/lon: the real intake.</summary>
+    App,
+
+    /// <summary>The bootstrap operator key (checked in-process, no API-key grain), still routed by lat/lon.</summary>
+    Operator,
+
+    /// <summary>The operator key with <c>gridCode</c> given: no API-key grain and no locate.</summary>
+    OperatorGridCode,
+
+    /// <summary>Not intake: <c>GET /api/v1/locate</c> with the app key (the API-key grain and the district's index grain).</summary>
+    Locate,
+}
+
+/// <summary>The command line: <c>[--warmup S] [--duration S] [--connections N] [--grids N] [--rounds N] …</c>.</summary>
+public sealed record BenchmarkOptions
+{
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
+
+    public int Connections { get; init; } = 64;
+
+    /// <summary>Grids of the imported district (multiple of 8: 2 streets × 2 communities × grids/4).</summary>
+    public int Grids { get; init; } = 32;
+
+    /// <summary>How many times the pair (ceiling, then GridGov) runs, each on fresh databases.</summary>
+    public int Rounds { get; init; } = 1;
+
+    public bool RunCeiling { get; init; } = true;
+
+    public IReadOnlyList<GridGovVariant> Variants { get; init; } = [GridGovVariant.App];
+
+    /// <summary>Loads pg_stat_statements and prints each app's statements per request.</summary>
+    public bool Profile { get; init; }
+
+    /// <summary>PostgreSQL with fsync and synchronous commit (default: off, as ./test.sh runs it).</summary>
+    public bool DurablePostgres { get; init; }
+
+    /// <summary>The app servers' log level (both apps get the same). Default Warning: no line per request.</summary>
+    public string LogLevel { get; init; } = "Warning";
+
+    public string ApiDll { get; init; } = DefaultApiDll();
+
+    /// <summary>Where the servers' logs go (kept after the run); default: a new folder under the temp directory.</summary>
+    public string? LogFolder { get; init; }
+
+    /// <summary>A dotnet-trace executable: each server is sampled for up to 30 s of its measured window (perturbs the figures).</summary>
+    public string? TraceTool { get; init; }
+
+    /// <summary>Appends the results as Markdown rows to this file.</summary>
+    public string? ResultsFile { get; init; }
+
+    public static string Usage => """
+        dotnet run -c Release --project benchmarks/GridGov.IntakeBenchmark -- [options]
+
+          --warmup S         seconds of load before measuring, per app (default 60)
+          --duration S       seconds measured, per app (default 60)
+          --connections N    concurrent HTTP connections (default 64)
+          --grids N          grids in the imported district, a multiple of 8 (default 32)
+          --rounds N         run the pair ceiling → GridGov N times, each on fresh databases (default 1)
+          --variants LIST    GridGov runs, comma-separated: app (default: the real intake with an app key),
+                             operator (bootstrap key: no API-key grain), operator-gridcode (no API-key grain,
+                             no locate), locate (GET /api/v1/locate with the app key; not intake)
+          --no-ceiling       skip the ceiling app (ratios are then not printed)
+          --profile          load pg_stat_statements and print each app's SQL per request
+          --durable-pg       keep PostgreSQL's fsync/synchronous_commit on (default off, as ./test.sh)
+          --log-level L      both servers' minimum log level (default Warning)
+          --api-dll PATH     the GridGov.Api.dll to run (default: src/Api's build of this configuration)
+          --logs DIR         keep the servers' logs in DIR (default: a temp folder, printed)
+          --results FILE     append the results to FILE as Markdown table rows
+          --trace PATH       sample each server with this dotnet-trace for up to 30 s of its measured window
+                             (dotnet-sampled-thread-time), reports in the log folder; slows the servers a little
+        """;
+
+    public static BenchmarkOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchmarkOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            options = args[i] switch
+            {
+                "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Number(Value(), 0)) },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(Number(Value(), 1)) },
+                "--connections" => options with { Connections = Number(Value(), 1) },
+                "--grids" => options with { Grids = MultipleOfEight(Number(Value(), 8)) },
+                "--rounds" => options with { Rounds = Number(Value(), 1) },
+                "--variants" => options with { Variants = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseVariant).ToArray() },
+                "--no-ceiling" => options with { RunCeiling = false },
+                "--profile" => options with { Profile = true },
+                "--durable-pg" => options with { DurablePostgres = true },
+                "--log-level" => options with { LogLevel = Value() },
+                "--api-dll" => options with { ApiDll = Path.GetFullPath(Value()) },
+                "--logs" => options with { LogFolder = Path.GetFullPath(Value()) },
+                "--results" => options with { ResultsFile = Path.GetFullPath(Value()) },
+                "--trace" => options with { TraceTool = Path.GetFullPath(Value()) },
+                _ => throw new ArgumentException($"Unknown option {args[i]}."),
+            };
+        }
+
+        return options.Variants.Count == 0 ? throw new ArgumentException("--variants names no variant.") : options;
+    }
+
+    public static string Name(GridGovVariant variant) => variant switch
+    {
+        GridGovVariant.App => "app",
+        GridGovVariant.Operator => "operator",
+        GridGovVariant.OperatorGridCode => "operator-gridcode",
+        GridGovVariant.Locate => "locate",
+        _ => throw new ArgumentOutOfRangeException(nameof(variant)),
+    };
+
+    private static GridGovVariant ParseVariant(string name) =>
+        Enum.GetValues<GridGovVariant>().FirstOrDefault(v => Name(v) == name, (GridGovVariant)(-1)) is var v && Enum.IsDefined(v)
+            ? v
+            : throw new ArgumentException($"Unknown variant '{name}': app, operator, operator-gridcode or locate.");
+
+    private static int Number(string text, int min) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min
+            ? n
+            : throw new ArgumentException($"'{text}' is not a whole number ≥ {min}.");
+
+    private static int MultipleOfEight(int n) => n % 8 == 0 ? n : throw new ArgumentException("--grids must be a multiple of 8.");
+
+    private static string DefaultApiDll() =>
+        typeof(BenchmarkOptions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "GridGovApiDll")?.Value ?? "GridGov.Api.dll";
+
+    public static string BuildConfiguration =>
+        typeof(BenchmarkOptions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "BuildConfiguration")?.Value ?? "?";
+}

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+
+namespace GridGov.IntakeBenchmark;
+
+/// <summary>What one load run measured. Latencies and throughput count the requests that completed in the measured window.</summary>
+public sealed record LoadResult(
+    long Completed,
+    long Errors,
+    long WarmupErrors,
+    long Acknowledged,
+    TimeSpan Measured,
+    double P50Ms,
+    double P99Ms,
+    double P999Ms,
+    double MaxMs,
+    IReadOnlyList<double> PerSecond,
+    IReadOnlyDictionary<string, long> ErrorKinds,
+    string? FirstError)
+{
+    public double Throughput => Completed / Measured.TotalSeconds;
+
+    /// <summary>Requests per second in consecutive slices of <paramref name="slice"/> seconds, warm-up included.</summary>
+    public IEnumerable<double> Slices(int slice) =>
+        PerSecond.Chunk(slice).Where(c => c.Length == slice).Select(c => c.Average());
+}
+
+/// <summary>One request of the load: a POST of a JSON body, or a GET when there is no body.</summary>
+public sealed record LoadRequest(Uri Target, byte[]? Body);
+
+/// <summary>
+/// A closed-loop HTTP load: <c>connections</c> workers, each with one request in flight on its own connection
+/// (SocketsHttpHandler), sending the requests round-robin for the warm-up and then the measured window; every non-2xx
+/// answer or failure is an error. The callbacks run at the start and end of the measured window (resource snapshots).
+/// </summary>
+public sealed class LoadGenerator(IReadOnlyDictionary<string, string> headers, IReadOnlyList<LoadRequest> requests, int connections)
+{
+    private const int Warmup = 0;
+    private const int Measure = 1;
+    private const int Stop = 2;
+
+    private int _phase;
+    private long _acknowledged;
+    private long _errors;
+    private long _warmupErrors;
+    private long _next;
+    private string? _firstError;
+    private readonly Dictionary<string, long> _errorKinds = [];
+
+    /// <summary>2xx answers so far (all phases).</summary>
+    public long Acknowledged => Interlocked.Read(ref _acknowledged);
+
+    public async Task<LoadResult> RunAsync(
+        TimeSpan warmup, TimeSpan duration, Func<Task> onMeasureStart, Func<Task> onMeasureEnd, Action<string> progress,
+        CancellationToken cancellationToken)
+    {
+        using var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = connections,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
+            UseProxy = false,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+        };
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
+        var seconds = (int)Math.Ceiling((warmup + duration).TotalSeconds) + 120;
+        var perSecond = new long[seconds];
+        var latencies = Enumerable.Range(0, connections).Select(_ => new List<long>(16_384)).ToArray();
+        var start = Stopwatch.GetTimestamp();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        var workers = Enumerable.Range(0, connections)
+            .Select(w => Task.Run(() => WorkAsync(client, latencies[w], perSecond, start, stop.Token), CancellationToken.None))
+            .ToArray();
+
+        long measureStart = 0, measureEnd = 0;
+        try
+        {
+            await ReportWhileAsync(warmup, "warm-up", perSecond, start, progress, cancellationToken);
+            await onMeasureStart();
+            measureStart = Stopwatch.GetTimestamp();
+            Volatile.Write(ref _phase, Measure);
+            await ReportWhileAsync(duration, "measure", perSecond, start, progress, cancellationToken);
+            Volatile.Write(ref _phase, Stop);
+            measureEnd = Stopwatch.GetTimestamp();
+            await onMeasureEnd();
+        }
+        finally
+        {
+            Volatile.Write(ref _phase, Stop);
+            // Workers finish the request in flight (so every acknowledged case is counted), then stop.
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(70));
+            await using (grace.Token.Register(stop.Cancel))
+            {
+                await Task.WhenAll(workers.Select(w => w.ContinueWith(_ => { }, TaskScheduler.Default)));
+            }
+        }
+
+        var all = latencies.SelectMany(l => l).ToArray();
+        Array.Sort(all);
+        double Percentile(double p) => all.Length == 0 ? double.NaN
+            : Stopwatch.GetElapsedTime(0, all[Math.Min(all.Length - 1, (int)Math.Ceiling(p * all.Length) - 1)]).TotalMilliseconds;
+        var measured = Stopwatch.GetElapsedTime(measureStart, measureEnd);
+        var used = (int)Math.Ceiling(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        lock (_errorKinds)
+        {
+            return new LoadResult(
+                all.Length, Interlocked.Read(ref _errors), Interlocked.Read(ref _warmupErrors), Acknowledged, measured,
+                Percentile(0.50), Percentile(0.99), Percentile(0.999), all.Length == 0 ? double.NaN : Stopwatch.GetElapsedTime(0, all[^1]).TotalMilliseconds,
+                perSecond.Take(Math.Min(used, perSecond.Length)).Select(c => (double)c).ToArray(),
+                new Dictionary<string, long>(_errorKinds), _firstError);
+        }
+    }
+
+    private async Task ReportWhileAsync(TimeSpan length, string phase, long[] perSecond, long start, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var end = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
+        var lastTotal = perSecond.Sum();
+        var lastAt = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetTimestamp() < end)
+        {
+            var wait = TimeSpan.FromSeconds(Math.Min(10, (end - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+
+            var total = perSecond.Sum();
+            var now = Stopwatch.GetTimestamp();
+            if (now - lastAt < Stopwatch.Frequency)
+            {
+                continue;
+            }
+
+            var rate = (total - lastTotal) / ((now - lastAt) / (double)Stopwatch.Frequency);
+            progress($"  {phase,-8} t={Stopwatch.GetElapsedTime(start).TotalSeconds,5:F0} s  {rate,8:F0} req/s  errors {Interlocked.Read(ref _errors) + Interlocked.Read(ref _warmupErrors)}");
+            (lastTotal, lastAt) = (total, now);
+        }
+    }
+
+    private async Task WorkAsync(HttpClient client, List<long> latencies, long[] perSecond, long start, CancellationToken cancellationToken)
+    {
+        while (Volatile.Read(ref _phase) != Stop && !cancellationToken.IsCancellationRequested)
+        {
+            var next = requests[(int)(Interlocked.Increment(ref _next) % requests.Count)];
+            using var request = new HttpRequestMessage(next.Body is null ? HttpMethod.Get : HttpMethod.Post, next.Target);
+            if (next.Body is not null)
+            {
+                request.Content = new ByteArrayContent(next.Body);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            }
+
+            foreach (var (name, value) in headers)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+
+            var phase = Volatile.Read(ref _phase);
+            var sent = Stopwatch.GetTimestamp();
+            string? error;
+            try
+            {
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+                error = response.IsSuccessStatusCode ? null
+                    : $"HTTP {(int)response.StatusCode}: {Truncate(await response.Content.ReadAsStringAsync(CancellationToken.None))}";
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+            {
+                error = $"{e.GetType().Name}: {e.Message}";
+            }
+
+            var done = Stopwatch.GetTimestamp();
+            var second = (int)((done - start) / Stopwatch.Frequency);
+            if (error is null)
+            {
+                Interlocked.Increment(ref _acknowledged);
+                if ((uint)second < (uint)perSecond.Length)
+                {
+                    Interlocked.Increment(ref perSecond[second]);
+                }
+
+                // Counted when sent and answered inside the measured window.
+                if (phase == Measure && Volatile.Read(ref _phase) == Measure)
+                {
+                    latencies.Add(done - sent);
+                }
+            }
+            else
+            {
+                Interlocked.Increment(ref phase == Warmup ? ref _warmupErrors : ref _errors);
+                lock (_errorKinds)
+                {
+                    var kind = error.Split(':')[0];
+                    _errorKinds[kind] = _errorKinds.GetValueOrDefault(kind) + 1;
+                    _firstError ??= error;
+                }
+            }
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+}

@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace GridGov.IntakeBenchmark;
+
+/// <summary>
+/// <c>dotnet run -c Release --project benchmarks/GridGov.IntakeBenchmark -- --warmup 60 --duration 60</c>: starts a
+/// throwaway PostgreSQL, then for each round runs the bare ceiling app and GridGov's API (src/Api, Cluster mode,
+/// co-hosted silo) in turn, each in its own process on its own fresh database, loads each with the same closed-loop
+/// HTTP load (warm-up, then the measured window), and prints requests/s, p50/p99, errors, where the CPU went and the
+/// ratio GridGov/ceiling. Everything it starts is stopped at the end, on failure, on Ctrl-C and when its time bound
+/// passes. See docs/benchmarks.md, "Case intake".
+/// </summary>
+public static class Program
+{
+    private const double TargetRatio = 0.8;
+    private const double TargetP99Ms = 50;
+    private static readonly Lock Output = new();
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == CeilingServer.Command)
+        {
+            return await CeilingServer.RunAsync(args[1..]);
+        }
+
+        if (args.Any(a => a is "--help" or "-h"))
+        {
+            Console.WriteLine(BenchmarkOptions.Usage);
+            return 0;
+        }
+
+        BenchmarkOptions options;
+        try
+        {
+            options = BenchmarkOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"intake-benchmark: {e.Message}\n\n{BenchmarkOptions.Usage}");
+            return 2;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            Print("intake-benchmark: interrupted; stopping the servers and PostgreSQL…");
+            cancel.Cancel();
+        };
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            cancel.Cancel();
+        }
+
+        var apps = (options.RunCeiling ? 1 : 0) + options.Variants.Count;
+        var bound = (options.Rounds * apps * (options.Warmup + options.Duration + TimeSpan.FromMinutes(8))) + TimeSpan.FromMinutes(3);
+        cancel.CancelAfter(bound);
+
+        PrintMachine(options, bound);
+        var logFolder = options.LogFolder ?? Directory.CreateTempSubdirectory("gridgov-intake-logs.").FullName;
+        Directory.CreateDirectory(logFolder);
+        var runs = new List<AppRun>();
+        try
+        {
+            await using var postgres = await PostgresServer.StartAsync(options.DurablePostgres, options.Profile, cancel.Token);
+            Print($"PostgreSQL {postgres.Version} on 127.0.0.1:{postgres.Port} ({(options.DurablePostgres ? "durable" : "fsync=off, synchronous_commit=off, full_page_writes=off, as ./test.sh")}); server logs in {logFolder}");
+            if (options.Profile)
+            {
+                await postgres.ExecuteAsync("postgres", "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", cancel.Token);
+            }
+
+            var runner = new Runner(options, postgres, logFolder, new District(options.Grids));
+            for (var round = 1; round <= options.Rounds; round++)
+            {
+                if (options.RunCeiling)
+                {
+                    runs.Add(await runner.RunCeilingAsync(round, cancel.Token));
+                }
+
+                foreach (var variant in options.Variants)
+                {
+                    runs.Add(await runner.RunGridGovAsync(round, variant, cancel.Token));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Print($"intake-benchmark: stopped (interrupted, or past its bound of {bound.TotalMinutes:F0} min); everything it started is stopped.");
+            Summarize(runs);
+            return 130;
+        }
+        catch (Exception e)
+        {
+            await Console.Error.WriteLineAsync($"intake-benchmark: failed: {e}");
+            Summarize(runs);
+            return 1;
+        }
+
+        var met = Summarize(runs);
+        if (options.ResultsFile is { } file)
+        {
+            await File.AppendAllTextAsync(file, Markdown(runs), CancellationToken.None);
+            Print($"results appended to {file}");
+        }
+
+        // Missing a target is a result, printed above; errors (non-2xx answers) make the run invalid.
+        Print(met ? "targets met in every round" : "targets NOT met in every round (see above)");
+        return runs.Any(r => r.Load.Errors + r.Load.WarmupErrors > 0) ? 3 : 0;
+    }
+
+    public static void Print(string line)
+    {
+        lock (Output)
+        {
+            Console.WriteLine(line);
+        }
+    }
+
+    private static void PrintMachine(BenchmarkOptions options, TimeSpan bound)
+    {
+        var cpu = Safe(() => File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim());
+        var memory = Safe(() => File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        Print($"GridGov case-intake benchmark, {DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz}");
+        Print($"machine: {Environment.ProcessorCount} cores ({cpu ?? "?"}), {(memory is null ? "?" : $"{long.Parse(memory, CultureInfo.InvariantCulture) / 1024 / 1024} GiB")}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+        Print($"load average before: {Runner.LoadAverage()}");
+        Print($"options: warm-up {options.Warmup.TotalSeconds:F0} s, measured {options.Duration.TotalSeconds:F0} s, {options.Connections} connections, {options.Grids} grids, "
+            + $"{options.Rounds} round(s), GridGov variants {string.Join(", ", options.Variants.Select(BenchmarkOptions.Name))}, log level {options.LogLevel}, bound {bound.TotalMinutes:F0} min");
+        Print($"GridGov API: {options.ApiDll}");
+        if (BenchmarkOptions.BuildConfiguration != "Release")
+        {
+            Print($"warning: this is a {BenchmarkOptions.BuildConfiguration} build; run with -c Release for figures that mean anything.");
+        }
+    }
+
+    /// <summary>Prints the table and, per round, whether GridGov's app intake met the targets; true when every round did.</summary>
+    private static bool Summarize(IReadOnlyList<AppRun> runs)
+    {
+        if (runs.Count == 0)
+        {
+            return false;
+        }
+
+        Print("");
+        Print("| round | app | req/s | p50 ms | p99 ms | errors | GridGov/ceiling | CPU cores server / PostgreSQL / load / other | server+PostgreSQL CPU µs/req | projected / acknowledged |");
+        Print("|---|---|---:|---:|---:|---:|---:|---|---:|---|");
+        foreach (var r in runs)
+        {
+            var ceiling = runs.FirstOrDefault(c => c.Round == r.Round && c.App == "ceiling");
+            var ratio = ceiling is null || r.App == "ceiling" ? "" : $"{r.Load.Throughput / ceiling.Load.Throughput:F2}";
+            Print($"| {r.Round} | {r.App} | {r.Load.Throughput:F0} | {r.Load.P50Ms:F1} | {r.Load.P99Ms:F1} | {r.Load.Errors + r.Load.WarmupErrors} | {ratio} | "
+                + $"{r.Cpu.Server:F2} / {r.Cpu.Postgres:F2} / {r.Cpu.Load:F2} / {r.Cpu.Other:F2} | {(r.Cpu.Server + r.Cpu.Postgres) * 1e6 / r.Load.Throughput:F0} | {(r.Projected is { } p ? $"{p} / {r.Load.Acknowledged + 1}" : "")} |");
+        }
+
+        var all = true;
+        foreach (var round in runs.GroupBy(r => r.Round))
+        {
+            var ceiling = round.FirstOrDefault(r => r.App == "ceiling");
+            var gridGov = round.FirstOrDefault(r => r.App == "gridgov-app");
+            if (ceiling is null || gridGov is null)
+            {
+                all = false;
+                continue;
+            }
+
+            var ratio = gridGov.Load.Throughput / ceiling.Load.Throughput;
+            var ratioMet = ratio >= TargetRatio;
+            var p99Met = gridGov.Load.P99Ms <= TargetP99Ms;
+            var caughtUp = gridGov.Projected >= gridGov.Load.Acknowledged + 1;
+            all &= ratioMet && p99Met;
+            Print($"round {round.Key}: GridGov {gridGov.Load.Throughput:F0}/s vs ceiling {ceiling.Load.Throughput:F0}/s = {ratio:F2} (target ≥ {TargetRatio}: {(ratioMet ? "met" : "NOT met")}); "
+                + $"GridGov p99 {gridGov.Load.P99Ms:F1} ms (target ≤ {TargetP99Ms} ms: {(p99Met ? "met" : "NOT met")}); "
+                + $"errors {gridGov.Load.Errors + gridGov.Load.WarmupErrors}; read model {(caughtUp ? "caught up" : "did NOT catch up")}");
+        }
+
+        return all;
+    }
+
+    private static string Markdown(IReadOnlyList<AppRun> runs)
+    {
+        var text = new StringBuilder();
+        var date = DateTimeOffset.Now.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        foreach (var r in runs)
+        {
+            var ceiling = runs.FirstOrDefault(c => c.Round == r.Round && c.App == "ceiling");
+            var ratio = ceiling is null || r.App == "ceiling" ? "" : $"{r.Load.Throughput / ceiling.Load.Throughput:F2}";
+            text.Append(CultureInfo.InvariantCulture,
+                $"| {date} | {r.Round} | {r.App} | {r.Load.Throughput:F0} | {r.Load.P50Ms:F1} | {r.Load.P99Ms:F1} | {r.Load.Errors + r.Load.WarmupErrors} | {ratio} | {r.Cpu.Server:F2} / {r.Cpu.Postgres:F2} / {r.Cpu.Load:F2} / {r.Cpu.Other:F2} | {r.LoadAverageBefore} |\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string? Safe(Func<string?> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using GridGov.Api.Security;
+using GridGov.Contracts.Common;
+using GridGov.Contracts.People;
+using GridGov.Silo.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GridGov.Api.People;
+
+public sealed record MemberImportResult(long Rows, int Created, int Updated, int Unchanged, int Rejected, int Links, IReadOnlyList<ImportRowError> Errors, bool ErrorsTruncated);
+
+/// <summary>
+/// Imports Party members from CSV, one row per member, streaming: each member is registered (or updated) and linked
+/// to the households it lists (household ids as in the household import, separated by ';'). Bad rows are reported
+/// by line; a member whose row is bad is not imported. Re-importing the same file changes nothing.
+/// </summary>
+public static class MemberImport
+{
+    private const int Parallelism = 32;
+    private const int MaxErrors = 1000;
+
+    private static readonly string[] Columns = ["member_id", "name", "organization_id", "status", "mobile", "joined", "phone", "household_ids"];
+
+    public static async Task<Ok<MemberImportResult>> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)
+    {
+        var http = request.HttpContext;
+        var own = http.OwnDistrict();
+        var caller = http.Caller();
+        var actor = caller.StaffId ?? caller.Subject;
+        var key = auth.PersonalDataKey();
+        var errors = new ConcurrentQueue<ImportRowError>();
+        var (created, updated, unchanged, rejected, links) = (0, 0, 0, 0, 0);
+        using var gate = new SemaphoreSlim(Parallelism);
+        var pending = new List<Task>();
+        long rows = 0;
+
+        await foreach (var row in CsvRows.ReadAsync(request, Columns, cancellationToken))
+        {
+            rows++;
+            var parsed = Parse(row, own, key, (field, message) => errors.Enqueue(new ImportRowError(row.Line, row["member_id"], field, message)));
+            if (parsed is null)
+            {
+                Interlocked.Increment(ref rejected);
+                continue;
+            }
+
+            await gate.WaitAsync(cancellationToken);
+            var (memberId, profile, households) = parsed.Value;
+            pending.Add(Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        var grain = cluster.GetGrain<IPartyMemberGrain>(memberId);
+                        var before = await grain.GetAsync();
+                        var after = await grain.PutAsync(profile, actor, null);
+                        Interlocked.Increment(ref before is null ? ref created : ref before.Version == after.Version ? ref unchanged : ref updated);
+                        foreach (var household in households)
+                        {
+                            try
+                            {
+                                var linked = await cluster.GetGrain<IHouseholdGrain>(household).LinkMemberAsync(memberId, actor);
+                                Interlocked.Increment(ref links);
+                            }
+                            catch (DomainException e)
+                            {
+                                errors.Enqueue(new ImportRowError(row.Line, row["member_id"], "household_ids", $"{household}: {e.Message}"));
+                            }
+                        }
+                    }
+                    catch (DomainException e)
+                    {
+                        Interlocked.Increment(ref rejected);
+                        errors.Enqueue(new ImportRowError(row.Line, row["member_id"], e.Field ?? "member_id", e.Message));
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                },
+                cancellationToken));
+        }
+
+        await Task.WhenAll(pending);
+        var all = errors.OrderBy(e => e.Line).ToArray();
+        return TypedResults.Ok(new MemberImportResult(rows, created, updated, unchanged, rejected, links, all.Take(MaxErrors).ToArray(), all.Length > MaxErrors));
+    }
+
+    private static (string Id, PartyMemberProfile Profile, string[] Households)? Parse(CsvRow row, string? own, byte[] key, Action<string, string> error)
+    {
+        var ok = true;
+        void Bad(string field, string message)
+        {
+            error(field, message);
+            ok = false;
+        }
+
+        var organization = row["organization_id"] ?? "";
+        if (!PeopleIds.IsValid(organization, "PO"))
+        {
+            Bad("organization_id", "organization_id is a Party organization id such as 460204-PO1.");
+            return null;
+        }
+
+        var district = organization[..6];
+        if (own is not null && district != own)
+        {
+            Bad("organization_id", $"{organization} is outside your district {own}.");
+        }
+
+        var memberId = $"{district}-M{row["member_id"]}";
+        if (!PeopleIds.IsValid(memberId, "M"))
+        {
+            Bad("member_id", "member_id is 1 to 32 letters, digits, '-' or '_'.");
+        }
+
+        var name = row["name"] ?? "";
+        if (name.Length is 0 or > 50)
+        {
+            Bad("name", "name is 1 to 50 characters.");
+        }
+
+        MemberStatus? status = (row["status"] ?? "").ToLowerInvariant() switch
+        {
+            "full" or "正式" => MemberStatus.Full,
+            "probationary" or "预备" => MemberStatus.Probationary,
+            _ => null,
+        };
+        if (status is null)
+        {
+            Bad("status", "status is full or probationary (正式/预备).");
+        }
+
+        bool? mobile = (row["mobile"] ?? "false").ToLowerInvariant() switch { "true" or "yes" or "1" or "是" => true, "false" or "no" or "0" or "否" => false, _ => null };
+        if (mobile is null)
+        {
+            Bad("mobile", "mobile is true or false.");
+        }
+
+        if (!DateOnly.TryParseExact(row["joined"] ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var joined))
+        {
+            Bad("joined", "joined is a date, yyyy-MM-dd.");
+        }
+
+        string? phoneHash = null, phoneMasked = null;
+        if (row["phone"] is { } phone)
+        {
+            if (PhoneMasking.IsPlausible(phone))
+            {
+                var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
+                (phoneHash, phoneMasked) = (PersonalData.Hash(key, "phone", digits), PhoneMasking.Mask(digits));
+            }
+            else
+            {
+                Bad("phone", "phone is 7 to 15 digits.");
+            }
+        }
+
+        var households = (row["household_ids"] ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(h => $"{district}-H{h}").ToArray();
+        if (households.Any(h => !PeopleIds.IsValid(h, "H")))
+        {
+            Bad("household_ids", "household_ids are household ids (as in the household import) separated by ';'.");
+        }
+
+        return ok ? (memberId, new PartyMemberProfile(name, phoneHash, phoneMasked, status!.Value, mobile!.Value, joined, organization, null), households) : null;
+    }
+}

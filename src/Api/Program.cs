@@ -18,6 +18,8 @@ catch (GridGovConfigurationException e)
 
 builder.AddGridGovApi();
 builder.AddGridGovSecurity();
+builder.Services.AddSingleton<ImportJobs>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ImportJobs>());
 
 var app = builder.Build();
 app.UseGridGovApi();
@@ -33,6 +35,7 @@ api.MapAudit();
 api.MapCategories();
 api.MapCases();
 api.MapPeople();
+api.MapImportJobs();
 
 await app.RunAsync();
 return 0;

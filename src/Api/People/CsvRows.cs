@@ -15,15 +15,19 @@ public sealed record CsvRow(long Line, IReadOnlyDictionary<string, string?> Fiel
 /// <summary>Reads an uploaded CSV body as it arrives (CsvHelper), after checking its type and its header.</summary>
 public static class CsvRows
 {
-    public static async IAsyncEnumerable<CsvRow> ReadAsync(HttpRequest request, IReadOnlyList<string> columns, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Refuses a body that is not declared as CSV (415).</summary>
+    public static void RequireCsv(HttpRequest request)
     {
         if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var media)
             || !media.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
         {
             throw new BadHttpRequestException("The body is CSV: Content-Type text/csv.", StatusCodes.Status415UnsupportedMediaType);
         }
+    }
 
-        using var reader = new StreamReader(request.Body);
+    public static async IAsyncEnumerable<CsvRow> ReadAsync(Stream body, IReadOnlyList<string> columns, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(body, leaveOpen: true);
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { TrimOptions = TrimOptions.Trim, BadDataFound = null, DetectColumnCountChanges = false });
         if (!await csv.ReadAsync())
         {

@@ -30,11 +30,13 @@ public static class HouseholdImport
     private sealed record Row(long Line, string HouseholdId, string GridCode, string? MicroGridCode, string Building, string? Unit, string Room,
         string Name, string Gender, string BirthYear, string Relation, string ResidenceType, string? IdNumber, string? Phone, string? CareTags);
 
-    public static async Task<Ok<HouseholdImportResult>> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)
+    public static Task<IResult> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, ImportJobs jobs, CancellationToken cancellationToken) =>
+        jobs.RunOrQueueAsync(request, "households", (body, caller, token) => RunAsync(body, caller, cluster, auth, token), cancellationToken);
+
+    public static async Task<HouseholdImportResult> RunAsync(Stream body, Contracts.Security.CallerContext caller, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)
     {
-        var http = request.HttpContext;
-        var own = http.OwnDistrict();
-        var actor = http.Caller().StaffId ?? http.Caller().Subject;
+        var own = caller.Scope == Contracts.Security.Scopes.All ? null : caller.Scope;
+        var actor = caller.StaffId ?? caller.Subject;
         var key = auth.PersonalDataKey();
         var errors = new ConcurrentQueue<ImportRowError>();
         var (created, updated, unchanged, rejected) = (0, 0, 0, 0);
@@ -46,7 +48,7 @@ public static class HouseholdImport
         void Error(long line, string? household, string field, string message) => errors.Enqueue(new ImportRowError(line, household, field, message));
 
         // A grid worker imports only into the grids whose staff they are.
-        var worker = http.Caller().Role == Contracts.Security.Roles.GridWorker ? http.Caller().StaffId ?? "" : null;
+        var worker = caller.Role == Contracts.Security.Roles.GridWorker ? caller.StaffId ?? "" : null;
         var grids = new ConcurrentDictionary<string, Task<bool>>(StringComparer.Ordinal);
         Task<bool> WorksInAsync(string grid) => grids.GetOrAdd(grid, async g =>
             (await cluster.GetGrain<ITerritoryGrain>(g).GetAsync())?.Staff.Any(m => m.Id == worker) == true);
@@ -90,7 +92,7 @@ public static class HouseholdImport
         }
 
         var groupRows = new List<Row>();
-        await foreach (var csvRow in CsvRows.ReadAsync(request, Columns, cancellationToken))
+        await foreach (var csvRow in CsvRows.ReadAsync(body, Columns, cancellationToken))
         {
             rows++;
             var row = new Row(
@@ -119,7 +121,7 @@ public static class HouseholdImport
 
         await Task.WhenAll(pending);
         var all = errors.OrderBy(e => e.Line).ToArray();
-        return TypedResults.Ok(new HouseholdImportResult(rows, created, updated, unchanged, rejected, all.Take(MaxErrors).ToArray(), all.Length > MaxErrors));
+        return new HouseholdImportResult(rows, created, updated, unchanged, rejected, all.Take(MaxErrors).ToArray(), all.Length > MaxErrors);
     }
 
     /// <summary>The household of a group of rows, or null (with the rows' errors reported) when any row is bad.</summary>

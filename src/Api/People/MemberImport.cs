@@ -22,11 +22,12 @@ public static class MemberImport
 
     private static readonly string[] Columns = ["member_id", "name", "organization_id", "status", "mobile", "joined", "phone", "household_ids"];
 
-    public static async Task<Ok<MemberImportResult>> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)
+    public static Task<IResult> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, ImportJobs jobs, CancellationToken cancellationToken) =>
+        jobs.RunOrQueueAsync(request, "party-members", (body, caller, token) => RunAsync(body, caller, cluster, auth, token), cancellationToken);
+
+    public static async Task<MemberImportResult> RunAsync(Stream body, Contracts.Security.CallerContext caller, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)
     {
-        var http = request.HttpContext;
-        var own = http.OwnDistrict();
-        var caller = http.Caller();
+        var own = caller.Scope == Contracts.Security.Scopes.All ? null : caller.Scope;
         var actor = caller.StaffId ?? caller.Subject;
         var key = auth.PersonalDataKey();
         var errors = new ConcurrentQueue<ImportRowError>();
@@ -35,7 +36,7 @@ public static class MemberImport
         var pending = new List<Task>();
         long rows = 0;
 
-        await foreach (var row in CsvRows.ReadAsync(request, Columns, cancellationToken))
+        await foreach (var row in CsvRows.ReadAsync(body, Columns, cancellationToken))
         {
             rows++;
             var parsed = Parse(row, own, key, (field, message) => errors.Enqueue(new ImportRowError(row.Line, row["member_id"], field, message)));
@@ -84,7 +85,7 @@ public static class MemberImport
 
         await Task.WhenAll(pending);
         var all = errors.OrderBy(e => e.Line).ToArray();
-        return TypedResults.Ok(new MemberImportResult(rows, created, updated, unchanged, rejected, links, all.Take(MaxErrors).ToArray(), all.Length > MaxErrors));
+        return new MemberImportResult(rows, created, updated, unchanged, rejected, links, all.Take(MaxErrors).ToArray(), all.Length > MaxErrors);
     }
 
     private static (string Id, PartyMemberProfile Profile, string[] Households)? Parse(CsvRow row, string? own, byte[] key, Action<string, string> error)

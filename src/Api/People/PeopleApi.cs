@@ -21,8 +21,10 @@ public static class PeopleApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         households.MapPost("/import", HouseholdImport.ImportAsync).RequireAuthorization(Policies.PeopleWrite)
             .WithName("ImportHouseholds").WithSummary("Import households from CSV, one row per resident")
-            .WithDescription("Columns: household_id, grid_code, micro_grid_code, building, unit, room, resident_name, gender, birth_year, relation, residence_type, id_number, phone, care_tags (separated by ';'). Rows of one household are consecutive. Streamed; each bad row is reported with its line and its household is not imported; re-importing changes nothing.")
+            .WithDescription("Columns: household_id, grid_code, micro_grid_code, building, unit, room, resident_name, gender, birth_year, relation, residence_type, id_number, phone, care_tags (separated by ';'). Rows of one household are consecutive. Streamed; each bad row is reported with its line and its household is not imported; re-importing changes nothing. A file over 1 MiB, or a request with Prefer: respond-async, answers 202 with the Location of an import job to poll.")
             .Accepts<string>("text/csv")
+            .Produces<HouseholdImportResult>(StatusCodes.Status200OK)
+            .Produces<ImportJobView>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem();
         households.MapGet("/{id}", GetHousehold).RequireAuthorization(Policies.PeopleRead)
             .WithName("GetHousehold").WithSummary("Read a household")
@@ -75,6 +77,8 @@ public static class PeopleApi
             .WithName("ImportPartyMembers").WithSummary("Import Party members from CSV, one row per member")
             .WithDescription("Columns: member_id, name, organization_id, status, mobile, joined (yyyy-MM-dd), phone, household_ids (separated by ';'). Streamed; each bad row is reported with its line; listed households are linked to the member; re-importing changes nothing.")
             .Accepts<string>("text/csv")
+            .Produces<MemberImportResult>(StatusCodes.Status200OK)
+            .Produces<ImportJobView>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem();
         members.MapPut("/{id}", PutMember).RequireAuthorization(Policies.PartyWrite)
             .WithName("PutPartyMember").WithSummary("Register or update a Party member")

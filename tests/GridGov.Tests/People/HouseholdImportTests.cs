@@ -78,3 +78,31 @@ public sealed class MemberImportTests(PeopleFixture f) : IClassFixture<PeopleFix
         Assert.Equal((0, 0, 2), (again.GetProperty("created").GetInt32(), again.GetProperty("updated").GetInt32(), again.GetProperty("unchanged").GetInt32()));
     }
 }
+
+public sealed class ImportJobTests(PeopleFixture f) : IClassFixture<PeopleFixture>
+{
+    [Fact]
+    public async Task A_background_import_reports_progress_and_its_result()
+    {
+        var rows = string.Join("\n", Enumerable.Range(1, 300).Select(i => $"job-{i},{f.Grid1},,12,1,{i},居民{i},female,1970,户主,registered,,,"));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/households/import")
+        {
+            Content = new StringContent($"household_id,grid_code,micro_grid_code,building,unit,room,resident_name,gender,birth_year,relation,residence_type,id_number,phone,care_tags\n{rows}\n", System.Text.Encoding.UTF8, "text/csv"),
+        };
+        request.Headers.Add("Prefer", "respond-async");
+        var accepted = await f.Operator.SendAsync(request);
+        var job = await accepted.AssertOkAsync(System.Net.HttpStatusCode.Accepted);
+        var location = accepted.Headers.Location!.OriginalString;
+        Assert.Equal($"/api/v1/import-jobs/{job.GetProperty("id").GetString()}", location);
+
+        var done = await GridGov.Tests.Infrastructure.Eventually.MatchesAsync(
+            async () => await (await f.Operator.GetAsync(location)).AssertOkAsync(),
+            j => j.GetProperty("status").GetString() != "running",
+            $"import job {location} to finish");
+        Assert.Equal(("completed", 100), (done.GetProperty("status").GetString(), done.GetProperty("percent").GetInt32()));
+        Assert.Equal(300, done.GetProperty("result").GetProperty("created").GetInt32());
+
+        using var stranger = f.Api.CreateClient(await f.Api.CreateKeyAsync(GridGov.Contracts.Security.Roles.DistrictAdmin, GridGov.Tests.Infrastructure.Fresh.District()));
+        await (await stranger.GetAsync(location)).AssertProblemAsync(System.Net.HttpStatusCode.NotFound);
+    }
+}

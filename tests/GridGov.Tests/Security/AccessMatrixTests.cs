@@ -58,6 +58,12 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         {
             Content = new StringContent($"household_id,grid_code,micro_grid_code,building,unit,room,resident_name,gender,birth_year,relation,residence_type,id_number,phone,care_tags\nm1,{f.PeopleGridOf(d)},,1,,1,A,male,1970,head,registered,,,\n", Encoding.UTF8, "text/csv"),
         }), HttpStatusCode.OK, HttpStatusCode.OK),
+        new("POST party members import", [O, DA, PS], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, "/api/v1/party-members/import")
+        {
+            Content = new StringContent($"member_id,name,organization_id,status,mobile,joined,phone,household_ids\nmi,N,{d}-PO1,full,false,2000-01-01,,\n", Encoding.UTF8, "text/csv"),
+        }), HttpStatusCode.OK, HttpStatusCode.OK),
+        // No such job: 404 for whoever may ask; the policy's 403 comes first.
+        new("GET import job", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/import-jobs/{new string('0', 32)}")), HttpStatusCode.NotFound, HttpStatusCode.NotFound),
         new("GET household", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/households/{d}-H1")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("POST household link", [O, DA, PS], (f, d) => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/households/{d}-H1/link", $$"""{"memberId":"{{d}}-M1"}""")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         // Never linked to member M2: refused by the state (409) for whoever may try.

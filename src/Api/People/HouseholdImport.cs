@@ -191,29 +191,14 @@ public static class HouseholdImport
             }
 
             string? idHash = null, idMasked = null, phoneHash = null, phoneMasked = null;
-            if (r.IdNumber is { } number)
+            try
             {
-                if (PersonalData.IsValidIdNumber(number))
-                {
-                    (idHash, idMasked) = (PersonalData.Hash(key, "id", number), PersonalData.MaskIdNumber(number));
-                }
-                else
-                {
-                    Bad(r, "id_number", "id_number is not valid (18 characters with a GB 11643 check digit).");
-                }
+                (idHash, idMasked) = r.IdNumber is { } number ? PersonalNumbers.IdNumber(key, number, "id_number") : default;
+                (phoneHash, phoneMasked) = r.Phone is { } phone ? PersonalNumbers.Phone(key, phone, "phone") : default;
             }
-
-            if (r.Phone is { } phone)
+            catch (DomainException e)
             {
-                if (PhoneMasking.IsPlausible(phone))
-                {
-                    var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
-                    (phoneHash, phoneMasked) = (PersonalData.Hash(key, "phone", digits), PhoneMasking.Mask(digits));
-                }
-                else
-                {
-                    Bad(r, "phone", "phone is 7 to 15 digits.");
-                }
+                Bad(r, e.Field!, e.Message);
             }
 
             var tags = (r.CareTags ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

@@ -145,17 +145,13 @@ public static class MemberImport
         }
 
         string? phoneHash = null, phoneMasked = null;
-        if (row["phone"] is { } phone)
+        try
         {
-            if (PhoneMasking.IsPlausible(phone))
-            {
-                var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
-                (phoneHash, phoneMasked) = (PersonalData.Hash(key, "phone", digits), PhoneMasking.Mask(digits));
-            }
-            else
-            {
-                Bad("phone", "phone is 7 to 15 digits.");
-            }
+            (phoneHash, phoneMasked) = row["phone"] is { } phone ? PersonalNumbers.Phone(key, phone, "phone") : default;
+        }
+        catch (DomainException e)
+        {
+            Bad(e.Field!, e.Message);
         }
 
         var households = (row["household_ids"] ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)

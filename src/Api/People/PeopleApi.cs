@@ -107,27 +107,8 @@ public static class PeopleApi
                 throw DomainException.Invalid($"residents[{i}]", "A resident is an object.");
             }
 
-            string? idHash = null, idMasked = null, phoneHash = null, phoneMasked = null;
-            if (r.IdNumber is { } number)
-            {
-                if (!PersonalData.IsValidIdNumber(number.Trim()))
-                {
-                    throw DomainException.Invalid($"residents[{i}].idNumber", "The identity number is not valid (18 characters with a GB 11643 check digit).");
-                }
-
-                (idHash, idMasked) = (PersonalData.Hash(key, "id", number.Trim()), PersonalData.MaskIdNumber(number.Trim()));
-            }
-
-            if (r.Phone is { } phone)
-            {
-                if (!PhoneMasking.IsPlausible(phone))
-                {
-                    throw DomainException.Invalid($"residents[{i}].phone", "The phone must be 7 to 15 digits.");
-                }
-
-                var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
-                (phoneHash, phoneMasked) = (PersonalData.Hash(key, "phone", digits), PhoneMasking.Mask(digits));
-            }
+            var (idHash, idMasked) = r.IdNumber is { } number ? PersonalNumbers.IdNumber(key, number, $"residents[{i}].idNumber") : default;
+            var (phoneHash, phoneMasked) = r.Phone is { } phone ? PersonalNumbers.Phone(key, phone, $"residents[{i}].phone") : default;
 
             return new Resident(r.Id.Trim(), r.Name, r.Gender, r.BirthYear, r.Relation, r.ResidenceType, idHash, idMasked, phoneHash, phoneMasked, r.CareTags ?? []);
         }).ToArray();
@@ -240,17 +221,7 @@ public static class PeopleApi
     public static async Task<Ok<PartyMemberView>> PutMember(string id, PartyMemberRequest request, HttpContext http, IClusterClient cluster, AuthSettings auth)
     {
         RequireId(id, "M", "Party member", http);
-        string? phoneHash = null, phoneMasked = null;
-        if (request.Phone is { } phone)
-        {
-            if (!PhoneMasking.IsPlausible(phone))
-            {
-                throw DomainException.Invalid("phone", "The phone must be 7 to 15 digits.");
-            }
-
-            var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
-            (phoneHash, phoneMasked) = (PersonalData.Hash(auth.PersonalDataKey(), "phone", digits), PhoneMasking.Mask(digits));
-        }
+        var (phoneHash, phoneMasked) = request.Phone is { } phone ? PersonalNumbers.Phone(auth.PersonalDataKey(), phone, "phone") : default;
 
         var snapshot = await cluster.GetGrain<IPartyMemberGrain>(id).PutAsync(
             new PartyMemberProfile(request.Name, phoneHash, phoneMasked, request.Status, request.Mobile, request.Joined, request.OrganizationId.Trim(), request.GridRole),

@@ -17,6 +17,9 @@ public enum GridGovVariant
 
     /// <summary>Not intake: <c>GET /api/v1/locate</c> with the app key (the API-key grain and the district's index grain).</summary>
     Locate,
+
+    /// <summary>Not intake: <c>POST /api/v1/households/import</c> of <see cref="BenchmarkOptions.Households"/> households as one CSV, with the operator key.</summary>
+    Import,
 }
 
 /// <summary>The command line: <c>[--warmup S] [--duration S] [--connections N] [--grids N] [--rounds N] …</c>.</summary>
@@ -37,6 +40,9 @@ public sealed record BenchmarkOptions
     public bool RunCeiling { get; init; } = true;
 
     public IReadOnlyList<GridGovVariant> Variants { get; init; } = [GridGovVariant.App];
+
+    /// <summary>Households in the <c>import</c> variant's one CSV upload (one or two residents each).</summary>
+    public int Households { get; init; } = 100_000;
 
     /// <summary>Loads pg_stat_statements and prints each app's statements per request.</summary>
     public bool Profile { get; init; }
@@ -68,7 +74,10 @@ public sealed record BenchmarkOptions
           --rounds N         run the pair ceiling → GridGov N times, each on fresh databases (default 1)
           --variants LIST    GridGov runs, comma-separated: app (default: the real intake with an app key),
                              operator (bootstrap key: no API-key grain), operator-gridcode (no API-key grain,
-                             no locate), locate (GET /api/v1/locate with the app key; not intake)
+                             no locate), locate (GET /api/v1/locate with the app key; not intake), import
+                             (POST /api/v1/households/import of --households households as one CSV with the
+                             operator key, timed from upload start to job completion; not load)
+          --households N     households in the import variant's CSV, one or two residents each (default 100000)
           --no-ceiling       skip the ceiling app (ratios are then not printed)
           --profile          load pg_stat_statements and print each app's SQL per request
           --durable-pg       keep PostgreSQL's fsync/synchronous_commit on (default off, as ./test.sh)
@@ -94,6 +103,7 @@ public sealed record BenchmarkOptions
                 "--grids" => options with { Grids = MultipleOfEight(Number(Value(), 8)) },
                 "--rounds" => options with { Rounds = Number(Value(), 1) },
                 "--variants" => options with { Variants = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseVariant).ToArray() },
+                "--households" => options with { Households = Number(Value(), 1) },
                 "--no-ceiling" => options with { RunCeiling = false },
                 "--profile" => options with { Profile = true },
                 "--durable-pg" => options with { DurablePostgres = true },
@@ -115,13 +125,14 @@ public sealed record BenchmarkOptions
         GridGovVariant.Operator => "operator",
         GridGovVariant.OperatorGridCode => "operator-gridcode",
         GridGovVariant.Locate => "locate",
+        GridGovVariant.Import => "import",
         _ => throw new ArgumentOutOfRangeException(nameof(variant)),
     };
 
     private static GridGovVariant ParseVariant(string name) =>
         Enum.GetValues<GridGovVariant>().FirstOrDefault(v => Name(v) == name, (GridGovVariant)(-1)) is var v && Enum.IsDefined(v)
             ? v
-            : throw new ArgumentException($"Unknown variant '{name}': app, operator, operator-gridcode or locate.");
+            : throw new ArgumentException($"Unknown variant '{name}': app, operator, operator-gridcode, locate or import.");
 
     private static int Number(string text, int min) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min

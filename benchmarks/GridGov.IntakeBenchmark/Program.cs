@@ -16,6 +16,7 @@ public static class Program
 {
     private const double TargetRatio = 0.8;
     private const double TargetP99Ms = 50;
+    private const double TargetImportRatio = 0.5;
     private static readonly Lock Output = new();
 
     public static async Task<int> Main(string[] args)
@@ -59,12 +60,19 @@ public static class Program
 
         var apps = (options.RunCeiling ? 1 : 0) + options.Variants.Count;
         var bound = (options.Rounds * apps * (options.Warmup + options.Duration + TimeSpan.FromMinutes(8))) + TimeSpan.FromMinutes(3);
+        if (options.Variants.Contains(GridGovVariant.Import))
+        {
+            // Room for an import as slow as 100 households/s.
+            bound += options.Rounds * TimeSpan.FromSeconds(options.Households / 100.0);
+        }
+
         cancel.CancelAfter(bound);
 
         PrintMachine(options, bound);
         var logFolder = options.LogFolder ?? Directory.CreateTempSubdirectory("gridgov-intake-logs.").FullName;
         Directory.CreateDirectory(logFolder);
         var runs = new List<AppRun>();
+        var imports = new List<ImportRun>();
         try
         {
             await using var postgres = await PostgresServer.StartAsync(options.DurablePostgres, options.Profile, cancel.Token);
@@ -84,33 +92,41 @@ public static class Program
 
                 foreach (var variant in options.Variants)
                 {
-                    runs.Add(await runner.RunGridGovAsync(round, variant, cancel.Token));
+                    if (variant == GridGovVariant.Import)
+                    {
+                        imports.Add(await runner.RunImportAsync(round, cancel.Token));
+                    }
+                    else
+                    {
+                        runs.Add(await runner.RunGridGovAsync(round, variant, cancel.Token));
+                    }
                 }
             }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             Print($"intake-benchmark: stopped (interrupted, or past its bound of {bound.TotalMinutes:F0} min); everything it started is stopped.");
-            Summarize(runs);
+            Summarize(runs, imports);
             return 130;
         }
         catch (Exception e)
         {
             await Console.Error.WriteLineAsync($"intake-benchmark: failed: {e}");
-            Summarize(runs);
+            Summarize(runs, imports);
             return 1;
         }
 
-        var met = Summarize(runs);
+        var met = Summarize(runs, imports);
         if (options.ResultsFile is { } file)
         {
-            await File.AppendAllTextAsync(file, Markdown(runs), CancellationToken.None);
+            await File.AppendAllTextAsync(file, Markdown(runs) + Markdown(imports, runs), CancellationToken.None);
             Print($"results appended to {file}");
         }
 
         // Missing a target is a result, printed above; errors (non-2xx answers) make the run invalid.
         Print(met ? "targets met in every round" : "targets NOT met in every round (see above)");
-        return runs.Any(r => r.Load.Errors + r.Load.WarmupErrors > 0) ? 3 : 0;
+        // An import that did not create every household, or rejected any, is invalid too.
+        return runs.Any(r => r.Load.Errors + r.Load.WarmupErrors > 0) || imports.Any(i => !i.Correct) ? 3 : 0;
     }
 
     public static void Print(string line)
@@ -129,7 +145,7 @@ public static class Program
         Print($"machine: {Environment.ProcessorCount} cores ({cpu ?? "?"}), {(memory is null ? "?" : $"{long.Parse(memory, CultureInfo.InvariantCulture) / 1024 / 1024} GiB")}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
         Print($"load average before: {Runner.LoadAverage()}");
         Print($"options: warm-up {options.Warmup.TotalSeconds:F0} s, measured {options.Duration.TotalSeconds:F0} s, {options.Connections} connections, {options.Grids} grids, "
-            + $"{options.Rounds} round(s), GridGov variants {string.Join(", ", options.Variants.Select(BenchmarkOptions.Name))}, log level {options.LogLevel}, bound {bound.TotalMinutes:F0} min");
+            + $"{options.Rounds} round(s), GridGov variants {string.Join(", ", options.Variants.Select(BenchmarkOptions.Name))}{(options.Variants.Contains(GridGovVariant.Import) ? $" ({options.Households} households)" : "")}, log level {options.LogLevel}, bound {bound.TotalMinutes:F0} min");
         Print($"GridGov API: {options.ApiDll}");
         if (BenchmarkOptions.BuildConfiguration != "Release")
         {
@@ -137,8 +153,11 @@ public static class Program
         }
     }
 
-    /// <summary>Prints the table and, per round, whether GridGov's app intake met the targets; true when every round did.</summary>
-    private static bool Summarize(IReadOnlyList<AppRun> runs)
+    /// <summary>
+    /// Prints the table and, per round, whether GridGov's app intake and household import (those that ran) met their
+    /// targets; true when every round did.
+    /// </summary>
+    private static bool Summarize(IReadOnlyList<AppRun> runs, IReadOnlyList<ImportRun> imports)
     {
         if (runs.Count == 0)
         {
@@ -161,9 +180,24 @@ public static class Program
         {
             var ceiling = round.FirstOrDefault(r => r.App == "ceiling");
             var gridGov = round.FirstOrDefault(r => r.App == "gridgov-app");
-            if (ceiling is null || gridGov is null)
+            var import = imports.FirstOrDefault(i => i.Round == round.Key);
+            if (ceiling is null || (gridGov is null && import is null))
             {
                 all = false;
+                continue;
+            }
+
+            if (import is not null)
+            {
+                var importRatio = import.HouseholdsPerSecond / ceiling.Load.Throughput;
+                var importMet = importRatio >= TargetImportRatio;
+                all &= importMet && import.Correct;
+                Print($"round {round.Key}: household import {import.HouseholdsPerSecond:F0} households/s ({import.Households} in {import.Elapsed.TotalSeconds:F1} s) vs ceiling {ceiling.Load.Throughput:F0} req/s = {importRatio:F2} "
+                    + $"(target ≥ {TargetImportRatio}: {(importMet ? "met" : "NOT met")}); result created {import.Created}, rejected {import.Rejected} ({(import.Correct ? "as expected" : "NOT as expected")})");
+            }
+
+            if (gridGov is null)
+            {
                 continue;
             }
 
@@ -190,6 +224,21 @@ public static class Program
             var ratio = ceiling is null || r.App == "ceiling" ? "" : $"{r.Load.Throughput / ceiling.Load.Throughput:F2}";
             text.Append(CultureInfo.InvariantCulture,
                 $"| {date} | {r.Round} | {r.App} | {r.Load.Throughput:F0} | {r.Load.P50Ms:F1} | {r.Load.P99Ms:F1} | {r.Load.Errors + r.Load.WarmupErrors} | {ratio} | {r.Cpu.Server:F2} / {r.Cpu.Postgres:F2} / {r.Cpu.Load:F2} / {r.Cpu.Other:F2} | {r.LoadAverageBefore} |\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Markdown(IReadOnlyList<ImportRun> imports, IReadOnlyList<AppRun> runs)
+    {
+        var text = new StringBuilder();
+        var date = DateTimeOffset.Now.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        foreach (var i in imports)
+        {
+            var ceiling = runs.FirstOrDefault(c => c.Round == i.Round && c.App == "ceiling");
+            var ratio = ceiling is null ? "" : $"{i.HouseholdsPerSecond / ceiling.Load.Throughput:F2}";
+            text.Append(CultureInfo.InvariantCulture,
+                $"| {date} | {i.Round} | household import ({i.Households} households, {i.Residents} residents) | {i.HouseholdsPerSecond:F0} households/s | {i.Elapsed.TotalSeconds:F1} s | created {i.Created}, rejected {i.Rejected} | {ratio} | {i.Cpu.Server:F2} / {i.Cpu.Postgres:F2} / {i.Cpu.Load:F2} / {i.Cpu.Other:F2} | {i.LoadAverageBefore} |\n");
         }
 
         return text.ToString();

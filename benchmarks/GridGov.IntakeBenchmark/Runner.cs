@@ -22,7 +22,7 @@ public sealed record AppRun(
     IReadOnlyList<string> Details);
 
 /// <summary>Runs each app in its own process on its own fresh database of the shared PostgreSQL, loads it, measures it.</summary>
-public sealed class Runner(BenchmarkOptions options, PostgresServer postgres, string logFolder, District district)
+public sealed partial class Runner(BenchmarkOptions options, PostgresServer postgres, string logFolder, District district)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan ProjectionTimeout = TimeSpan.FromMinutes(3);
@@ -69,36 +69,9 @@ public sealed class Runner(BenchmarkOptions options, PostgresServer postgres, st
         try
         {
             var loadAverage = LoadAverage();
-            var (httpPort, siloPort, gatewayPort) = Ports();
-            var bootstrap = "gg_bootstrap_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-            var environment = CommonEnvironment();
-            environment["GridGov__Mode"] = "Cluster";
-            environment["GridGov__ConnectionString"] = postgres.ConnectionString(database);
-            environment["GridGov__ClusterId"] = database;
-            environment["GridGov__ServiceId"] = database;
-            environment["GridGov__SiloPort"] = Text(siloPort);
-            environment["GridGov__GatewayPort"] = Text(gatewayPort);
-            environment["GridGov__AdvertisedAddress"] = "127.0.0.1";
-            environment["GridGov__MigrateOnStart"] = "true";
-            environment["GridGov__Auth__ClusterSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-            environment["GridGov__Auth__BootstrapApiKey"] = bootstrap;
-            foreach (var role in Roles)
-            {
-                environment[$"GridGov__Auth__RateLimits__{role}__PermitsPerSecond"] = "100000000";
-                environment[$"GridGov__Auth__RateLimits__{role}__Burst"] = "100000000";
-            }
-
-            if (!File.Exists(options.ApiDll))
-            {
-                throw new FileNotFoundException($"{options.ApiDll} does not exist: build src/Api in this configuration (dotnet run -c Release builds it).");
-            }
-
-            await using var server = ServerProcess.Start(
-                name, DotnetHost(), [options.ApiDll, "--urls", $"http://127.0.0.1:{httpPort}"], environment,
-                logFolder, Path.Combine(logFolder, $"{name}-r{round}.log"), new Uri($"http://127.0.0.1:{httpPort}"));
-            var startup = await server.WaitReadyAsync("/health/ready", StartTimeout, cancellationToken);
-            Print($"{name} (round {round}): ready in {startup.TotalSeconds:F1} s (pid {server.ProcessId}, log {server.LogPath})");
-
+            var started = await StartGridGovAsync(name, database, round, cancellationToken);
+            await using var server = started.Server;
+            var (bootstrap, startup) = (started.Bootstrap, started.Startup);
             var key = await PrepareAsync(server.BaseAddress, bootstrap, variant, cancellationToken);
             var headers = new Dictionary<string, string> { ["X-Api-Key"] = key };
             var requests = district.Requests(new Uri(server.BaseAddress, "/api/v1/cases"), 4096, variant, seed: round);
@@ -135,6 +108,49 @@ public sealed class Runner(BenchmarkOptions options, PostgresServer postgres, st
         finally
         {
             await postgres.DropDatabaseAsync(database, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Starts GridGov's API (Cluster mode, co-hosted silo) on <paramref name="database"/>, rate limits lifted; the caller disposes it.</summary>
+    private async Task<(ServerProcess Server, string Bootstrap, TimeSpan Startup)> StartGridGovAsync(string name, string database, int round, CancellationToken cancellationToken)
+    {
+        var (httpPort, siloPort, gatewayPort) = Ports();
+        var bootstrap = "gg_bootstrap_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var environment = CommonEnvironment();
+        environment["GridGov__Mode"] = "Cluster";
+        environment["GridGov__ConnectionString"] = postgres.ConnectionString(database);
+        environment["GridGov__ClusterId"] = database;
+        environment["GridGov__ServiceId"] = database;
+        environment["GridGov__SiloPort"] = Text(siloPort);
+        environment["GridGov__GatewayPort"] = Text(gatewayPort);
+        environment["GridGov__AdvertisedAddress"] = "127.0.0.1";
+        environment["GridGov__MigrateOnStart"] = "true";
+        environment["GridGov__Auth__ClusterSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        environment["GridGov__Auth__BootstrapApiKey"] = bootstrap;
+        foreach (var role in Roles)
+        {
+            environment[$"GridGov__Auth__RateLimits__{role}__PermitsPerSecond"] = "100000000";
+            environment[$"GridGov__Auth__RateLimits__{role}__Burst"] = "100000000";
+        }
+
+        if (!File.Exists(options.ApiDll))
+        {
+            throw new FileNotFoundException($"{options.ApiDll} does not exist: build src/Api in this configuration (dotnet run -c Release builds it).");
+        }
+
+        var server = ServerProcess.Start(
+            name, DotnetHost(), [options.ApiDll, "--urls", $"http://127.0.0.1:{httpPort}"], environment,
+            logFolder, Path.Combine(logFolder, $"{name}-r{round}.log"), new Uri($"http://127.0.0.1:{httpPort}"));
+        try
+        {
+            var startup = await server.WaitReadyAsync("/health/ready", StartTimeout, cancellationToken);
+            Print($"{name} (round {round}): ready in {startup.TotalSeconds:F1} s (pid {server.ProcessId}, log {server.LogPath})");
+            return (server, bootstrap, startup);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
         }
     }
 

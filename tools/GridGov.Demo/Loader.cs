@@ -20,35 +20,19 @@ internal sealed class Loader(ApiClient api, Report report, int concurrency, Canc
             var response = await api.PostRawAsync($"{Api}/territory/import", geoJson, "application/geo+json", cancellationToken);
             if (!response.Ok)
             {
-                for (var i = 0; i < stage.Total; i++)
-                {
-                    stage.Count(Outcome.Failed);
-                }
-
+                stage.Count(Outcome.Failed, stage.Total);
                 report.Fail(response, $"import of {stage.Total} features");
                 return;
             }
 
             var result = response.Read<ImportResult>();
-            foreach (var _ in result.Created)
-            {
-                stage.Count(Outcome.Created);
-            }
-
-            foreach (var _ in result.Updated)
-            {
-                stage.Count(Outcome.Updated);
-            }
-
-            foreach (var _ in result.Unchanged)
-            {
-                stage.Count(Outcome.Unchanged);
-            }
-
+            stage.Count(Outcome.Created, result.Created.Count);
+            stage.Count(Outcome.Updated, result.Updated.Count);
+            stage.Count(Outcome.Unchanged, result.Unchanged.Count);
             foreach (var rejected in result.Rejected)
             {
                 stage.Count(Outcome.Failed);
-                report.Fail(response with { Status = 422, Body = $"feature {rejected.Index} ({rejected.Code}) rejected: {rejected.Reason}" });
+                report.Fail($"{response.Method} {response.Path} → {response.Status}, feature {rejected.Index} ({rejected.Code}) rejected", rejected.Reason);
             }
         }, cancellationToken);
     }

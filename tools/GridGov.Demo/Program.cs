@@ -53,29 +53,61 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 using var api = new ApiClient(options.Url, key, options.Concurrency, options.Rate);
-var health = await api.GetAsync("/health/ready", cancel.Token);
-if (!health.Ok)
+try
 {
-    await Console.Error.WriteLineAsync($"GridGov at {options.Url} is not ready: GET /health/ready → {health.Status} {ProblemText.Of(health)}");
+    var health = await api.GetAsync("/health/ready", cancel.Token);
+    if (!health.Ok)
+    {
+        await Console.Error.WriteLineAsync($"GridGov at {options.Url} is not ready: GET /health/ready → {health.Status} {ProblemText.Of(health)}");
+        return 1;
+    }
+
+    // A wrong key (or a role that may not write) would fail every request of the load: find out with one.
+    var probe = await api.GetAsync($"/api/v1/territory/{DistrictPlan.District}", cancel.Token);
+    if (probe.Status is not (200 or 404))
+    {
+        await Console.Error.WriteLineAsync($"The key is not accepted for district {DistrictPlan.District}: GET {probe.Path} → {probe.Status} {ProblemText.Of(probe)}");
+        return 1;
+    }
+}
+catch (HttpRequestException e)
+{
+    await Console.Error.WriteLineAsync($"GridGov at {options.Url} cannot be reached: {e.Message}");
     return 1;
 }
 
 Console.WriteLine($"loading into {options.Url} ({options.Concurrency} requests in flight at most, {(options.Rate > 0 ? $"{options.Rate}/s at most" : "no pacing")})");
 var report = new Report(options.ProgressInterval, () => api.Requests);
 var loader = new Loader(api, report, options.Concurrency, cancel.Token);
+
+// Parents first; a stage with failures stops the load, for what follows depends on it.
+List<(string Name, Func<Task> Load)> stages =
+[
+    ("territory", () => loader.ImportTerritoryAsync(district, GeoJson.Write(district, indented: false))),
+    ("Party-building grids", () => loader.LoadPartyGridsAsync(district.PartyGrids)),
+    ("Party organizations", () => loader.LoadOrganizationsAsync(district.Organizations)),
+];
+if (people.Members.Count > 0)
+{
+    stages.Add(("Party members", () => loader.LoadMembersAsync(district, people.Members)));
+}
+
+if (people.Households.Count > 0)
+{
+    stages.Add(("households", () => loader.LoadHouseholdsAsync(people.Households)));
+}
+
 try
 {
-    await loader.ImportTerritoryAsync(district, GeoJson.Write(district, indented: false));
-    await loader.LoadPartyGridsAsync(district.PartyGrids);
-    await loader.LoadOrganizationsAsync(district.Organizations);
-    if (people.Members.Count > 0)
+    foreach (var (name, load) in stages)
     {
-        await loader.LoadMembersAsync(district, people.Members);
-    }
-
-    if (people.Households.Count > 0)
-    {
-        await loader.LoadHouseholdsAsync(people.Households);
+        await load();
+        if (report.Failures > 0 && name != stages[^1].Name)
+        {
+            report.Summary(api.Requests, api.Throttled, api.Retried);
+            await Console.Error.WriteLineAsync($"stopped after the failures in {name} (printed above): what comes next depends on it. What was loaded stays; fix the cause and run again.");
+            return 1;
+        }
     }
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -83,6 +115,12 @@ catch (OperationCanceledException) when (cancel.IsCancellationRequested)
     report.Summary(api.Requests, api.Throttled, api.Retried);
     await Console.Error.WriteLineAsync("cancelled: the load stopped part-way; run it again to finish (what is there is kept).");
     return 130;
+}
+catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+{
+    report.Summary(api.Requests, api.Throttled, api.Retried);
+    await Console.Error.WriteLineAsync($"GridGov stopped answering ({e.GetType().Name}: {e.Message}); run again when it is back.");
+    return 1;
 }
 
 report.Summary(api.Requests, api.Throttled, api.Retried);

@@ -15,10 +15,7 @@ internal enum Outcome
 internal sealed class Stage(string name, int total)
 {
     private readonly Stopwatch _clock = new();
-    private long _created;
-    private long _updated;
-    private long _unchanged;
-    private long _failed;
+    private readonly long[] _counts = new long[Enum.GetValues<Outcome>().Length];
     private long _linked;
     private long _linksKept;
 
@@ -26,13 +23,13 @@ internal sealed class Stage(string name, int total)
 
     public int Total => total;
 
-    public long Created => Interlocked.Read(ref _created);
+    public long Created => Interlocked.Read(ref _counts[(int)Outcome.Created]);
 
-    public long Updated => Interlocked.Read(ref _updated);
+    public long Updated => Interlocked.Read(ref _counts[(int)Outcome.Updated]);
 
-    public long Unchanged => Interlocked.Read(ref _unchanged);
+    public long Unchanged => Interlocked.Read(ref _counts[(int)Outcome.Unchanged]);
 
-    public long Failed => Interlocked.Read(ref _failed);
+    public long Failed => Interlocked.Read(ref _counts[(int)Outcome.Failed]);
 
     /// <summary>Member links made (or remade) by this run.</summary>
     public long Linked => Interlocked.Read(ref _linked);
@@ -50,16 +47,7 @@ internal sealed class Stage(string name, int total)
 
     public void Stop() => _clock.Stop();
 
-    public void Count(Outcome outcome)
-    {
-        switch (outcome)
-        {
-            case Outcome.Created: Interlocked.Increment(ref _created); break;
-            case Outcome.Updated: Interlocked.Increment(ref _updated); break;
-            case Outcome.Unchanged: Interlocked.Increment(ref _unchanged); break;
-            default: Interlocked.Increment(ref _failed); break;
-        }
-    }
+    public void Count(Outcome outcome, int times = 1) => Interlocked.Add(ref _counts[(int)outcome], times);
 
     public void CountLink(bool made)
     {
@@ -121,12 +109,15 @@ internal sealed class Report(TimeSpan interval, Func<long> requests)
     }
 
     /// <summary>Something went wrong without an HTTP answer (an unreadable body, a dropped connection).</summary>
-    public Outcome Fail(string what, Exception exception)
+    public Outcome Fail(string what, Exception exception) => Fail(what, $"{exception.GetType().Name}: {exception.Message}");
+
+    /// <summary>A failure in words: a feature the import rejected, an exception.</summary>
+    public Outcome Fail(string what, string reason)
     {
         Interlocked.Increment(ref _failures);
         lock (_lock)
         {
-            Console.Error.WriteLine($"FAILED {what}: {exception.GetType().Name}: {exception.Message}");
+            Console.Error.WriteLine($"FAILED {what}: {reason}");
         }
 
         return Outcome.Failed;

@@ -201,13 +201,16 @@ public static class PeopleApi
         return TypedResults.Ok(new HouseholdMatchView(ids));
     }
 
-    public static async Task<Ok<PartyOrganizationView>> PutOrganization(string id, PartyOrganizationRequest request, HttpContext http, IClusterClient cluster)
+    public static async Task<Results<Created<PartyOrganizationView>, Ok<PartyOrganizationView>>> PutOrganization(string id, PartyOrganizationRequest request, HttpContext http, IClusterClient cluster)
     {
         RequireId(id, "PO", "Party organization", http);
-        var snapshot = await cluster.GetGrain<IPartyOrganizationGrain>(id).PutAsync(
+        var grain = cluster.GetGrain<IPartyOrganizationGrain>(id);
+        var existed = await grain.GetAsync() is not null;
+        var snapshot = await grain.PutAsync(
             request.Kind, request.Name, request.ParentId?.Trim(), request.PartyGridId?.Trim(), request.GridCode?.Trim(), ETags.ExpectedVersion(http.Request));
         ETags.Set(http.Response, snapshot.Version);
-        return TypedResults.Ok(PartyOrganizationView.From(snapshot));
+        var view = PartyOrganizationView.From(snapshot);
+        return existed ? TypedResults.Ok(view) : TypedResults.Created($"/api/v1/party-organizations/{id}", view);
     }
 
     public static async Task<Ok<PartyOrganizationView>> GetOrganization(string id, HttpContext http, IClusterClient cluster)
@@ -218,16 +221,19 @@ public static class PeopleApi
         return TypedResults.Ok(PartyOrganizationView.From(snapshot));
     }
 
-    public static async Task<Ok<PartyMemberView>> PutMember(string id, PartyMemberRequest request, HttpContext http, IClusterClient cluster, AuthSettings auth)
+    public static async Task<Results<Created<PartyMemberView>, Ok<PartyMemberView>>> PutMember(string id, PartyMemberRequest request, HttpContext http, IClusterClient cluster, AuthSettings auth)
     {
         RequireId(id, "M", "Party member", http);
         var (phoneHash, phoneMasked) = request.Phone is { } phone ? PersonalNumbers.Phone(auth.PersonalDataKey(), phone, "phone") : default;
 
-        var snapshot = await cluster.GetGrain<IPartyMemberGrain>(id).PutAsync(
+        var grain = cluster.GetGrain<IPartyMemberGrain>(id);
+        var existed = await grain.GetAsync() is not null;
+        var snapshot = await grain.PutAsync(
             new PartyMemberProfile(request.Name, phoneHash, phoneMasked, request.Status, request.Mobile, request.Joined, request.OrganizationId.Trim(), request.GridRole),
             Actor(http), ETags.ExpectedVersion(http.Request));
         ETags.Set(http.Response, snapshot.Version);
-        return TypedResults.Ok(PartyMemberView.From(snapshot));
+        var view = PartyMemberView.From(snapshot);
+        return existed ? TypedResults.Ok(view) : TypedResults.Created($"/api/v1/party-members/{id}", view);
     }
 
     public static async Task<Ok<PartyMemberView>> GetMember(string id, HttpContext http, IClusterClient cluster)

@@ -30,13 +30,15 @@ public static class PartyGridApi
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public static async Task<Ok<PartyGridView>> PutPartyGrid(string id, PartyGridRequest request, HttpContext http, IClusterClient cluster)
+    public static async Task<Results<Created<PartyGridView>, Ok<PartyGridView>>> PutPartyGrid(string id, PartyGridRequest request, HttpContext http, IClusterClient cluster)
     {
         RequireId(id, http);
-        var snapshot = await cluster.GetGrain<IPartyGridGrain>(id)
-            .UpsertAsync(request.Name, request.GridCodes, ETags.ExpectedVersion(http.Request));
+        var grain = cluster.GetGrain<IPartyGridGrain>(id);
+        var existed = await grain.GetAsync() is not null;
+        var snapshot = await grain.UpsertAsync(request.Name, request.GridCodes, ETags.ExpectedVersion(http.Request));
         ETags.Set(http.Response, snapshot.Version);
-        return TypedResults.Ok(PartyGridView.From(snapshot));
+        var view = PartyGridView.From(snapshot);
+        return existed ? TypedResults.Ok(view) : TypedResults.Created($"/api/v1/party-grids/{id}", view);
     }
 
     public static async Task<Ok<PartyGridView>> GetPartyGrid(string id, HttpContext http, IClusterClient cluster)

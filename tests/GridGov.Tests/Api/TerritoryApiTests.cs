@@ -217,7 +217,7 @@ public sealed class TerritoryApiTests(ApiFactory factory)
         var g1 = $"{d}001002001";
         var g2 = $"{d}001002002";
 
-        var pg1 = await (await _client.PutJsonAsync($"/api/v1/party-grids/{d}-PG1", $$"""{"name":"Party grid 1","gridCodes":["{{g2}}","{{g1}}"]}""")).AssertOkAsync();
+        var pg1 = await (await _client.PutJsonAsync($"/api/v1/party-grids/{d}-PG1", $$"""{"name":"Party grid 1","gridCodes":["{{g2}}","{{g1}}"]}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
         Assert.Equal([g1, g2], pg1.GetProperty("gridCodes").EnumerateArray().Select(c => c.GetString()!).ToArray());
 
         var conflict = await _client.PutJsonAsync($"/api/v1/party-grids/{d}-PG2", $$"""{"name":"Party grid 2","gridCodes":["{{g1}}"]}""");
@@ -226,7 +226,7 @@ public sealed class TerritoryApiTests(ApiFactory factory)
 
         // PG1 lets grid 1 go; then PG2 may take it.
         await (await _client.PutJsonAsync($"/api/v1/party-grids/{d}-PG1", $$"""{"name":"Party grid 1","gridCodes":["{{g2}}"]}""", r => r.Headers.TryAddWithoutValidation("If-Match", "\"1\""))).AssertOkAsync();
-        await (await _client.PutJsonAsync($"/api/v1/party-grids/{d}-PG2", $$"""{"name":"Party grid 2","gridCodes":["{{g1}}"]}""")).AssertOkAsync();
+        await (await _client.PutJsonAsync($"/api/v1/party-grids/{d}-PG2", $$"""{"name":"Party grid 2","gridCodes":["{{g1}}"]}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
         var grid1 = await (await _client.GetAsync($"/api/v1/territory/{g1}")).AssertOkAsync();
         Assert.Equal($"{d}-PG2", grid1.GetProperty("partyGridId").GetString());
 

@@ -52,7 +52,7 @@ public sealed class MemberImportTests(PeopleFixture f) : IClassFixture<PeopleFix
     public async Task Members_are_imported_linked_to_their_households_and_bad_rows_reported()
     {
         var organization = $"{f.D}-PO77";
-        await (await f.Operator.PutJsonAsync($"/api/v1/party-organizations/{organization}", $$"""{"kind":"branch","name":"Branch 77","partyGridId":"{{f.D}}-PG1"}""")).AssertOkAsync();
+        await (await f.Operator.PutJsonAsync($"/api/v1/party-organizations/{organization}", $$"""{"kind":"branch","name":"Branch 77","partyGridId":"{{f.D}}-PG1"}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
         foreach (var h in new[] { "mi-1", "mi-2" })
         {
             await (await f.Operator.PutJsonAsync($"/api/v1/households/{f.D}-H{h}", $$"""{"gridCode":"{{f.Grid1}}","building":"9","room":"{{h}}"}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);

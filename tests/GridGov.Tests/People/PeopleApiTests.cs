@@ -32,7 +32,7 @@ public sealed class PeopleFixture : IAsyncLifetime
             Geo.Feature(Grid2, "Grid 2", Geo.Box(x + 0.1, y, x + 0.2, y + 0.1))))).AssertOkAsync();
         await (await Operator.PutJsonAsync($"/api/v1/territory/{Grid1}", $$"""{"name":"Grid 1","staff":[{"id":"w-7","name":"王五","role":"gridWorker"}]}""")).AssertOkAsync(HttpStatusCode.Created);
         await (await Operator.PutJsonAsync($"/api/v1/territory/{Grid1}03", """{"name":"Building 3"}""")).AssertOkAsync(HttpStatusCode.Created);
-        await (await Operator.PutJsonAsync($"/api/v1/party-grids/{D}-PG1", $$"""{"name":"PG","gridCodes":["{{Grid1}}","{{Grid2}}"]}""")).AssertOkAsync();
+        await (await Operator.PutJsonAsync($"/api/v1/party-grids/{D}-PG1", $$"""{"name":"PG","gridCodes":["{{Grid1}}","{{Grid2}}"]}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
         Worker = Api.CreateClient(await Api.CreateKeyAsync(Roles.GridWorker, D, staffId: "w-7"));
     }
 
@@ -119,9 +119,9 @@ public sealed class PeopleApiTests(PeopleFixture f) : IClassFixture<PeopleFixtur
         var branch = $"{f.D}-PO{n}2";
         var group = $"{f.D}-PO{n}3";
         var pg = $""","partyGridId":"{f.D}-PG1" """;
-        await (await f.Operator.PutJsonAsync($"/api/v1/party-organizations/{committee}", Org("committee", null, pg))).AssertOkAsync();
-        await (await f.Operator.PutJsonAsync($"/api/v1/party-organizations/{branch}", Org("branch", committee, pg))).AssertOkAsync();
-        await (await f.Operator.PutJsonAsync($"/api/v1/party-organizations/{group}", Org("group", branch, $""","gridCode":"{f.Grid1}" """))).AssertOkAsync();
+        await (await f.Operator.PutJsonAsync($"/api/v1/party-organizations/{committee}", Org("committee", null, pg))).AssertOkAsync(System.Net.HttpStatusCode.Created);
+        await (await f.Operator.PutJsonAsync($"/api/v1/party-organizations/{branch}", Org("branch", committee, pg))).AssertOkAsync(System.Net.HttpStatusCode.Created);
+        await (await f.Operator.PutJsonAsync($"/api/v1/party-organizations/{group}", Org("group", branch, $""","gridCode":"{f.Grid1}" """))).AssertOkAsync(System.Net.HttpStatusCode.Created);
 
         await (await f.Operator.PutJsonAsync($"/api/v1/party-organizations/{f.D}-PO{n}4", Org("branch", group, pg))).AssertProblemAsync(HttpStatusCode.BadRequest, "parentId");
         await (await f.Operator.PutJsonAsync($"/api/v1/party-organizations/{f.D}-PO{n}5", Org("group", group, pg))).AssertProblemAsync(HttpStatusCode.BadRequest, "parentId");
@@ -132,7 +132,7 @@ public sealed class PeopleApiTests(PeopleFixture f) : IClassFixture<PeopleFixtur
 
         // A member transferred between organizations keeps the transfer in their history.
         var member = $"{f.D}-M{n}";
-        var joined = await (await f.Operator.PutJsonAsync($"/api/v1/party-members/{member}", $$"""{"name":"李四","phone":"13800001111","status":"full","mobile":false,"joined":"2001-07-01","organizationId":"{{group}}"}""")).AssertOkAsync();
+        var joined = await (await f.Operator.PutJsonAsync($"/api/v1/party-members/{member}", $$"""{"name":"李四","phone":"13800001111","status":"full","mobile":false,"joined":"2001-07-01","organizationId":"{{group}}"}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
         Assert.Equal("138****1111", joined.GetProperty("phoneMasked").GetString());
         var onGrid = await (await f.Operator.GetAsync($"/api/v1/party-grids/{f.D}-PG1/organizations")).AssertOkAsync();
         var onGridIds = onGrid.GetProperty("items").EnumerateArray().Select(o => o.GetProperty("id").GetString()).ToArray();
@@ -151,11 +151,11 @@ public sealed class PeopleApiTests(PeopleFixture f) : IClassFixture<PeopleFixtur
     {
         var n = Next();
         var organization = $"{f.D}-PO{n}";
-        await (await f.Operator.PutJsonAsync($"/api/v1/party-organizations/{organization}", $$"""{"kind":"branch","name":"Branch","partyGridId":"{{f.D}}-PG1"}""")).AssertOkAsync();
+        await (await f.Operator.PutJsonAsync($"/api/v1/party-organizations/{organization}", $$"""{"kind":"branch","name":"Branch","partyGridId":"{{f.D}}-PG1"}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
         var members = new[] { $"{f.D}-M{n}a", $"{f.D}-M{n}b" };
         foreach (var m in members)
         {
-            await (await f.Operator.PutJsonAsync($"/api/v1/party-members/{m}", $$"""{"name":"M","status":"probationary","mobile":true,"joined":"2020-07-01","organizationId":"{{organization}}"}""")).AssertOkAsync();
+            await (await f.Operator.PutJsonAsync($"/api/v1/party-members/{m}", $$"""{"name":"M","status":"probationary","mobile":true,"joined":"2020-07-01","organizationId":"{{organization}}"}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
         }
 
         for (var round = 0; round < 5; round++)

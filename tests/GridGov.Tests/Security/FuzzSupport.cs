@@ -1115,7 +1115,7 @@ public sealed class FuzzServer : IAsyncLifetime
             Geo.Feature($"{District}001001", "Community", Geo.Box(x, y, x + 0.2, y + 0.2)),
             Geo.Feature(Grid, "Grid", gridBoundary)))).AssertOkAsync();
         Assert.Equal(0, import.GetProperty("rejected").GetArrayLength());
-        await (await SendAsync(HttpMethod.Put, $"/api/v1/party-grids/{PartyGrid}", OperatorKey, $$"""{"name":"PG","gridCodes":["{{Grid}}"]}""")).AssertOkAsync();
+        await (await SendAsync(HttpMethod.Put, $"/api/v1/party-grids/{PartyGrid}", OperatorKey, $$"""{"name":"PG","gridCodes":["{{Grid}}"]}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
 
         UntouchedAdminKey = await CreateKeyAsync(Roles.DistrictAdmin, Untouched);
         KeyId = (await CreateKeyAsync(Roles.Viewer, Untouched)).Split('_')[1];

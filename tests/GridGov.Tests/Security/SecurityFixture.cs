@@ -40,13 +40,13 @@ public sealed class SecurityFixture : IAsyncLifetime
                 Geo.Feature($"{d}001001", "Community", Geo.Box(x, y, x + 0.2, y + 0.2)),
                 Geo.Feature(GridOf(d), "Grid", Geo.Box(x, y, x + 0.1, y + 0.1)));
             await (await op.PostJsonAsync("/api/v1/territory/import", body)).AssertOkAsync();
-            await (await op.PutJsonAsync($"/api/v1/party-grids/{d}-PG1", $$"""{"name":"PG","gridCodes":["{{GridOf(d)}}"]}""")).AssertOkAsync();
+            await (await op.PutJsonAsync($"/api/v1/party-grids/{d}-PG1", $$"""{"name":"PG","gridCodes":["{{GridOf(d)}}"]}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
 
             // People: a grid whose staff includes grid worker w-1, a household there, a branch and a member.
             await (await op.PutJsonAsync($"/api/v1/territory/{PeopleGridOf(d)}", """{"name":"Grid 2","staff":[{"id":"w-1","name":"W","role":"gridWorker"}]}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
             await (await op.PutJsonAsync($"/api/v1/households/{d}-H1", HouseholdBody(d))).AssertOkAsync(System.Net.HttpStatusCode.Created);
-            await (await op.PutJsonAsync($"/api/v1/party-organizations/{d}-PO1", OrganizationBody(d))).AssertOkAsync();
-            await (await op.PutJsonAsync($"/api/v1/party-members/{d}-M1", MemberBody(d))).AssertOkAsync();
+            await (await op.PutJsonAsync($"/api/v1/party-organizations/{d}-PO1", OrganizationBody(d))).AssertOkAsync(System.Net.HttpStatusCode.Created);
+            await (await op.PutJsonAsync($"/api/v1/party-members/{d}-M1", MemberBody(d))).AssertOkAsync(System.Net.HttpStatusCode.Created);
         }
 
         foreach (var role in Roles.All)

@@ -76,7 +76,7 @@ public static class CasesApi
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public static async Task<Created<CaseView>> ReportCase(CaseRequest request, HttpContext http, IClusterClient cluster)
+    public static async Task<Created<CaseView>> ReportCase(CaseRequest request, HttpContext http, IClusterClient cluster, TimeProvider time)
     {
         var caller = http.Caller();
         var gridCode = await RouteAsync(request, caller, http, cluster);
@@ -97,7 +97,7 @@ public static class CasesApi
         }
         else
         {
-            snapshot = await cluster.GetGrain<ICaseGrain>(CaseIds.New(district, DateTimeOffset.UtcNow)).ReportAsync(report);
+            snapshot = await cluster.GetGrain<ICaseGrain>(CaseIds.New(district, time.GetUtcNow())).ReportAsync(report);
         }
 
         ETags.Set(http.Response, snapshot.Version);

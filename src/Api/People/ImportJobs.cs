@@ -16,7 +16,7 @@ public sealed record ImportJobView(string Id, string Kind, string Status, int Pe
 /// background, reporting progress on the job. A job whose process died stops reporting and reads as interrupted;
 /// imports are idempotent, so the client submits the file again.
 /// </summary>
-public sealed partial class ImportJobs(IClusterClient cluster, CallerSigner signer, ILogger<ImportJobs> logger) : BackgroundService
+public sealed partial class ImportJobs(IClusterClient cluster, CallerSigner signer, TimeProvider time, ILogger<ImportJobs> logger) : BackgroundService
 {
     public const long AsyncThresholdBytes = 1024 * 1024;
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
@@ -47,7 +47,7 @@ public sealed partial class ImportJobs(IClusterClient cluster, CallerSigner sign
         var job = cluster.GetGrain<IImportJobGrain>(id);
         var started = await job.StartAsync(kind, caller.Subject, caller.Scope, new FileInfo(path).Length);
         await _work.Writer.WriteAsync(token => RunJobAsync(job, path, caller, run, token), cancellationToken);
-        return TypedResults.Accepted($"/api/v1/import-jobs/{id}", View(started, DateTimeOffset.UtcNow));
+        return TypedResults.Accepted($"/api/v1/import-jobs/{id}", View(started, time.GetUtcNow()));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

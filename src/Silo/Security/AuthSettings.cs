@@ -46,7 +46,9 @@ public sealed record AuthSettings
     public CallerSigner Signer() => new(ClusterSecret);
 
     /// <summary>The key of the personal-data hashes (identity and phone numbers), derived from the cluster secret.</summary>
-    public byte[] PersonalDataKey() => HMACSHA256.HashData(ClusterSecret, "gridgov personal data"u8);
+    public byte[] PersonalDataKey() => _personalDataKey ??= HMACSHA256.HashData(ClusterSecret, "gridgov personal data"u8);
+
+    private byte[]? _personalDataKey;
 
     public static AuthSettings Load(IConfiguration configuration, GridGovSettings settings)
     {

@@ -153,4 +153,8 @@ public sealed record CaseSnapshot(
     [property: Id(27)] int Extensions,
     [property: Id(28)] int Reworks,
     [property: Id(29)] DateTimeOffset? ClosedAt,
-    [property: Id(30)] long Version);
+    [property: Id(30)] long Version,
+    [property: Id(31)] DateTimeOffset? FiledAt = null,
+    [property: Id(32)] DateTimeOffset? AcceptedAt = null,
+    [property: Id(33)] DateTimeOffset? RespondBy = null,
+    [property: Id(34)] DateTimeOffset? EvaluatedAt = null);

@@ -105,15 +105,15 @@ internal sealed partial class CaseGrain(
         var now = time.GetUtcNow();
         var (next, type) = action.Kind switch
         {
-            CaseActionKind.File => (current with { State = CaseState.Filed }, "filed"),
+            CaseActionKind.File => (current with { State = CaseState.Filed, FiledAt = now }, "filed"),
             CaseActionKind.Reject => (current with { State = CaseState.Rejected, ClosedAt = now }, "rejected"),
             CaseActionKind.Dispatch => (await DispatchAsync(current, action, now), "dispatched"),
-            CaseActionKind.Accept => (current with { State = CaseState.InProgress }, "accepted"),
-            CaseActionKind.Return => (current with { State = CaseState.Filed, Assignee = null, DispatchedAt = null, Deadline = null, Warned = false, Overdue = false }, "returned"),
+            CaseActionKind.Accept => (current with { State = CaseState.InProgress, AcceptedAt = now }, "accepted"),
+            CaseActionKind.Return => (current with { State = CaseState.Filed, Assignee = null, DispatchedAt = null, Deadline = null, RespondBy = null, AcceptedAt = null, Warned = false, Overdue = false }, "returned"),
             CaseActionKind.Resolve => (current with { State = CaseState.Resolved }, "resolved"),
             CaseActionKind.Verify => (current with { State = CaseState.Closed, ClosedAt = now }, "verified"),
             CaseActionKind.Rework => (current with { State = CaseState.Dispatched, Reworks = current.Reworks + 1 }, "reworked"),
-            CaseActionKind.Evaluate => (Evaluate(current, action), "evaluated"),
+            CaseActionKind.Evaluate => (Evaluate(current, action) with { EvaluatedAt = now }, "evaluated"),
             CaseActionKind.RequestExtension => (RequestExtension(current, action), "extension-requested"),
             CaseActionKind.ApproveExtension => (ApproveExtension(current), "extension-approved"),
             CaseActionKind.Escalate => (Escalate(current), "escalated"),
@@ -200,6 +200,8 @@ internal sealed partial class CaseGrain(
             Assignee = action.Assignee,
             DispatchedAt = now,
             Deadline = now + category.TimeLimit,
+            RespondBy = now + category.ResponseLimit,
+            AcceptedAt = null,
             Warned = false,
             Overdue = false,
         };

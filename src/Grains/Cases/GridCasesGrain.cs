@@ -24,6 +24,7 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
     private readonly Dictionary<string, long> _closed = new(StringComparer.Ordinal);
     private readonly Queue<string> _closedOrder = new();
     private readonly Dictionary<string, CaseSnapshot> _unprojected = new(StringComparer.Ordinal);
+    private readonly List<CaseEvent> _unlogged = [];
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -80,6 +81,7 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
         }
 
         _unprojected[c.Id] = c;
+        _unlogged.Add(e);
         return Task.CompletedTask;
     }
 
@@ -110,9 +112,11 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
         }
 
         var batch = _unprojected.Values.ToArray();
+        var events = _unlogged.ToArray();
         try
         {
-            await readModel.UpsertAsync(batch, cancellationToken);
+            await readModel.ProjectAsync(batch, events, cancellationToken);
+            _unlogged.RemoveRange(0, events.Length);
             foreach (var c in batch)
             {
                 if (_unprojected.TryGetValue(c.Id, out var now) && now.Version == c.Version)

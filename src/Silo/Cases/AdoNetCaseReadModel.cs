@@ -13,12 +13,37 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
     private const int MaxRowsPerStatement = 200;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
 
-    public async Task UpsertAsync(IReadOnlyCollection<CaseSnapshot> cases, CancellationToken cancellationToken)
+    public async Task ProjectAsync(IReadOnlyCollection<CaseSnapshot> cases, IReadOnlyCollection<CaseEvent> events, CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var chunk in events.Chunk(MaxRowsPerStatement))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var sql = new StringBuilder("INSERT INTO gridgov_case_events (district, grid_code, case_id, version, type, at, payload) VALUES");
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var e = chunk[i];
+                sql.Append(i == 0 ? " " : ", ").Append(CultureInfo.InvariantCulture,
+                    $"(@district{i}, @grid{i}, @case{i}, @version{i}, @type{i}, @at{i}, @payload{i})");
+                command.AddParameter($"district{i}", e.CaseId[..6]);
+                command.AddParameter($"grid{i}", e.GridCode);
+                command.AddParameter($"case{i}", e.CaseId);
+                command.AddParameter($"version{i}", e.Version);
+                command.AddParameter($"type{i}", e.Type);
+                command.AddTimestamp(database, $"at{i}", e.At);
+                command.AddParameter($"payload{i}", JsonSerializer.Serialize(e, Json));
+            }
+
+            command.CommandText = sql.ToString();
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         foreach (var chunk in cases.Chunk(MaxRowsPerStatement))
         {
             await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             var sql = new StringBuilder("""
                 INSERT INTO gridgov_cases (id, district, grid_code, state, category, source, reported_at, deadline, overdue, assignee, version, snapshot)
                 VALUES
@@ -52,6 +77,36 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
                 """);
             command.CommandText = sql.ToString();
             await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<CaseSnapshot>> CasesOfNodeAsync(string code, CancellationToken cancellationToken)
+    {
+        var cases = new List<CaseSnapshot>();
+        await foreach (var c in ReadAsync("SELECT snapshot FROM gridgov_cases WHERE grid_code = @code", code, cancellationToken))
+        {
+            cases.Add(c);
+        }
+
+        return cases;
+    }
+
+    public IAsyncEnumerable<CaseSnapshot> CasesUnderAsync(string code, CancellationToken cancellationToken) =>
+        ReadAsync("SELECT snapshot FROM gridgov_cases WHERE district = @district AND grid_code LIKE @code", code, cancellationToken);
+
+    private async IAsyncEnumerable<CaseSnapshot> ReadAsync(string sql, string code, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.AddParameter("code", sql.Contains("LIKE", StringComparison.Ordinal) ? code + "%" : code);
+        command.AddParameter("district", code[..6]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return JsonSerializer.Deserialize<CaseSnapshot>(reader.GetString(0), Json)!;
         }
     }
 

@@ -34,6 +34,7 @@ api.MapApiKeys();
 api.MapAudit();
 api.MapCategories();
 api.MapCases();
+api.MapIndicators();
 api.MapPeople();
 api.MapImportJobs();
 

@@ -26,6 +26,9 @@ public static class Policies
     public const string PeopleWrite = "people.write";
     public const string PartyRead = "party.read";
     public const string PartyWrite = "party.write";
+    public const string IndicatorsRead = "indicators.read";
+    public const string IndicatorsRecount = "indicators.recount";
+    public const string HandlerIndicators = "indicators.handler";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
     private static readonly string[] Admins = [Roles.Operator, Roles.DistrictAdmin];
@@ -54,5 +57,9 @@ public static class Policies
         [PeopleWrite] = [.. Admins, Roles.GridWorker],
         [PartyRead] = Staff,
         [PartyWrite] = [.. Admins, Roles.PartySecretary],
+        [IndicatorsRead] = [.. Staff, Roles.Viewer],
+        [IndicatorsRecount] = Admins,
+        // Grid workers read only their own (checked per request).
+        [HandlerIndicators] = [.. Supervisors, Roles.GridWorker, Roles.Viewer],
     };
 }

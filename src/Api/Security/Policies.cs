@@ -26,6 +26,7 @@ public static class Policies
     public const string PeopleWrite = "people.write";
     public const string PartyRead = "party.read";
     public const string PartyWrite = "party.write";
+    public const string Caller = "caller";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
     private static readonly string[] Admins = [Roles.Operator, Roles.DistrictAdmin];
@@ -54,5 +55,7 @@ public static class Policies
         [PeopleWrite] = [.. Admins, Roles.GridWorker],
         [PartyRead] = Staff,
         [PartyWrite] = [.. Admins, Roles.PartySecretary],
+        // Any valid key may ask what it is (its role and scope), e.g. to choose the district a page shows.
+        [Caller] = [.. Roles.All],
     };
 }

@@ -26,6 +26,7 @@ var app = builder.Build();
 app.UseGridGovApi();
 app.UseGridGovSecurity();
 app.MapHealth();
+app.MapCommandCentre();
 
 var api = app.MapApiRoot();
 api.MapTerritory();

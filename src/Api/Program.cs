@@ -38,6 +38,7 @@ api.MapCaller();
 api.MapAudit();
 api.MapCategories();
 api.MapCases();
+api.MapIndicators();
 api.MapPeople();
 api.MapImportJobs();
 

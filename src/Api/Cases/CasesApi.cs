@@ -32,7 +32,7 @@ public static class CasesApi
             .RequireAuthorization(Policies.CaseList)
             .WithName("ListCases")
             .WithSummary("Search cases (newest first)")
-            .WithDescription("Reads the case read model, filtered by territory (a node and all below it), state, category, overdue and report time; pages with cursor and limit. Grid workers see only the cases dispatched to them.")
+            .WithDescription("Reads the case read model, filtered by territory (a node and all below it), state, open (any open state), category, overdue, warned (warned and not yet overdue) and report time; pages with cursor and limit. Grid workers see only the cases dispatched to them.")
             .ProducesValidationProblem();
 
         group.MapGet("/{id}", GetCase)
@@ -121,7 +121,7 @@ public static class CasesApi
     }
 
     public static async Task<Ok<CasePage>> ListCases(
-        string? territory, string? state, string? category, bool? overdue, DateTimeOffset? from, DateTimeOffset? to,
+        string? territory, string? state, string? category, bool? overdue, bool? warned, bool? open, DateTimeOffset? from, DateTimeOffset? to,
         string? cursor, int? limit, HttpContext http, ICaseReadModel readModel, CancellationToken cancellationToken)
     {
         var caller = http.Caller();
@@ -146,7 +146,7 @@ public static class CasesApi
         var take = Paging.Limit(limit);
         // Grid workers see only the cases dispatched to them (a worker key without a staff id sees none).
         var assignee = caller.Role == Roles.GridWorker ? caller.StaffId ?? "" : null;
-        var query = new CaseQuery(http.OwnDistrict(), territory, parsedState, category, overdue, from, to, ParseCursor(cursor), take + 1, assignee);
+        var query = new CaseQuery(http.OwnDistrict(), territory, parsedState, category, overdue, from, to, ParseCursor(cursor), take + 1, assignee, warned, open);
         var rows = await readModel.QueryAsync(query, cancellationToken);
         var page = rows.Take(take).ToArray();
         var next = rows.Count > take ? Cursor(rows[take - 1]) : null;

@@ -13,6 +13,7 @@ internal sealed class OpenApiDocumentInfo : IOpenApiDocumentTransformer
         ["Territory"] = "The territory tree (district, street, community, comprehensive grid, micro-grid): boundaries, staff, GeoJSON import, and locating the grid that holds a point.",
         ["Party-building grids"] = "Party-building grids: groups of whole comprehensive grids of one district.",
         ["Cases"] = "Cases reported in the grids and their closed loop: filing, dispatch, handling, verification, evaluation, extensions, escalation and merging.",
+        ["Indicators"] = "Indicator roll-ups per territory node and per handler (综合评价): open, overdue and warned cases, counts and evaluation rates over a period, rankings, and the exact recount.",
         ["Case categories"] = "Each district's catalogue of case categories and their time limits.",
         ["API keys"] = "Issuing, listing and revoking the API keys callers authenticate with.",
         ["Audit"] = "The append-only audit log of changes made through the API.",

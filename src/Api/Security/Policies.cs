@@ -26,6 +26,9 @@ public static class Policies
     public const string PeopleWrite = "people.write";
     public const string PartyRead = "party.read";
     public const string PartyWrite = "party.write";
+    public const string IndicatorsRead = "indicators.read";
+    public const string IndicatorsRecount = "indicators.recount";
+    public const string HandlerIndicators = "indicators.handler";
     public const string Caller = "caller";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
@@ -55,6 +58,10 @@ public static class Policies
         [PeopleWrite] = [.. Admins, Roles.GridWorker],
         [PartyRead] = Staff,
         [PartyWrite] = [.. Admins, Roles.PartySecretary],
+        [IndicatorsRead] = [.. Staff, Roles.Viewer],
+        [IndicatorsRecount] = Admins,
+        // Grid workers read only their own (checked per request).
+        [HandlerIndicators] = [.. Supervisors, Roles.GridWorker, Roles.Viewer],
         // Any valid key may ask what it is (its role and scope), e.g. to choose the district a page shows.
         [Caller] = [.. Roles.All],
     };

@@ -67,4 +67,15 @@ public interface IGridCasesGrain : IGrainWithStringKey, ITenantGrain
     /// <summary>An open case of the category within the distance that was reported within the window, if any.</summary>
     [ReadOnly, Alias("find-duplicate")]
     Task<string?> FindDuplicateAsync(string category, double lat, double lon, DateTimeOffset since, double metres);
+
+    /// <summary>The tally of every case routed to this node, as a source of the node's <see cref="IIndicatorsGrain"/>.</summary>
+    [AlwaysInterleave, Alias("tally-snapshot")]
+    Task<TallyBatch> SnapshotAsync();
+
+    [AlwaysInterleave, Alias("tally-position")]
+    Task<TallyPosition> PositionAsync();
+
+    /// <summary>Writes what is pending, then starts again from the read model (under a new epoch).</summary>
+    [Alias("reload")]
+    Task ReloadAsync();
 }

@@ -8,30 +8,26 @@ namespace GridGov.Grains.Cases;
 /// <summary>
 /// A grid's view of its cases, fed by the case events on the grid's stream. Applies an event only when it is newer
 /// than what it has (events carry the whole case, so any newer one repairs a missed one), and writes the read model in
-/// batches on a timer, not per event. It keeps no state of its own: on activation it starts from the grid's open cases
-/// in the read model, so its memory and its writes stay proportional to the open cases, not to the grid's history.
+/// batches on a timer, not per event. It keeps no state of its own: on activation it starts from the grid's cases in
+/// the read model. It is also the first source of the grid's indicators: it knows what each case last counted for, so
+/// a newer snapshot becomes an exact delta, handed up in the same timer as the read-model write.
 /// </summary>
 [ImplicitStreamSubscription(StreamNamespaces.CaseEvents)]
 internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<GridCasesGrain> logger) : Grain, IGridCasesGrain
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>How many closed cases' last versions are remembered, so their late events are not taken for news.</summary>
-    private const int ClosedMemory = 10_000;
-
     private readonly Dictionary<string, OpenCase> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _openByCategory = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _closed = new(StringComparer.Ordinal);
-    private readonly Queue<string> _closedOrder = new();
+    private readonly Dictionary<string, Counted> _counted = new(StringComparer.Ordinal);
+    private readonly Tally _tally = new();
+    private readonly TallyOutbox _outbox = new();
     private readonly Dictionary<string, CaseSnapshot> _unprojected = new(StringComparer.Ordinal);
     private readonly List<CaseEvent> _unlogged = [];
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        foreach (var c in await readModel.OpenCasesAsync(this.GetPrimaryKeyString(), cancellationToken))
-        {
-            Open(c);
-        }
+        await LoadAsync(cancellationToken);
 
         var stream = this.GetStreamProvider(ProviderNames.Streams)
             .GetStream<CaseEvent>(StreamId.Create(StreamNamespaces.CaseEvents, this.GetPrimaryKeyString()));
@@ -56,28 +52,73 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
             .Select(c => c.Id)
             .FirstOrDefault());
 
+    Task<TallyBatch> IGridCasesGrain.SnapshotAsync() => Task.FromResult(_outbox.Snapshot(IndicatorsGrain.CasesSource, _tally));
+
+    Task<TallyPosition> IGridCasesGrain.PositionAsync() => Task.FromResult(_outbox.Position);
+
+    async Task IGridCasesGrain.ReloadAsync()
+    {
+        await FlushAsync(CancellationToken.None);
+        if (_unprojected.Count > 0)
+        {
+            throw new InvalidOperationException($"Grid {this.GetPrimaryKeyString()} could not write its pending cases; try again.");
+        }
+
+        await LoadAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Starts from the read model under a new epoch. The state is replaced without an await in between, so a snapshot
+    /// taken meanwhile (it interleaves) sees the old state or the new one, never half of each.
+    /// </summary>
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var cases = await readModel.CasesOfNodeAsync(this.GetPrimaryKeyString(), cancellationToken);
+        _open.Clear();
+        _openByCategory.Clear();
+        _counted.Clear();
+        _tally.Clear();
+        foreach (var c in cases)
+        {
+            Count(c);
+            if (CaseStates.IsOpen(c.State))
+            {
+                Open(c);
+            }
+        }
+
+        // What was loaded is the tally's starting point, not a change: the node above takes a whole copy.
+        _outbox.Restart();
+    }
+
+    /// <summary>Counts the case's latest snapshot in the tally instead of whatever its previous one counted for.</summary>
+    private void Count(CaseSnapshot c)
+    {
+        var keys = Metrics.KeysOf(c);
+        if (_counted.TryGetValue(c.Id, out var before))
+        {
+            _tally.Add(before.Keys, -1);
+            _outbox.Add(before.Keys, -1);
+        }
+
+        _counted[c.Id] = new Counted(c.Version, keys);
+        _tally.Add(keys, 1);
+        _outbox.Add(keys, 1);
+    }
+
     private Task ApplyAsync(CaseEvent e)
     {
-        var known = _open.TryGetValue(e.CaseId, out var open) ? open.Version : _closed.GetValueOrDefault(e.CaseId);
-        if (known >= e.Version)
+        if (_counted.TryGetValue(e.CaseId, out var known) && known.Version >= e.Version)
         {
             return Task.CompletedTask;
         }
 
         var c = e.Case;
+        Count(c);
         Forget(c.Id);
         if (CaseStates.IsOpen(c.State))
         {
             Open(c);
-        }
-        else
-        {
-            _closed[c.Id] = c.Version;
-            _closedOrder.Enqueue(c.Id);
-            while (_closedOrder.Count > ClosedMemory && _closedOrder.TryDequeue(out var oldest))
-            {
-                _closed.Remove(oldest);
-            }
         }
 
         _unprojected[c.Id] = c;
@@ -106,18 +147,23 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
+        if (_outbox.Next(IndicatorsGrain.CasesSource) is { } batch)
+        {
+            await GrainFactory.GetGrain<IIndicatorsGrain>(this.GetPrimaryKeyString()).ApplyAsync(batch);
+        }
+
         if (_unprojected.Count == 0)
         {
             return;
         }
 
-        var batch = _unprojected.Values.ToArray();
+        var cases = _unprojected.Values.ToArray();
         var events = _unlogged.ToArray();
         try
         {
-            await readModel.ProjectAsync(batch, events, cancellationToken);
+            await readModel.ProjectAsync(cases, events, cancellationToken);
             _unlogged.RemoveRange(0, events.Length);
-            foreach (var c in batch)
+            foreach (var c in cases)
             {
                 if (_unprojected.TryGetValue(c.Id, out var now) && now.Version == c.Version)
                 {
@@ -127,9 +173,12 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
         }
         catch (Exception e)
         {
-            LogProjectionFailed(logger, e, this.GetPrimaryKeyString(), batch.Length);
+            LogProjectionFailed(logger, e, this.GetPrimaryKeyString(), cases.Length);
         }
     }
+
+    /// <summary>What a case counted for in the tally, by the version it was counted at.</summary>
+    private readonly record struct Counted(long Version, TallyKey[] Keys);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Grid {Grid} could not project {Count} case(s); it retries on its next flush")]
     private static partial void LogProjectionFailed(ILogger logger, Exception exception, string grid, int count);

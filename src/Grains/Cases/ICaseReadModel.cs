@@ -13,7 +13,9 @@ public sealed record CaseQuery(
     DateTimeOffset? To,
     (DateTimeOffset ReportedAt, string Id)? After,
     int Limit,
-    string? Assignee = null);
+    string? Assignee = null,
+    bool? Warned = null,
+    bool? Open = null);
 
 /// <summary>The case read model: one row per case, written in batches by the grids' views, newest version wins.</summary>
 public interface ICaseReadModel
@@ -34,9 +36,9 @@ public interface ICaseReadModel
     /// <summary>Every case routed to this node or below it, streamed (a full recount of indicators).</summary>
     IAsyncEnumerable<CaseSnapshot> CasesUnderAsync(string code, CancellationToken cancellationToken);
 
+    /// <summary>Every case of a district assigned to one handler, streamed (per-handler indicators).</summary>
+    IAsyncEnumerable<CaseSnapshot> CasesAssignedAsync(string district, string assignee, CancellationToken cancellationToken);
+
     /// <summary>Cases newest first (by report time, then id).</summary>
     Task<IReadOnlyList<CaseSnapshot>> QueryAsync(CaseQuery query, CancellationToken cancellationToken);
-
-    /// <summary>The open cases routed to a grid (what a grid's view starts from when it activates).</summary>
-    Task<IReadOnlyList<CaseSnapshot>> OpenCasesAsync(string gridCode, CancellationToken cancellationToken);
 }

@@ -45,14 +45,14 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             var sql = new StringBuilder("""
-                INSERT INTO gridgov_cases (id, district, grid_code, state, category, source, reported_at, deadline, overdue, assignee, version, snapshot)
+                INSERT INTO gridgov_cases (id, district, grid_code, state, category, source, reported_at, deadline, overdue, warned, assignee, version, snapshot)
                 VALUES
                 """);
             for (var i = 0; i < chunk.Length; i++)
             {
                 var c = chunk[i];
                 sql.Append(i == 0 ? " " : ", ").Append(CultureInfo.InvariantCulture,
-                    $"(@id{i}, @district{i}, @grid{i}, @state{i}, @category{i}, @source{i}, @reported{i}, @deadline{i}, @overdue{i}, @assignee{i}, @version{i}, @snapshot{i})");
+                    $"(@id{i}, @district{i}, @grid{i}, @state{i}, @category{i}, @source{i}, @reported{i}, @deadline{i}, @overdue{i}, @warned{i}, @assignee{i}, @version{i}, @snapshot{i})");
                 command.AddParameter($"id{i}", c.Id);
                 command.AddParameter($"district{i}", c.Id[..6]);
                 command.AddParameter($"grid{i}", c.GridCode);
@@ -62,6 +62,7 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
                 command.AddTimestamp(database, $"reported{i}", c.ReportedAt);
                 command.AddTimestamp(database, $"deadline{i}", c.Deadline);
                 command.AddParameter($"overdue{i}", database == DatabaseKind.PostgreSql ? c.Overdue : c.Overdue ? 1 : 0);
+                command.AddParameter($"warned{i}", database == DatabaseKind.PostgreSql ? c.Warned : c.Warned ? 1 : 0);
                 command.AddText($"assignee{i}", c.Assignee);
                 command.AddParameter($"version{i}", c.Version);
                 command.AddParameter($"snapshot{i}", JsonSerializer.Serialize(c, Json));
@@ -71,7 +72,7 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
 
                 ON CONFLICT (id) DO UPDATE SET
                     grid_code = excluded.grid_code, state = excluded.state, category = excluded.category,
-                    deadline = excluded.deadline, overdue = excluded.overdue, assignee = excluded.assignee,
+                    deadline = excluded.deadline, overdue = excluded.overdue, warned = excluded.warned, assignee = excluded.assignee,
                     version = excluded.version, snapshot = excluded.snapshot
                 WHERE gridgov_cases.version < excluded.version
                 """);
@@ -85,7 +86,7 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
     public async Task<IReadOnlyList<CaseSnapshot>> CasesOfNodeAsync(string code, CancellationToken cancellationToken)
     {
         var cases = new List<CaseSnapshot>();
-        await foreach (var c in ReadAsync("SELECT snapshot FROM gridgov_cases WHERE grid_code = @code", code, cancellationToken))
+        await foreach (var c in ReadAsync("grid_code = @code", code[..6], code, cancellationToken))
         {
             cases.Add(c);
         }
@@ -94,36 +95,25 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
     }
 
     public IAsyncEnumerable<CaseSnapshot> CasesUnderAsync(string code, CancellationToken cancellationToken) =>
-        ReadAsync("SELECT snapshot FROM gridgov_cases WHERE district = @district AND grid_code LIKE @code", code, cancellationToken);
+        ReadAsync("grid_code LIKE @code", code[..6], code + "%", cancellationToken);
 
-    private async IAsyncEnumerable<CaseSnapshot> ReadAsync(string sql, string code, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<CaseSnapshot> CasesAssignedAsync(string district, string assignee, CancellationToken cancellationToken) =>
+        ReadAsync("assignee = @code", district, assignee, cancellationToken);
+
+    /// <summary>The snapshots of one district's cases that match a condition on <c>@code</c>.</summary>
+    private async IAsyncEnumerable<CaseSnapshot> ReadAsync(
+        string condition, string district, string code, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.AddParameter("code", sql.Contains("LIKE", StringComparison.Ordinal) ? code + "%" : code);
-        command.AddParameter("district", code[..6]);
+        command.CommandText = $"SELECT snapshot FROM gridgov_cases WHERE district = @district AND {condition}";
+        command.AddParameter("district", district);
+        command.AddParameter("code", code);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             yield return JsonSerializer.Deserialize<CaseSnapshot>(reader.GetString(0), Json)!;
         }
-    }
-
-    public async Task<IReadOnlyList<CaseSnapshot>> OpenCasesAsync(string gridCode, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT snapshot FROM gridgov_cases WHERE grid_code = @grid AND state IN ('Reported', 'Filed', 'Dispatched', 'InProgress', 'Resolved')";
-        command.AddParameter("grid", gridCode);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var cases = new List<CaseSnapshot>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            cases.Add(JsonSerializer.Deserialize<CaseSnapshot>(reader.GetString(0), Json)!);
-        }
-
-        return cases;
     }
 
     public async Task<IReadOnlyList<CaseSnapshot>> QueryAsync(CaseQuery q, CancellationToken cancellationToken)
@@ -159,6 +149,19 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
         {
             where.Add("overdue = @overdue");
             command.AddParameter("overdue", database == DatabaseKind.PostgreSql ? overdue : overdue ? 1 : 0);
+        }
+
+        if (q.Warned is { } warned)
+        {
+            // Warned (督办) and not yet overdue: the cases at risk.
+            where.Add(warned ? "(warned = @warned AND overdue = @not_warned)" : "warned = @warned");
+            command.AddParameter("warned", database == DatabaseKind.PostgreSql ? warned : warned ? 1 : 0);
+            command.AddParameter("not_warned", database == DatabaseKind.PostgreSql ? !warned : warned ? 0 : 1);
+        }
+
+        if (q.Open is { } open)
+        {
+            where.Add((open ? "" : "NOT ") + "state IN ('Reported', 'Filed', 'Dispatched', 'InProgress', 'Resolved')");
         }
 
         if (q.From is { } from)

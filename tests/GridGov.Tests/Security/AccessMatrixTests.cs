@@ -13,7 +13,7 @@ namespace GridGov.Tests.Security;
 public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<SecurityFixture>
 {
     private const string O = Roles.Operator, DA = Roles.DistrictAdmin, CC = Roles.CommandCentre, GW = Roles.GridWorker,
-        PS = Roles.PartySecretary, AP = Roles.App;
+        PS = Roles.PartySecretary, AP = Roles.App, VW = Roles.Viewer;
 
     private static readonly string[] Staff = [O, DA, CC, GW, PS];
     private static readonly string[] Admins = [O, DA];
@@ -83,6 +83,10 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         new("GET party member", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/party-members/{d}-M1")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         // A transfer to the organization the member is in: refused by the state (409) for whoever may try.
         new("POST party member transfer", [O, DA, PS], (f, d) => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/party-members/{d}-M1/transfer", $$"""{"organizationId":"{{d}}-PO1"}""")), HttpStatusCode.Conflict, HttpStatusCode.NotFound),
+        new("GET indicators", [.. Staff, VW], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{d}001/indicators")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET ranking", [.. Staff, VW], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{d}001/ranking?indicator=open")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("POST indicators recount", Admins, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/territory/{d}001/indicators/recount")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET handler indicators", [.. Handlers, VW], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/handlers/w-1/indicators")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         .. Actions(Supervisors, "file", "reject", "dispatch", "verify", "rework", "approve-extension", "escalate", "merge"),
         .. Actions(Handlers, "accept", "return", "resolve", "request-extension"),
         .. Actions([O, DA, CC, AP], "evaluate"),

@@ -16,3 +16,6 @@ CREATE INDEX IF NOT EXISTS ix_gridgov_case_events_at ON gridgov_case_events (at)
 
 -- Per-handler indicators and recounts read the cases of one district by assignee.
 CREATE INDEX IF NOT EXISTS ix_gridgov_cases_district_assignee ON gridgov_cases (district, assignee);
+
+-- Warned (督办) cases are listed by the command centre next to overdue ones.
+ALTER TABLE gridgov_cases ADD COLUMN warned INTEGER NOT NULL DEFAULT 0;

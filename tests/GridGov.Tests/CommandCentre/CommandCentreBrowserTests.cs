@@ -122,13 +122,20 @@ public sealed class CommandCentreBrowserTests(CommandCentreFixture platform) : I
             async () => (await (await platform.SendAsync(HttpMethod.Get, $"/api/v1/territory/{grid}/open-cases")).AssertOkAsync())
                 .GetProperty("items").EnumerateArray().Any(c => c.GetProperty("id").GetString() == id),
             $"case {id} in the live view of grid {grid}");
+        await Eventually.TrueAsync(
+            async () => (await (await platform.SendAsync(HttpMethod.Get, $"/api/v1/territory/{CommandCentreFixture.District}/ranking?indicator=open&level=grid&limit=1000")).AssertOkAsync())
+                .GetProperty("items").EnumerateArray().Any(g => g.GetProperty("code").GetString() == grid && g.GetProperty("open").GetInt64() >= 1),
+            $"grid {grid} ranked with an open case");
 
         var (_, key) = await platform.CreateKeyAsync(Roles.CommandCentre);
         var page = await OpenAsync();
         await SignInAsync(page, key);
         await Expect(Grids(page)).ToHaveCountAsync(platform.Grids.Count);
 
-        await page.Locator($"#map path[data-code='{grid}']").ClickAsync();
+        // Coloured by its load: an open case, none overdue or warned.
+        var path = page.Locator($"#map path[data-code='{grid}']");
+        await Expect(path).ToHaveAttributeAsync("data-load", "open");
+        await path.ClickAsync();
 
         var panel = page.Locator("#grid-panel");
         await Expect(panel).ToBeVisibleAsync();

@@ -315,7 +315,7 @@ async function refreshAlerts(current) {
   let pages;
   try {
     pages = await Promise.all(['overdue', 'warned'].map((flag) =>
-      get(`/api/v1/cases?territory=${code}&${flag}=true&limit=${maxAlerts}`)));
+      get(`/api/v1/cases?territory=${code}&open=true&${flag}=true&limit=${maxAlerts}`)));
   } catch (e) {
     if (current()) note('alert-note', e instanceof ApiError && e.status === 403 ? t('alertsForbidden') : problemText(e));
     return;

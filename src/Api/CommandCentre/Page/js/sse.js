@@ -7,7 +7,7 @@ export class EventStreamParser {
     this.buffer = '';
     this.data = [];
     this.event = '';
-    this.id = null;
+    this.idBuffer = null;
     this.lastEventId = null;
     this.retry = null;
   }
@@ -35,6 +35,8 @@ export class EventStreamParser {
 
   line(line) {
     if (line === '') {
+      // The id is the stream's position even without data: a server may send "id: n" alone to say where it started.
+      this.lastEventId = this.idBuffer;
       const message = this.data.length > 0
         ? { id: this.lastEventId, event: this.event || 'message', data: this.data.join('\n') }
         : null;
@@ -49,7 +51,7 @@ export class EventStreamParser {
     if (value.startsWith(' ')) value = value.slice(1);
     if (field === 'data') this.data.push(value);
     else if (field === 'event') this.event = value;
-    else if (field === 'id' && !value.includes('\0')) this.lastEventId = value;
+    else if (field === 'id' && !value.includes('\0')) this.idBuffer = value;
     else if (field === 'retry' && /^\d+$/.test(value)) this.retry = Number(value);
     return null;
   }
@@ -97,10 +99,8 @@ export function follow(url, { headers, onMessage, onState, onUnauthorized, lastE
         clearTimeout(watchdog);
         watchdog = setTimeout(() => attempt.abort(), silenceMs);
         failures = 0;
-        for (const message of parser.push(value)) {
-          if (message.id !== null) lastId = message.id;
-          onMessage(message);
-        }
+        for (const message of parser.push(value)) onMessage(message);
+        if (parser.lastEventId !== null) lastId = parser.lastEventId;
         if (parser.retry !== null) retryMs = parser.retry;
       }
     } finally {

@@ -110,6 +110,15 @@ public sealed class CommandCentreBrowserTests(CommandCentreFixture platform) : I
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"The case showed {clock.Elapsed.TotalMilliseconds:0} ms after it was posted.");
         await Expect(item).ToHaveAttributeAsync("data-type", "reported");
         await Expect(item).ToContainTextAsync("上报");
+
+        // An open grid panel follows its cases live, and the grid takes its colour.
+        await page.Locator($"#map path[data-code='{grid}']").ClickAsync();
+        await Expect(page.Locator($"#grid-cases li[data-case='{id}']")).ToBeVisibleAsync();
+        var second = await platform.ReportCaseAsync(grid, "Second report");
+        await Expect(page.Locator($"#grid-cases li[data-case='{second}']")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 5000 });
+        await Expect(page.Locator($"#feed li[data-case='{second}']")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 2000 });
+        await Expect(page.Locator($"#map path[data-code='{grid}']")).ToHaveAttributeAsync("data-load", "open");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(CommandCentreFixture.Artifacts(), "command-centre-live.png") });
         AssertNoProblems();
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using GridGov.Tests.Api;
@@ -6,7 +7,6 @@ using GridGov.Tests.Cluster;
 using GridGov.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -24,7 +24,6 @@ public sealed class CommandCentreFixture : IAsyncLifetime
     private static readonly TimeSpan DemoTimeout = TimeSpan.FromSeconds(60);
 
     private readonly ApiFactory _api = new();
-    private WebApplicationFactory<Program>? _host;
 
     public Uri Address { get; private set; } = null!;
 
@@ -41,10 +40,10 @@ public sealed class CommandCentreFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = _api.WithWebHostBuilder(_ => { });
-        _host.UseKestrel(0);
-        _host.StartServer();
-        Address = new Uri(_host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        // An explicit loopback endpoint on port 0: the system picks a free port, so parallel runs never collide.
+        _api.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        _api.StartServer();
+        Address = new Uri(_api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
         OperatorKey = (await File.ReadAllTextAsync(Path.Combine(_api.DataFolder, "bootstrap-api-key"))).Trim();
         Http.BaseAddress = Address;
 
@@ -68,11 +67,6 @@ public sealed class CommandCentreFixture : IAsyncLifetime
 
         Playwright?.Dispose();
         Http.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
         await _api.DisposeAsync();
     }
 

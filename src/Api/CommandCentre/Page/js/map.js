@@ -88,7 +88,9 @@ export function drawMap(root, { grids, microGrids, areas, onSelect, describe }) 
   const gridLayer = svg('g', { class: 'grids' });
   const microLayer = svg('g', { class: 'micro-grids' });
   const areaLayer = svg('g', { class: 'areas' });
-  const labelLayer = svg('g', { class: 'labels' });
+  // Names keep a legible size whatever the shape: a tall street's map is scaled down more than a wide district's.
+  const labelSize = Math.max(width, height) / 60;
+  const labelLayer = svg('g', { class: 'labels', 'font-size': labelSize.toFixed(1), 'stroke-width': (labelSize / 5).toFixed(1) });
   const paths = new Map();
 
   for (const feature of grids) {

@@ -40,7 +40,7 @@ const state = {
 
 // ---- session ----------------------------------------------------------------------------------------------------
 
-async function signIn(key, remembered) {
+async function signIn(key) {
   const error = byId('sign-in-error');
   error.textContent = '';
   configure(key, () => signOut(t('keyRefused')));
@@ -70,7 +70,6 @@ async function signIn(key, remembered) {
     note('map-note', t('chooseTerritory'));
     byId('territory-input').focus();
   }
-  if (!remembered) byId('territory-input').blur();
 }
 
 function signOut(message = '') {
@@ -232,9 +231,9 @@ async function refreshLoads(current) {
     return;
   }
   const listed = new Map(ranking.items.map((i) => [i.code, { open: i.open ?? 0, overdue: i.overdue ?? 0, warned: i.warned ?? 0 }]));
-  for (const code of state.names.keys()) {
-    state.loads.set(code, listed.get(code) ?? { open: 0, overdue: 0, warned: 0 });
-    state.map?.setLoad(code, state.loads.get(code));
+  for (const grid of state.names.keys()) {
+    state.loads.set(grid, listed.get(grid) ?? { open: 0, overdue: 0, warned: 0 });
+    state.map?.setLoad(grid, state.loads.get(grid));
   }
   if (byId('map-note').textContent === t('loadUnavailable')) note('map-note', '');
 }
@@ -623,7 +622,7 @@ function start() {
   byId('sign-in-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const key = byId('api-key').value.trim();
-    if (key) signIn(key, false);
+    if (key) signIn(key);
   });
   byId('sign-out').addEventListener('click', () => signOut());
   byId('territory-form').addEventListener('submit', (event) => {
@@ -643,7 +642,7 @@ function start() {
   setInterval(tick, 1000);
 
   const saved = sessionStorage.getItem(keyStorage);
-  if (saved) signIn(saved, true);
+  if (saved) signIn(saved);
   else byId('api-key').focus();
 }
 

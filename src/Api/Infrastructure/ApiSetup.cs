@@ -59,6 +59,26 @@ public static class ApiSetup
         return next(http);
     }
 
+    /// <summary>
+    /// A request target holding dot-segments (<c>.</c>, <c>..</c>, also percent-encoded) is refused with 400. The server
+    /// removes them before routing, so <c>DELETE /households/{id}/residents/..</c> would otherwise delete the household:
+    /// a client that means a path sends it resolved. Paths that match no endpoint are left to routing's 404.
+    /// </summary>
+    public static Task RefuseDotSegments(HttpContext http, RequestDelegate next)
+    {
+        var target = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
+        var path = target.Split('?', 2)[0];
+        if (http.GetEndpoint() is not null && path.Split('/').Any(segment => Uri.UnescapeDataString(segment) is "." or ".."))
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Bad request target.",
+                detail: "The path holds '.' or '..' segments; send the path as meant, with those segments resolved.").ExecuteAsync(http);
+        }
+
+        return next(http);
+    }
+
     /// <summary>Error keys name fields as clients write them (<c>staff[0].role</c>), not as C# does (<c>Staff[0].Role</c>).</summary>
     private static void CamelCaseFieldNames(IDictionary<string, string[]> errors)
     {

@@ -38,6 +38,14 @@ public static class PeopleApi
             .WithName("UnlinkHouseholdMember").WithSummary("Unlink the household's Party member")
             .WithDescription("Removes the link on both sides.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        households.MapDelete("/{id}", DeleteHousehold).RequireAuthorization(Policies.PeopleWrite)
+            .WithName("DeleteHousehold").WithSummary("Delete a household and its residents from the registry")
+            .WithDescription("Honours If-Match (412 when stale). The linked Party member forgets the household, the household leaves every list and the identity search, and its history is kept in the archive. A repeated DELETE is a 404; importing the household again registers it afresh.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        households.MapDelete("/{id}/residents/{residentId}", DeleteResident).RequireAuthorization(Policies.PeopleWrite)
+            .WithName("DeleteResident").WithSummary("Delete one resident of a household from the registry")
+            .WithDescription("If-Match names the household's version (412 when stale); the answer's ETag is the household's new version. Recorded in the household's history by resident id only; the resident leaves the identity search.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         households.MapPost("/{id}/residents/{residentId}/move", MoveResident).RequireAuthorization(Policies.PeopleWrite)
             .WithName("MoveResident").WithSummary("Move a resident to another household")
             .WithDescription("Recorded in both households' histories. The resident is added to the new household before leaving the old one, so a failure never loses them.")
@@ -60,8 +68,13 @@ public static class PeopleApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         organizations.MapGet("/{id}", GetOrganization).RequireAuthorization(Policies.PartyRead)
             .WithName("GetPartyOrganization").WithSummary("Read a Party organization")
-            .WithDescription("The organization with its parent, attachment and children.")
+            .WithDescription("The organization with its parent, attachment, children and members. Its version (ETag) changes with its own fields only, not when children or members come and go.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        organizations.MapDelete("/{id}", DeleteOrganization).RequireAuthorization(Policies.PartyWrite)
+            .WithName("DeletePartyOrganization").WithSummary("Delete a Party organization")
+            .WithDescription("Refused (409) while it has child organizations or members: delete the children and transfer the members first. Honours If-Match (412 when stale). It leaves its parent's children and the Party-building grid's lists; its last fields are kept in the archive.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         api.MapGet("/party-grids/{id}/organizations", ListPartyGridOrganizations).RequireAuthorization(Policies.PartyRead)
             .WithTags("Party organizations").WithName("ListPartyGridOrganizations").WithSummary("The Party organizations built on a Party-building grid")
@@ -88,6 +101,10 @@ public static class PeopleApi
             .WithName("GetPartyMember").WithSummary("Read a Party member")
             .WithDescription("The member's profile (masked phone), organization, linked households and history.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        members.MapDelete("/{id}", DeleteMember).RequireAuthorization(Policies.PartyWrite)
+            .WithName("DeletePartyMember").WithSummary("Delete a Party member")
+            .WithDescription("Honours If-Match (412 when stale). Every household the member keeps in touch with is unlinked (recorded in its history), the member leaves its organization and the lists, and its history is kept in the archive. A link racing the deletion is refused or undone.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         members.MapPost("/{id}/transfer", TransferMember).RequireAuthorization(Policies.PartyWrite)
             .WithName("TransferPartyMember").WithSummary("Transfer a member to another organization (组织关系转接)")
             .WithDescription("Recorded in the member's history with the note.")
@@ -128,6 +145,28 @@ public static class PeopleApi
         var household = await ReadHouseholdAsync(id, http, cluster);
         ETags.Set(http.Response, household.Version);
         return TypedResults.Ok(HouseholdView.From(household));
+    }
+
+    public static async Task<NoContent> DeleteHousehold(string id, HttpContext http, IClusterClient cluster)
+    {
+        var expected = ETags.ExpectedVersion(http.Request);
+        await ReadHouseholdAsync(id, http, cluster);
+        await cluster.GetGrain<IHouseholdGrain>(id).DeleteAsync(Actor(http), expected);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<NoContent> DeleteResident(string id, string residentId, HttpContext http, IClusterClient cluster)
+    {
+        var expected = ETags.ExpectedVersion(http.Request);
+        if (!PeopleIds.IsValid(residentId, "R"))
+        {
+            throw DomainException.Invalid("residentId", $"'{residentId}' is not a resident id of the form {{district}}-R{{id}}.");
+        }
+
+        await ReadHouseholdAsync(id, http, cluster);
+        var household = await cluster.GetGrain<IHouseholdGrain>(id).RemoveResidentAsync(residentId, Actor(http), expected);
+        ETags.Set(http.Response, household.Version);
+        return TypedResults.NoContent();
     }
 
     public static async Task<Ok<HouseholdView>> LinkMember(string id, MemberLinkRequest request, HttpContext http, IClusterClient cluster)
@@ -221,6 +260,14 @@ public static class PeopleApi
         return TypedResults.Ok(PartyOrganizationView.From(snapshot));
     }
 
+    public static async Task<NoContent> DeleteOrganization(string id, HttpContext http, IClusterClient cluster)
+    {
+        var expected = ETags.ExpectedVersion(http.Request);
+        RequireId(id, "PO", "Party organization", http);
+        await cluster.GetGrain<IPartyOrganizationGrain>(id).DeleteAsync(Actor(http), expected);
+        return TypedResults.NoContent();
+    }
+
     public static async Task<Results<Created<PartyMemberView>, Ok<PartyMemberView>>> PutMember(string id, PartyMemberRequest request, HttpContext http, IClusterClient cluster, AuthSettings auth)
     {
         RequireId(id, "M", "Party member", http);
@@ -242,6 +289,27 @@ public static class PeopleApi
         var snapshot = await cluster.GetGrain<IPartyMemberGrain>(id).GetAsync() ?? throw DomainException.NotFound($"Party member {id} does not exist.");
         ETags.Set(http.Response, snapshot.Version);
         return TypedResults.Ok(PartyMemberView.From(snapshot));
+    }
+
+    /// <summary>
+    /// The member decides its deletion and names its households; each one ends its link and tells the member; then the
+    /// member completes. The households are asked from here, not by the member, because a household that is linking
+    /// waits on the member: a member waiting on households could deadlock with it. A repeated DELETE resumes.
+    /// </summary>
+    public static async Task<NoContent> DeleteMember(string id, HttpContext http, IClusterClient cluster)
+    {
+        var expected = ETags.ExpectedVersion(http.Request);
+        RequireId(id, "M", "Party member", http);
+        var actor = Actor(http);
+        var member = cluster.GetGrain<IPartyMemberGrain>(id);
+        var households = await member.BeginDeleteAsync(actor, expected);
+        foreach (var chunk in households.Chunk(16))
+        {
+            await Task.WhenAll(chunk.Select(h => cluster.GetGrain<IHouseholdGrain>(h).ForgetMemberAsync(id, actor)));
+        }
+
+        await member.CompleteDeleteAsync();
+        return TypedResults.NoContent();
     }
 
     public static async Task<Ok<PartyMemberView>> TransferMember(string id, TransferRequest request, HttpContext http, IClusterClient cluster)

@@ -54,9 +54,11 @@ public sealed record PartyOrganizationRequest(
     [property: StringLength(20)] string? PartyGridId,
     [property: StringLength(15)] string? GridCode);
 
-public sealed record PartyOrganizationView(string Id, OrganizationKind Kind, string Name, string? ParentId, string? PartyGridId, string? GridCode, IReadOnlyList<string> Children, long Version)
+public sealed record PartyOrganizationView(
+    string Id, OrganizationKind Kind, string Name, string? ParentId, string? PartyGridId, string? GridCode, IReadOnlyList<string> Children,
+    IReadOnlyList<string> Members, long Version)
 {
-    public static PartyOrganizationView From(PartyOrganizationSnapshot o) => new(o.Id, o.Kind, o.Name, o.ParentId, o.PartyGridId, o.GridCode, o.Children, o.Version);
+    public static PartyOrganizationView From(PartyOrganizationSnapshot o) => new(o.Id, o.Kind, o.Name, o.ParentId, o.PartyGridId, o.GridCode, o.Children, o.Members ?? [], o.Version);
 }
 
 public sealed record PartyOrganizationPage(IReadOnlyList<PartyOrganizationView> Items);

@@ -45,6 +45,7 @@ public static partial class SecuritySetup
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.Use(ApiSetup.RefuseDotSegments);
         app.Use(ApiSetup.RequireUtf8);
         app.Use(EnterCaller);
         if (app.Services.GetRequiredService<AuthSettings>().BootstrapApiKeyFile is { } file)

@@ -83,6 +83,21 @@ public interface IHouseholdGrain : IGrainWithStringKey, ITenantGrain
     /// <summary>Takes in a resident from another household.</summary>
     [Alias("admit-resident")]
     Task<HouseholdSnapshot> AdmitResidentAsync(Resident resident, string fromHousehold, string actor);
+
+    /// <summary>Deletes one resident from the registry (recorded in the household's history by id only).</summary>
+    [Alias("remove-resident")]
+    Task<HouseholdSnapshot> RemoveResidentAsync(string residentId, string actor, long? expectedVersion);
+
+    /// <summary>
+    /// Deletes the household: its residents leave the registry, its linked member forgets it, its history is archived,
+    /// its rows leave the read model and its state is cleared. Repeating an interrupted deletion finishes it.
+    /// </summary>
+    [Alias("delete")]
+    Task DeleteAsync(string actor, long? expectedVersion);
+
+    /// <summary>Ends the link to a member that is being deleted (if this household has it), then confirms to the member.</summary>
+    [Alias("forget-member")]
+    Task ForgetMemberAsync(string memberId, string actor);
 }
 
 public enum OrganizationKind
@@ -106,7 +121,8 @@ public sealed record PartyOrganizationSnapshot(
     [property: Id(4)] string? PartyGridId,
     [property: Id(5)] string? GridCode,
     [property: Id(6)] IReadOnlyList<string> Children,
-    [property: Id(7)] long Version);
+    [property: Id(7)] long Version,
+    [property: Id(8)] IReadOnlyList<string> Members);
 
 /// <summary>A Party organization (committee → branch → group), keyed <c>{district}-PO{n}</c>.</summary>
 [Alias("gridgov.party-organization")]
@@ -118,8 +134,32 @@ public interface IPartyOrganizationGrain : IGrainWithStringKey, ITenantGrain
     [ReadOnly, AlwaysInterleave, Alias("get")]
     Task<PartyOrganizationSnapshot?> GetAsync();
 
+    /// <summary>Records a new child organization; called by the child before it is first written.</summary>
     [Alias("adopt")]
     Task AdoptAsync(string childId, OrganizationKind childKind);
+
+    /// <summary>Forgets a child organization that has been deleted.</summary>
+    [Alias("disown")]
+    Task DisownAsync(string childId);
+
+    /// <summary>Records a member joining (by registration or transfer); refused when the organization does not exist.</summary>
+    [Alias("enroll")]
+    Task EnrollAsync(string memberId);
+
+    /// <summary>Forgets a member that has left (by transfer or deletion).</summary>
+    [Alias("leave")]
+    Task LeaveAsync(string memberId);
+
+    /// <summary>True while this organization is, or is being written as, a child of the given one.</summary>
+    [ReadOnly, AlwaysInterleave, Alias("is-child-of")]
+    Task<bool> IsChildOfAsync(string parentId);
+
+    /// <summary>
+    /// Deletes the organization: refused (409) while it has children or members; otherwise it leaves its parent's
+    /// children and the read model, is archived, and its state is cleared.
+    /// </summary>
+    [Alias("delete")]
+    Task DeleteAsync(string actor, long? expectedVersion);
 }
 
 public enum MemberStatus
@@ -170,9 +210,28 @@ public interface IPartyMemberGrain : IGrainWithStringKey, ITenantGrain
     [Alias("transfer")]
     Task<PartyMemberSnapshot> TransferAsync(string organizationId, string actor, string? note);
 
-    /// <summary>Records (or forgets) a household this member keeps in touch with; called by the household only.</summary>
+    /// <summary>
+    /// Records (or forgets) a household this member keeps in touch with; called by the household only. A member that
+    /// does not exist, or is being deleted, refuses a new link and has nothing to forget.
+    /// </summary>
     [Alias("keep-household")]
     Task KeepHouseholdAsync(string householdId, bool linked);
+
+    /// <summary>True while this member belongs, or is being written as belonging, to the organization.</summary>
+    [ReadOnly, AlwaysInterleave, Alias("is-member-of")]
+    Task<bool> IsMemberOfAsync(string organizationId);
+
+    /// <summary>
+    /// Starts deleting the member: from here on it is gone for readers and refuses new links. Answers the households it
+    /// still keeps in touch with, which the caller asks to forget it (<see cref="IHouseholdGrain.ForgetMemberAsync"/>)
+    /// before <see cref="CompleteDeleteAsync"/>. Repeating it resumes an interrupted deletion.
+    /// </summary>
+    [Alias("begin-delete")]
+    Task<IReadOnlyList<string>> BeginDeleteAsync(string actor, long? expectedVersion);
+
+    /// <summary>Finishes a deletion once no household is left: leaves the organization, archives, clears the state.</summary>
+    [Alias("complete-delete")]
+    Task CompleteDeleteAsync();
 }
 
 public static class PeopleIds

@@ -10,11 +10,22 @@ namespace GridGov.Grains.Cases;
 [GenerateSerializer, Alias("gridgov.case-state")]
 internal sealed class CaseGrainState
 {
+    /// <summary>Written by earlier versions only: the case is now the snapshot of the last event of the history.</summary>
     [Id(0)] public CaseSnapshot? Case { get; set; }
+
     [Id(1)] public List<CaseEvent> History { get; set; } = [];
 
-    /// <summary>Events written but perhaps not yet published: published after each write and again on activation.</summary>
+    /// <summary>Written by earlier versions only: the unpublished events themselves (now <see cref="Unpublished"/>).</summary>
     [Id(2)] public List<CaseEvent> Outbox { get; set; } = [];
+
+    /// <summary>
+    /// The outbox: versions of history events written but perhaps not yet published. Published after each write and
+    /// again on activation. Versions, not copies, so each snapshot is stored once.
+    /// </summary>
+    [Id(3)] public List<long> Unpublished { get; set; } = [];
+
+    /// <summary>The case as it stands: the snapshot its last event carries.</summary>
+    public CaseSnapshot? Current => History.Count > 0 ? History[^1].Case : Case;
 }
 
 /// <summary>
@@ -35,11 +46,18 @@ internal sealed partial class CaseGrain(
 
     private string Id => this.GetPrimaryKeyString();
 
-    private CaseSnapshot Case => state.State.Case ?? throw DomainException.NotFound($"Case {Id} does not exist.");
+    private CaseSnapshot Case => state.State.Current ?? throw DomainException.NotFound($"Case {Id} does not exist.");
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.State.Outbox.Count > 0)
+        {
+            // State written by an earlier version: its outbox becomes versions; the next write stores it so.
+            state.State.Unpublished.AddRange(state.State.Outbox.Select(e => e.Version).Except(state.State.Unpublished));
+            state.State.Outbox.Clear();
+        }
+
+        if (state.State.Unpublished.Count > 0)
         {
             try
             {
@@ -54,7 +72,7 @@ internal sealed partial class CaseGrain(
 
     async Task<CaseSnapshot> ICaseGrain.ReportAsync(NewCase report)
     {
-        if (state.State.Case is { } existing)
+        if (state.State.Current is { } existing)
         {
             return existing;
         }
@@ -84,10 +102,10 @@ internal sealed partial class CaseGrain(
         return Case;
     }
 
-    Task<CaseSnapshot?> ICaseGrain.GetAsync() => Task.FromResult(state.State.Case);
+    Task<CaseSnapshot?> ICaseGrain.GetAsync() => Task.FromResult(state.State.Current);
 
     Task<IReadOnlyList<CaseEvent>?> ICaseGrain.GetHistoryAsync() =>
-        Task.FromResult<IReadOnlyList<CaseEvent>?>(state.State.Case is null ? null : state.State.History);
+        Task.FromResult<IReadOnlyList<CaseEvent>?>(state.State.Current is null ? null : state.State.History);
 
     async Task<CaseSnapshot> ICaseGrain.ActAsync(CaseAction action, long? expectedVersion)
     {
@@ -128,7 +146,7 @@ internal sealed partial class CaseGrain(
 
     async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (state.State.Case is not { } current || reminderName != DeadlineReminder)
+        if (state.State.Current is not { } current || reminderName != DeadlineReminder)
         {
             return;
         }
@@ -297,12 +315,12 @@ internal sealed partial class CaseGrain(
     /// <summary>Appends the event to history and outbox, writes once, then publishes the outbox.</summary>
     private async Task CommitAsync(CaseSnapshot next, string type, string actor, string? note)
     {
-        var version = (state.State.Case?.Version ?? 0) + 1;
+        var version = (state.State.Current?.Version ?? 0) + 1;
         var snapshot = next with { Version = version };
         var @event = new CaseEvent(Guid.NewGuid(), Id, version, type, snapshot.GridCode, time.GetUtcNow(), actor, note, snapshot);
-        state.State.Case = snapshot;
+        state.State.Case = null;
         state.State.History.Add(@event);
-        state.State.Outbox.Add(@event);
+        state.State.Unpublished.Add(version);
         await state.WriteStateAsync();
         await PublishOutboxAsync();
     }
@@ -311,10 +329,11 @@ internal sealed partial class CaseGrain(
     {
         var stream = this.GetStreamProvider(ProviderNames.Streams)
             .GetStream<CaseEvent>(StreamId.Create(StreamNamespaces.CaseEvents, Case.GridCode));
-        await stream.OnNextBatchAsync(state.State.Outbox.ToArray());
+        var unpublished = state.State.Unpublished.ToHashSet();
+        await stream.OnNextBatchAsync(state.State.History.Where(e => unpublished.Contains(e.Version)).ToArray());
         // Cleared in memory only: the next write persists the empty outbox; a crash before that republishes, and
         // consumers ignore what they already have.
-        state.State.Outbox.Clear();
+        state.State.Unpublished.Clear();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId} could not republish its outbox on activation")]

@@ -5,18 +5,28 @@ using GridGov.Contracts.Territory;
 
 namespace GridGov.Grains.People;
 
+/// <remarks>
+/// Lists kept in People grain state are arrays or <see cref="List{T}"/>, never what a collection expression makes for
+/// an <see cref="IReadOnlyList{T}"/>: the storage writes JSON with type names and cannot read such compiler-made types back.
+/// </remarks>
 [GenerateSerializer, Alias("gridgov.household-state")]
-internal sealed class HouseholdState
+internal sealed class HouseholdState : IDeletableState
 {
     [Id(0)] public HouseholdSnapshot? Household { get; set; }
 
     /// <summary>The member whose side of a link change is not yet confirmed; settled again on activation.</summary>
     [Id(1)] public (string MemberId, bool Linked)? PendingMemberSync { get; set; }
+
+    /// <summary>Set once a deletion is decided; the household is gone for readers from then on.</summary>
+    [Id(2)] public PendingDeletion? Deletion { get; set; }
 }
 
 /// <summary>
 /// A household. It is the arbiter of its link to a Party member: it records the link first (at most one member), then
-/// tells the member; a crash in between is settled on activation, so both sides always end up agreeing.
+/// tells the member; a crash in between is settled on activation, so both sides always end up agreeing. A member that
+/// is gone by the time it is told refuses, and the link is undone. A deletion is recorded first and then carried out
+/// by idempotent steps (the member forgets the household, the archive and the read model, the state is cleared), which
+/// the next call or activation finishes after a failure.
 /// </summary>
 internal sealed class HouseholdGrain(
     [PersistentState("household", ProviderNames.MainStorage)] IPersistentState<HouseholdState> state,
@@ -28,17 +38,12 @@ internal sealed class HouseholdGrain(
 
     private string Id => this.GetPrimaryKeyString();
 
-    private HouseholdSnapshot Current => state.State.Household ?? throw DomainException.NotFound($"Household {Id} does not exist.");
+    /// <summary>The household as readers see it: none once its deletion is decided.</summary>
+    private HouseholdSnapshot? Live => state.State.Deletion is null ? state.State.Household : null;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (state.State.PendingMemberSync is { } pending)
-        {
-            await GrainFactory.GetGrain<IPartyMemberGrain>(pending.MemberId).KeepHouseholdAsync(Id, pending.Linked);
-            state.State.PendingMemberSync = null;
-            await state.WriteStateAsync(cancellationToken);
-        }
-    }
+    private HouseholdSnapshot Current => Live ?? throw DomainException.NotFound($"Household {Id} does not exist.");
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => SettleAsync();
 
     async Task<HouseholdSnapshot> IHouseholdGrain.PutAsync(HouseholdAddress address, IReadOnlyList<string> tags, IReadOnlyList<Resident> residents, string actor, long? expectedVersion)
     {
@@ -47,6 +52,7 @@ internal sealed class HouseholdGrain(
             throw DomainException.Invalid("id", $"'{Id}' is not a household id of the form {{district}}-H{{id}}.");
         }
 
+        await SettleAsync();
         var existing = state.State.Household;
         if (expectedVersion is { } expected && expected != (existing?.Version ?? 0))
         {
@@ -92,15 +98,15 @@ internal sealed class HouseholdGrain(
         return await CommitAsync(next);
     }
 
-    Task<HouseholdSnapshot?> IHouseholdGrain.GetAsync() => Task.FromResult(state.State.Household);
+    Task<HouseholdSnapshot?> IHouseholdGrain.GetAsync() => Task.FromResult(Live);
 
     async Task<HouseholdSnapshot> IHouseholdGrain.LinkMemberAsync(string memberId, string actor)
     {
+        await SettleAsync();
         var current = Current;
         if (current.LinkedMemberId == memberId)
         {
-            await GrainFactory.GetGrain<IPartyMemberGrain>(memberId).KeepHouseholdAsync(Id, true);
-            return current;
+            return await TellMemberAsync(memberId, linked: true, actor) ? current : throw MemberGone(memberId);
         }
 
         if (current.LinkedMemberId is not null)
@@ -110,19 +116,20 @@ internal sealed class HouseholdGrain(
 
         if (memberId[..6] != Id[..6] || await GrainFactory.GetGrain<IPartyMemberGrain>(memberId).GetAsync() is null)
         {
-            throw DomainException.Invalid("memberId", $"Party member {memberId} does not exist in district {Id[..6]}.");
+            throw MemberGone(memberId);
         }
 
         return await SyncMemberAsync(current with
         {
             LinkedMemberId = memberId,
-            History = [.. current.History, new RegistryChange(time.GetUtcNow(), actor, "member-linked", null, memberId)],
+            History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, "member-linked", null, memberId)).ToArray(),
             Version = current.Version + 1,
-        }, memberId, linked: true);
+        }, memberId, linked: true, actor);
     }
 
     async Task<HouseholdSnapshot> IHouseholdGrain.UnlinkMemberAsync(string memberId, string actor)
     {
+        await SettleAsync();
         var current = Current;
         if (current.LinkedMemberId != memberId)
         {
@@ -132,20 +139,21 @@ internal sealed class HouseholdGrain(
         return await SyncMemberAsync(current with
         {
             LinkedMemberId = null,
-            History = [.. current.History, new RegistryChange(time.GetUtcNow(), actor, "member-unlinked", memberId, null)],
+            History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, "member-unlinked", memberId, null)).ToArray(),
             Version = current.Version + 1,
-        }, memberId, linked: false);
+        }, memberId, linked: false, actor);
     }
 
     async Task<Resident> IHouseholdGrain.ReleaseResidentAsync(string residentId, string toHousehold, string actor)
     {
+        await SettleAsync();
         var current = Current;
         var resident = current.Residents.FirstOrDefault(r => r.Id == residentId)
             ?? throw DomainException.NotFound($"Resident {residentId} is not in household {Id}.");
         await CommitAsync(current with
         {
             Residents = current.Residents.Where(r => r.Id != residentId).ToArray(),
-            History = [.. current.History, new RegistryChange(time.GetUtcNow(), actor, "resident-moved-out", residentId, toHousehold)],
+            History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, "resident-moved-out", residentId, toHousehold)).ToArray(),
             Version = current.Version + 1,
         });
         return resident;
@@ -153,6 +161,7 @@ internal sealed class HouseholdGrain(
 
     async Task<HouseholdSnapshot> IHouseholdGrain.AdmitResidentAsync(Resident resident, string fromHousehold, string actor)
     {
+        await SettleAsync();
         var current = Current;
         if (current.Residents.Any(r => r.Id == resident.Id))
         {
@@ -166,21 +175,158 @@ internal sealed class HouseholdGrain(
 
         return await CommitAsync(current with
         {
-            Residents = [.. current.Residents, resident],
-            History = [.. current.History, new RegistryChange(time.GetUtcNow(), actor, "resident-moved-in", fromHousehold, resident.Id)],
+            Residents = current.Residents.Append(resident).ToArray(),
+            History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, "resident-moved-in", fromHousehold, resident.Id)).ToArray(),
             Version = current.Version + 1,
         });
     }
 
-    private async Task<HouseholdSnapshot> SyncMemberAsync(HouseholdSnapshot next, string memberId, bool linked)
+    async Task<HouseholdSnapshot> IHouseholdGrain.RemoveResidentAsync(string residentId, string actor, long? expectedVersion)
+    {
+        await SettleAsync();
+        var current = Current;
+        if (expectedVersion is { } expected && expected != current.Version)
+        {
+            throw DomainException.Stale(expected, current.Version);
+        }
+
+        if (current.Residents.All(r => r.Id != residentId))
+        {
+            throw DomainException.NotFound($"Resident {residentId} is not in household {Id}.");
+        }
+
+        return await CommitAsync(current with
+        {
+            Residents = current.Residents.Where(r => r.Id != residentId).ToArray(),
+            History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, "resident-removed", residentId, null)).ToArray(),
+            Version = current.Version + 1,
+        });
+    }
+
+    async Task IHouseholdGrain.DeleteAsync(string actor, long? expectedVersion)
+    {
+        var household = state.State.Household ?? throw DomainException.NotFound($"Household {Id} does not exist.");
+
+        // Once decided, a deletion is only finished: a repeated DELETE completes it whatever its If-Match.
+        if (state.State.Deletion is null)
+        {
+            if (expectedVersion is { } expected && expected != household.Version)
+            {
+                throw DomainException.Stale(expected, household.Version);
+            }
+
+            await state.DecideDeletionAsync(time.GetUtcNow(), actor);
+        }
+
+        await FinishDeletionAsync();
+    }
+
+    async Task IHouseholdGrain.ForgetMemberAsync(string memberId, string actor)
+    {
+        await SettleAsync();
+        if (Live is { } current && current.LinkedMemberId == memberId)
+        {
+            state.State.PendingMemberSync = (memberId, false);
+            await CommitAsync(current with
+            {
+                LinkedMemberId = null,
+                History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, "member-deleted", memberId, null)).ToArray(),
+                Version = current.Version + 1,
+            });
+        }
+
+        // Confirmed even when this household had no such link, so the member's list can only shrink to empty.
+        await TellMemberAsync(memberId, linked: false, actor);
+    }
+
+    /// <summary>Finishes what an earlier call or a crash left undone: a decided deletion, or a member not yet told of a link change.</summary>
+    private async Task SettleAsync()
+    {
+        if (state.State.Deletion is not null)
+        {
+            await FinishDeletionAsync();
+        }
+        else if (state.State.PendingMemberSync is { } pending)
+        {
+            await TellMemberAsync(pending.MemberId, pending.Linked, "system");
+        }
+    }
+
+    /// <summary>
+    /// The steps of a decided deletion, each idempotent: the linked member (and one not yet told of a link change)
+    /// forgets the household; the archive gets its history, the read model loses its rows; the state is cleared.
+    /// </summary>
+    private async Task FinishDeletionAsync()
+    {
+        try
+        {
+            var household = state.State.Household!;
+            var deletion = state.State.Deletion!;
+            foreach (var memberId in new[] { household.LinkedMemberId, state.State.PendingMemberSync?.MemberId }.OfType<string>().Distinct())
+            {
+                await GrainFactory.GetGrain<IPartyMemberGrain>(memberId).KeepHouseholdAsync(Id, false);
+            }
+
+            List<RegistryChange> history = [.. household.History];
+            if (household.LinkedMemberId is { } linked)
+            {
+                history.Add(new RegistryChange(deletion.At, deletion.Actor, "member-unlinked", linked, null));
+            }
+
+            history.Add(new RegistryChange(deletion.At, deletion.Actor, "deleted", household.Address.GridCode, null));
+            await readModel.RemoveAsync(
+                new RegistryDeletion(RegistryKind.Household, Id, deletion.At, deletion.Actor, household.Version, new ArchivedTrail(household.Address.GridCode, history)),
+                CancellationToken.None);
+            await state.ClearStateAsync();
+        }
+        catch
+        {
+            // The next call, or a GET, activates afresh and finishes from the stored decision.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private async Task<HouseholdSnapshot> SyncMemberAsync(HouseholdSnapshot next, string memberId, bool linked, string actor)
     {
         state.State.PendingMemberSync = (memberId, linked);
         var committed = await CommitAsync(next);
-        await GrainFactory.GetGrain<IPartyMemberGrain>(memberId).KeepHouseholdAsync(Id, linked);
-        state.State.PendingMemberSync = null;
-        await state.WriteStateAsync();
-        return committed;
+        return await TellMemberAsync(memberId, linked, actor) ? committed : throw MemberGone(memberId);
     }
+
+    /// <summary>
+    /// Tells the member of a link change and clears the pending mark. A member that refuses a link (it was deleted, or
+    /// is being deleted, since the link was recorded) has it undone here, and the answer is false.
+    /// </summary>
+    private async Task<bool> TellMemberAsync(string memberId, bool linked, string actor)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IPartyMemberGrain>(memberId).KeepHouseholdAsync(Id, linked);
+        }
+        catch (DomainException) when (linked && state.State.Household is { } current && current.LinkedMemberId == memberId)
+        {
+            state.State.PendingMemberSync = null;
+            await CommitAsync(current with
+            {
+                LinkedMemberId = null,
+                History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, "member-link-undone", memberId, null)).ToArray(),
+                Version = current.Version + 1,
+            });
+            return false;
+        }
+
+        if (state.State.PendingMemberSync is not null)
+        {
+            state.State.PendingMemberSync = null;
+            await state.WriteStateAsync();
+        }
+
+        return true;
+    }
+
+    private DomainException MemberGone(string memberId) =>
+        DomainException.Invalid("memberId", $"Party member {memberId} does not exist in district {Id[..6]}.");
 
     private async Task<HouseholdSnapshot> CommitAsync(HouseholdSnapshot next)
     {

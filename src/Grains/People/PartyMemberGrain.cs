@@ -5,25 +5,49 @@ using GridGov.Contracts.People;
 namespace GridGov.Grains.People;
 
 [GenerateSerializer, Alias("gridgov.party-member-state")]
-internal sealed class PartyMemberState
+internal sealed class PartyMemberState : IDeletableState
 {
     [Id(0)] public PartyMemberSnapshot? Member { get; set; }
     [Id(1)] public string? PhoneHash { get; set; }
+
+    /// <summary>Set once a deletion is decided; the member is gone for readers and refuses new links from then on.</summary>
+    [Id(2)] public PendingDeletion? Deletion { get; set; }
+
+    /// <summary>The organization this member left by transfer and that may not know it yet (telling it again is harmless).</summary>
+    [Id(3)] public string? PendingLeave { get; set; }
 }
 
-/// <summary>A Party member: profile, organization (moved by transfer, with history) and the households they keep in touch with.</summary>
+/// <summary>
+/// A Party member: profile, organization (moved by transfer, with history) and the households they keep in touch with.
+/// The organization is the arbiter of its membership: a member enrolls before it records the organization and leaves
+/// after recording another, so an organization knows every member that names it (and refuses to be deleted while it has
+/// one). A deletion unlinks the member's households through them (the API asks each one), then leaves the organization.
+/// </summary>
 internal sealed class PartyMemberGrain(
     [PersistentState("party-member", ProviderNames.MainStorage)] IPersistentState<PartyMemberState> state,
     IPeopleReadModel readModel,
     TimeProvider time) : Grain, IPartyMemberGrain
 {
+    /// <summary>The organization this member is enrolling in and has not recorded yet (it counts as a member there).</summary>
+    private string? _joining;
+
     private string Id => this.GetPrimaryKeyString();
+
+    /// <summary>The member as readers see it: none once its deletion is decided.</summary>
+    private PartyMemberSnapshot? Live => state.State.Deletion is null ? state.State.Member : null;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => LeavePendingAsync();
 
     async Task<PartyMemberSnapshot> IPartyMemberGrain.PutAsync(PartyMemberProfile profile, string actor, long? expectedVersion)
     {
         if (!PeopleIds.IsValid(Id, "M"))
         {
             throw DomainException.Invalid("id", $"'{Id}' is not a Party member id of the form {{district}}-M{{id}}.");
+        }
+
+        if (state.State.Deletion is not null)
+        {
+            throw DomainException.Conflict($"Party member {Id} is being deleted; repeat the DELETE to finish it first.");
         }
 
         var existing = state.State.Member;
@@ -50,52 +74,86 @@ internal sealed class PartyMemberGrain(
             return existing;
         }
 
-        await RequireOrganizationAsync(profile.OrganizationId);
-        var history = existing?.History.ToList() ?? [];
-        var now = time.GetUtcNow();
-        if (existing is null)
+        await LeavePendingAsync();
+        try
         {
-            history.Add(new RegistryChange(now, actor, "registered", null, profile.OrganizationId));
+            // Enrolling again in the same organization is harmless, and enrolls members recorded before organizations kept lists.
+            await EnrollAsync(profile.OrganizationId);
+            var history = existing?.History.ToList() ?? [];
+            var now = time.GetUtcNow();
+            if (existing is null)
+            {
+                history.Add(new RegistryChange(now, actor, "registered", null, profile.OrganizationId));
+            }
+            else if (existing.OrganizationId != profile.OrganizationId)
+            {
+                history.Add(new RegistryChange(now, actor, "transferred", existing.OrganizationId, profile.OrganizationId));
+                state.State.PendingLeave = existing.OrganizationId;
+            }
+
+            state.State.PhoneHash = profile.PhoneHash;
+            state.State.Member = new PartyMemberSnapshot(
+                Id, profile.Name.Trim(), profile.PhoneMasked, profile.Status, profile.Mobile, profile.Joined, profile.OrganizationId,
+                profile.GridRole?.Trim(), existing?.Households ?? [], history, (existing?.Version ?? 0) + 1);
+            await state.WriteStateAsync();
         }
-        else if (existing.OrganizationId != profile.OrganizationId)
+        finally
         {
-            history.Add(new RegistryChange(now, actor, "transferred", existing.OrganizationId, profile.OrganizationId));
+            _joining = null;
         }
 
-        state.State.PhoneHash = profile.PhoneHash;
-        state.State.Member = new PartyMemberSnapshot(
-            Id, profile.Name.Trim(), profile.PhoneMasked, profile.Status, profile.Mobile, profile.Joined, profile.OrganizationId,
-            profile.GridRole?.Trim(), existing?.Households ?? [], history, (existing?.Version ?? 0) + 1);
-        await state.WriteStateAsync();
         await readModel.UpsertMemberAsync(state.State.Member, CancellationToken.None);
+        await LeavePendingAsync();
         return state.State.Member;
     }
 
-    Task<PartyMemberSnapshot?> IPartyMemberGrain.GetAsync() => Task.FromResult(state.State.Member);
+    Task<PartyMemberSnapshot?> IPartyMemberGrain.GetAsync() => Task.FromResult(Live);
 
     async Task<PartyMemberSnapshot> IPartyMemberGrain.TransferAsync(string organizationId, string actor, string? note)
     {
-        var current = state.State.Member ?? throw DomainException.NotFound($"Party member {Id} does not exist.");
+        var current = Live ?? throw DomainException.NotFound($"Party member {Id} does not exist.");
         if (current.OrganizationId == organizationId)
         {
             throw DomainException.Conflict($"Party member {Id} already belongs to {organizationId}.", "organizationId");
         }
 
-        await RequireOrganizationAsync(organizationId);
-        state.State.Member = current with
+        await LeavePendingAsync();
+        try
         {
-            OrganizationId = organizationId,
-            History = [.. current.History, new RegistryChange(time.GetUtcNow(), actor, note is null ? "transferred" : $"transferred: {note}", current.OrganizationId, organizationId)],
-            Version = current.Version + 1,
-        };
-        await state.WriteStateAsync();
+            await EnrollAsync(organizationId);
+            state.State.Member = current with
+            {
+                OrganizationId = organizationId,
+                History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, note is null ? "transferred" : $"transferred: {note}", current.OrganizationId, organizationId)).ToArray(),
+                Version = current.Version + 1,
+            };
+            state.State.PendingLeave = current.OrganizationId;
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _joining = null;
+        }
+
         await readModel.UpsertMemberAsync(state.State.Member, CancellationToken.None);
+        await LeavePendingAsync();
         return state.State.Member;
     }
 
     async Task IPartyMemberGrain.KeepHouseholdAsync(string householdId, bool linked)
     {
-        var current = state.State.Member ?? throw DomainException.Invalid("memberId", $"Party member {Id} does not exist.");
+        var current = state.State.Member;
+        if (current is null || state.State.Deletion is not null && linked)
+        {
+            // Nothing to forget; a link to a member that is gone is refused, and the household undoes it.
+            if (linked)
+            {
+                throw DomainException.Invalid("memberId", $"Party member {Id} does not exist.");
+            }
+
+            return;
+        }
+
         if (current.Households.Contains(householdId) == linked)
         {
             return;
@@ -103,19 +161,87 @@ internal sealed class PartyMemberGrain(
 
         state.State.Member = current with
         {
-            Households = linked ? [.. current.Households, householdId] : current.Households.Where(h => h != householdId).ToArray(),
+            Households = linked ? current.Households.Append(householdId).ToArray() : current.Households.Where(h => h != householdId).ToArray(),
             Version = current.Version + 1,
         };
         await state.WriteStateAsync();
-        await readModel.UpsertMemberAsync(state.State.Member, CancellationToken.None);
+
+        // A member being deleted has already left the read model.
+        if (state.State.Deletion is null)
+        {
+            await readModel.UpsertMemberAsync(state.State.Member, CancellationToken.None);
+        }
     }
 
-    private async Task RequireOrganizationAsync(string organizationId)
+    Task<bool> IPartyMemberGrain.IsMemberOfAsync(string organizationId) =>
+        Task.FromResult(state.State.Member?.OrganizationId == organizationId || _joining == organizationId);
+
+    async Task<IReadOnlyList<string>> IPartyMemberGrain.BeginDeleteAsync(string actor, long? expectedVersion)
     {
-        if (!PeopleIds.IsValid(organizationId, "PO") || organizationId[..6] != Id[..6]
-            || await GrainFactory.GetGrain<IPartyOrganizationGrain>(organizationId).GetAsync() is null)
+        var member = state.State.Member ?? throw DomainException.NotFound($"Party member {Id} does not exist.");
+
+        // Once decided, a deletion is only finished: a repeated DELETE resumes it whatever its If-Match.
+        if (state.State.Deletion is null)
+        {
+            if (expectedVersion is { } expected && expected != member.Version)
+            {
+                throw DomainException.Stale(expected, member.Version);
+            }
+
+            await state.DecideDeletionAsync(time.GetUtcNow(), actor);
+        }
+
+        var deletion = state.State.Deletion!;
+        await readModel.RemoveAsync(
+            new RegistryDeletion(
+                RegistryKind.PartyMember, Id, deletion.At, deletion.Actor, member.Version,
+                new ArchivedTrail(member.OrganizationId, member.History.Append(new RegistryChange(deletion.At, deletion.Actor, "deleted", member.OrganizationId, null)).ToArray())),
+            CancellationToken.None);
+        return member.Households;
+    }
+
+    async Task IPartyMemberGrain.CompleteDeleteAsync()
+    {
+        var member = state.State.Member;
+        if (member is null)
+        {
+            return;
+        }
+
+        if (state.State.Deletion is null)
+        {
+            throw DomainException.Conflict($"Party member {Id} is not being deleted.");
+        }
+
+        if (member.Households.Count > 0)
+        {
+            throw DomainException.Conflict($"Party member {Id} still keeps in touch with {string.Join(", ", member.Households)}; repeat the DELETE.");
+        }
+
+        await LeavePendingAsync();
+        await GrainFactory.GetGrain<IPartyOrganizationGrain>(member.OrganizationId).LeaveAsync(Id);
+        await state.ClearStateAsync();
+    }
+
+    /// <summary>Enrolls in the organization (which refuses when it does not exist); until recorded, the member counts as joining.</summary>
+    private async Task EnrollAsync(string organizationId)
+    {
+        if (!PeopleIds.IsValid(organizationId, "PO") || organizationId[..6] != Id[..6])
         {
             throw DomainException.Invalid("organizationId", $"Party organization {organizationId} does not exist in district {Id[..6]}.");
+        }
+
+        _joining = organizationId;
+        await GrainFactory.GetGrain<IPartyOrganizationGrain>(organizationId).EnrollAsync(Id);
+    }
+
+    /// <summary>Tells the organization left by a transfer; the mark is cleared in memory and written with the next change.</summary>
+    private async Task LeavePendingAsync()
+    {
+        if (state.State.PendingLeave is { } left)
+        {
+            await GrainFactory.GetGrain<IPartyOrganizationGrain>(left).LeaveAsync(Id);
+            state.State.PendingLeave = null;
         }
     }
 }

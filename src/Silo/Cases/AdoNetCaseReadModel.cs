@@ -13,7 +13,74 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
     private const int MaxRowsPerStatement = 200;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
 
-    public async Task ProjectAsync(IReadOnlyCollection<CaseSnapshot> cases, IReadOnlyCollection<CaseEvent> events, CancellationToken cancellationToken)
+    private const string UpsertSet = """
+        ON CONFLICT (id) DO UPDATE SET
+            grid_code = excluded.grid_code, state = excluded.state, category = excluded.category,
+            deadline = excluded.deadline, overdue = excluded.overdue, warned = excluded.warned, assignee = excluded.assignee,
+            version = excluded.version, snapshot = excluded.snapshot
+        WHERE gridgov_cases.version < excluded.version
+        """;
+
+    public Task ProjectAsync(IReadOnlyCollection<CaseSnapshot> cases, IReadOnlyCollection<CaseEvent> events, CancellationToken cancellationToken) =>
+        database == DatabaseKind.PostgreSql
+            ? ProjectOnPostgresAsync(cases, events, cancellationToken)
+            : ProjectRowByRowAsync(cases, events, cancellationToken);
+
+    /// <summary>
+    /// PostgreSQL: both statements in one batch (one round trip, one implicit transaction), each with a fixed text that
+    /// takes its rows as arrays, so it is parsed and planned once per connection rather than once per row count.
+    /// </summary>
+    private async Task ProjectOnPostgresAsync(IReadOnlyCollection<CaseSnapshot> cases, IReadOnlyCollection<CaseEvent> events, CancellationToken cancellationToken)
+    {
+        await using var connection = (Npgsql.NpgsqlConnection)await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var batch = connection.CreateBatch();
+        if (events.Count > 0)
+        {
+            var insert = new Npgsql.NpgsqlBatchCommand("""
+                INSERT INTO gridgov_case_events (district, grid_code, case_id, version, type, at, payload)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::timestamptz[], $7::text[])
+                """);
+            insert.Parameters.Add(new() { Value = events.Select(e => e.CaseId[..6]).ToArray() });
+            insert.Parameters.Add(new() { Value = events.Select(e => e.GridCode).ToArray() });
+            insert.Parameters.Add(new() { Value = events.Select(e => e.CaseId).ToArray() });
+            insert.Parameters.Add(new() { Value = events.Select(e => e.Version).ToArray() });
+            insert.Parameters.Add(new() { Value = events.Select(e => e.Type).ToArray() });
+            insert.Parameters.Add(new() { Value = events.Select(e => e.At.UtcDateTime).ToArray() });
+            insert.Parameters.Add(new() { Value = events.Select(e => JsonSerializer.Serialize(e, Json)).ToArray() });
+            batch.BatchCommands.Add(insert);
+        }
+
+        if (cases.Count > 0)
+        {
+            var upsert = new Npgsql.NpgsqlBatchCommand($"""
+                INSERT INTO gridgov_cases (id, district, grid_code, state, category, source, reported_at, deadline, overdue, warned, assignee, version, snapshot)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+                    $8::timestamptz[], $9::boolean[], $10::boolean[], $11::text[], $12::bigint[], $13::text[])
+                {UpsertSet}
+                """);
+            upsert.Parameters.Add(new() { Value = cases.Select(c => c.Id).ToArray() });
+            upsert.Parameters.Add(new() { Value = cases.Select(c => c.Id[..6]).ToArray() });
+            upsert.Parameters.Add(new() { Value = cases.Select(c => c.GridCode).ToArray() });
+            upsert.Parameters.Add(new() { Value = cases.Select(c => c.State.ToString()).ToArray() });
+            upsert.Parameters.Add(new() { Value = cases.Select(c => c.Category).ToArray() });
+            upsert.Parameters.Add(new() { Value = cases.Select(c => c.Source.ToString()).ToArray() });
+            upsert.Parameters.Add(new() { Value = cases.Select(c => c.ReportedAt.UtcDateTime).ToArray() });
+            upsert.Parameters.Add(new() { Value = cases.Select(c => c.Deadline?.UtcDateTime).ToArray() });
+            upsert.Parameters.Add(new() { Value = cases.Select(c => c.Overdue).ToArray() });
+            upsert.Parameters.Add(new() { Value = cases.Select(c => c.Warned).ToArray() });
+            upsert.Parameters.Add(new() { Value = cases.Select(c => c.Assignee).ToArray() });
+            upsert.Parameters.Add(new() { Value = cases.Select(c => c.Version).ToArray() });
+            upsert.Parameters.Add(new() { Value = cases.Select(c => JsonSerializer.Serialize(c, Json)).ToArray() });
+            batch.BatchCommands.Add(upsert);
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private async Task ProjectRowByRowAsync(IReadOnlyCollection<CaseSnapshot> cases, IReadOnlyCollection<CaseEvent> events, CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -68,14 +135,7 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
                 command.AddParameter($"snapshot{i}", JsonSerializer.Serialize(c, Json));
             }
 
-            sql.Append("""
-
-                ON CONFLICT (id) DO UPDATE SET
-                    grid_code = excluded.grid_code, state = excluded.state, category = excluded.category,
-                    deadline = excluded.deadline, overdue = excluded.overdue, warned = excluded.warned, assignee = excluded.assignee,
-                    version = excluded.version, snapshot = excluded.snapshot
-                WHERE gridgov_cases.version < excluded.version
-                """);
+            sql.Append('\n').Append(UpsertSet);
             command.CommandText = sql.ToString();
             await command.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -87,7 +87,7 @@ internal sealed class AdoNetPeopleReadModel(DatabaseKind database, string connec
         return households;
     }
 
-    public Task UpsertOrganizationAsync(PartyOrganizationSnapshot organization, CancellationToken cancellationToken) =>
+    public Task UpsertOrganizationAsync(PartyOrganizationSnapshot organization, long revision, CancellationToken cancellationToken) =>
         UpsertRowAsync(
             """
             INSERT INTO gridgov_party_organizations (id, district, party_grid_id, grid_code, version, snapshot)
@@ -97,7 +97,7 @@ internal sealed class AdoNetPeopleReadModel(DatabaseKind database, string connec
             WHERE gridgov_party_organizations.version < excluded.version
             """,
             organization.Id,
-            organization.Version,
+            revision,
             JsonSerializer.Serialize(organization, Json),
             command =>
             {
@@ -163,6 +163,54 @@ internal sealed class AdoNetPeopleReadModel(DatabaseKind database, string connec
         command.AddParameter("limit", limit);
         return await ReadSnapshotsAsync<PartyMemberSnapshot>(command, cancellationToken);
     }
+
+    public async Task RemoveAsync(RegistryDeletion deletion, CancellationToken cancellationToken)
+    {
+        string[] tables = deletion.Kind switch
+        {
+            RegistryKind.Household => ["DELETE FROM gridgov_residents WHERE household_id = @id", "DELETE FROM gridgov_households WHERE id = @id"],
+            RegistryKind.PartyOrganization => ["DELETE FROM gridgov_party_organizations WHERE id = @id"],
+            _ => ["DELETE FROM gridgov_party_members WHERE id = @id"],
+        };
+
+        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var archive = connection.CreateCommand())
+        {
+            archive.Transaction = transaction;
+            archive.CommandText = """
+                INSERT INTO gridgov_people_archive (entity_id, kind, district, deleted_at, deleted_by, version, record)
+                VALUES (@id, @kind, @district, @at, @actor, @version, @record)
+                ON CONFLICT (entity_id, deleted_at) DO NOTHING
+                """;
+            archive.AddParameter("id", deletion.Id);
+            archive.AddParameter("kind", KindName(deletion.Kind));
+            archive.AddParameter("district", deletion.Id[..6]);
+            archive.AddTimestamp(database, "at", deletion.At);
+            archive.AddParameter("actor", deletion.Actor);
+            archive.AddParameter("version", deletion.Version);
+            archive.AddParameter("record", JsonSerializer.Serialize(deletion.Record, deletion.Record.GetType(), Json));
+            await archive.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var sql in tables)
+        {
+            await using var delete = connection.CreateCommand();
+            delete.Transaction = transaction;
+            delete.CommandText = sql;
+            delete.AddParameter("id", deletion.Id);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static string KindName(RegistryKind kind) => kind switch
+    {
+        RegistryKind.Household => "household",
+        RegistryKind.PartyOrganization => "party-organization",
+        _ => "party-member",
+    };
 
     private async Task UpsertRowAsync(string sql, string id, long version, string snapshot, Action<System.Data.Common.DbCommand> more, CancellationToken cancellationToken)
     {

@@ -8,8 +8,12 @@ namespace GridGov.Tests.Infrastructure;
 /// <summary>An in-process cluster of GridGov silos (two by default) on a migrated database of either kind.</summary>
 public static class GridCluster
 {
-    /// <summary>Grain state is stored per service id: clusters that must see each other's state share one.</summary>
-    public static async Task<InProcessTestCluster> StartAsync(DatabaseKind kind, string connectionString, short silos = 2, string? serviceId = null)
+    /// <summary>
+    /// Grain state is stored per service id: clusters that must see each other's state share one. <paramref name="configure"/>
+    /// runs after GridGov's services are added (to replace one of them).
+    /// </summary>
+    public static async Task<InProcessTestCluster> StartAsync(
+        DatabaseKind kind, string connectionString, short silos = 2, string? serviceId = null, Action<ISiloBuilder>? configure = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         if (serviceId is not null)
@@ -17,7 +21,11 @@ public static class GridCluster
             builder.Options.ServiceId = serviceId;
         }
 
-        builder.ConfigureSilo((_, silo) => silo.AddGridGovServices(kind, connectionString, TestCallers.Signer));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddGridGovServices(kind, connectionString, TestCallers.Signer);
+            configure?.Invoke(silo);
+        });
         builder.ConfigureClient(client => client.AddMemoryStreams(Contracts.ProviderNames.Streams));
         var cluster = builder.Build();
         await cluster.DeployAsync();

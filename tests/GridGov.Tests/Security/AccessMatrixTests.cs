@@ -81,6 +81,11 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         new("GET party organization", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/party-organizations/{d}-PO1")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("PUT party member", [O, DA, PS], (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/party-members/{d}-M1", SecurityFixture.MemberBody(d))), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET party member", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/party-members/{d}-M1")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        // Each DELETE aims at an entity made for that request alone.
+        new("DELETE household", [O, DA, GW], async (f, d) => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/households/{await f.FreshHouseholdAsync(d)}"), HttpStatusCode.NoContent, HttpStatusCode.NotFound),
+        new("DELETE resident", [O, DA, GW], async (f, d) => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/households/{await f.FreshHouseholdAsync(d)}/residents/{d}-R1"), HttpStatusCode.NoContent, HttpStatusCode.NotFound),
+        new("DELETE party organization", [O, DA, PS], async (f, d) => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/party-organizations/{await f.FreshOrganizationAsync(d)}"), HttpStatusCode.NoContent, HttpStatusCode.NotFound),
+        new("DELETE party member", [O, DA, PS], async (f, d) => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/party-members/{await f.FreshMemberAsync(d)}"), HttpStatusCode.NoContent, HttpStatusCode.NotFound),
         // A transfer to the organization the member is in: refused by the state (409) for whoever may try.
         new("POST party member transfer", [O, DA, PS], (f, d) => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/party-members/{d}-M1/transfer", $$"""{"organizationId":"{{d}}-PO1"}""")), HttpStatusCode.Conflict, HttpStatusCode.NotFound),
         new("GET indicators", [.. Staff, VW], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{d}001/indicators")), HttpStatusCode.OK, HttpStatusCode.NotFound),

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using GridGov.Contracts.People;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
 using GridGov.Tests.Api;
@@ -920,7 +921,7 @@ internal sealed class RequestGenerator(OpenApiModel model, FuzzTargets targets, 
 /// The entities the fuzzer aims at: a district seeded with a territory tree and a Party-building grid, and an API key
 /// in another, untouched district. Path parameters get these values, and the valid bodies mutated point at them.
 /// </summary>
-internal sealed class FuzzTargets(string district, string grid, string gridBoundary, string partyGrid, string keyId, string untouched)
+internal sealed class FuzzTargets(string district, string grid, string gridBoundary, string partyGrid, string keyId, string untouched, PeopleSeeds people)
 {
     private static readonly Regex KeyIdFormat = new("^[0-9a-f]{16}$", RegexOptions.CultureInvariant);
 
@@ -934,6 +935,11 @@ internal sealed class FuzzTargets(string district, string grid, string gridBound
         ("code", var p) when p.StartsWith("/api/v1/territory/", StringComparison.Ordinal) => new(grid, TerritoryCode.IsValid),
         ("id", var p) when p.StartsWith("/api/v1/party-grids/", StringComparison.Ordinal) => new(partyGrid, PartyGridId.IsValid),
         ("id", var p) when p.StartsWith("/api/v1/api-keys/", StringComparison.Ordinal) => new(keyId, KeyIdFormat.IsMatch),
+        ("id", var p) when p.StartsWith("/api/v1/households/{id}/residents/", StringComparison.Ordinal) => new(people.ResidentHousehold, id => PeopleIds.IsValid(id, "H")),
+        ("residentId", _) => new(people.Resident, id => PeopleIds.IsValid(id, "R")),
+        ("id", var p) when p.StartsWith("/api/v1/households/", StringComparison.Ordinal) => new(people.Household, id => PeopleIds.IsValid(id, "H")),
+        ("id", var p) when p.StartsWith("/api/v1/party-organizations/", StringComparison.Ordinal) => new(people.Organization, id => PeopleIds.IsValid(id, "PO")),
+        ("id", var p) when p.StartsWith("/api/v1/party-members/", StringComparison.Ordinal) => new(people.Member, id => PeopleIds.IsValid(id, "M")),
         _ => new(district, null),
     };
 
@@ -1009,6 +1015,12 @@ internal sealed class FuzzTargets(string district, string grid, string gridBound
             : null;
     }
 }
+
+/// <summary>
+/// The people the fuzzer aims at: a household; another with one resident (for the resident's paths, so deleting the
+/// first leaves them be); a branch with nobody in it; a member of another branch.
+/// </summary>
+internal sealed record PeopleSeeds(string Household, string ResidentHousehold, string Resident, string Organization, string Member);
 
 /// <summary>Errors the server logs while the fuzzer runs (with their stack traces), for the failure message.</summary>
 internal sealed class ErrorLog : ILoggerProvider
@@ -1117,9 +1129,17 @@ public sealed class FuzzServer : IAsyncLifetime
         Assert.Equal(0, import.GetProperty("rejected").GetArrayLength());
         await (await SendAsync(HttpMethod.Put, $"/api/v1/party-grids/{PartyGrid}", OperatorKey, $$"""{"name":"PG","gridCodes":["{{Grid}}"]}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
 
+        var people = new PeopleSeeds($"{District}-H1", $"{District}-H2", $"{District}-R1", $"{District}-PO1", $"{District}-M1");
+        await (await SendAsync(HttpMethod.Put, $"/api/v1/households/{people.Household}", OperatorKey, $$"""{"gridCode":"{{Grid}}","building":"1","room":"101"}""")).AssertOkAsync(HttpStatusCode.Created);
+        await (await SendAsync(HttpMethod.Put, $"/api/v1/households/{people.ResidentHousehold}", OperatorKey,
+            $$"""{"gridCode":"{{Grid}}","building":"1","room":"102","residents":[{"id":"{{people.Resident}}","name":"R","gender":"male","birthYear":1970,"relation":"head","residenceType":"registered"}]}""")).AssertOkAsync(HttpStatusCode.Created);
+        await (await SendAsync(HttpMethod.Put, $"/api/v1/party-organizations/{people.Organization}", OperatorKey, $$"""{"kind":"branch","name":"Empty branch","partyGridId":"{{PartyGrid}}"}""")).AssertOkAsync(HttpStatusCode.Created);
+        await (await SendAsync(HttpMethod.Put, $"/api/v1/party-organizations/{District}-PO2", OperatorKey, $$"""{"kind":"branch","name":"Branch","partyGridId":"{{PartyGrid}}"}""")).AssertOkAsync(HttpStatusCode.Created);
+        await (await SendAsync(HttpMethod.Put, $"/api/v1/party-members/{people.Member}", OperatorKey, $$"""{"name":"M","status":"full","mobile":false,"joined":"2000-07-01","organizationId":"{{District}}-PO2"}""")).AssertOkAsync(HttpStatusCode.Created);
+
         UntouchedAdminKey = await CreateKeyAsync(Roles.DistrictAdmin, Untouched);
         KeyId = (await CreateKeyAsync(Roles.Viewer, Untouched)).Split('_')[1];
-        Targets = new FuzzTargets(District, Grid, gridBoundary, PartyGrid, KeyId, Untouched);
+        Targets = new FuzzTargets(District, Grid, gridBoundary, PartyGrid, KeyId, Untouched, people);
     }
 
     public async Task DisposeAsync()

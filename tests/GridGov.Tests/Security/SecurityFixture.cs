@@ -16,6 +16,8 @@ public sealed class SecurityFixture : IAsyncLifetime
 
     public string B { get; } = Fresh.District();
 
+    private int _fresh;
+
     public Dictionary<string, string> Keys { get; } = [];
 
     public string GridOf(string district) => $"{district}001001001";
@@ -80,6 +82,25 @@ public sealed class SecurityFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Api.DisposeAsync();
 
     public HttpClient Client(string role) => Api.CreateClient(Keys[role]);
+
+    /// <summary>A throwaway household (with resident {district}-R1) on the grid of grid worker w-1, for a DELETE.</summary>
+    public Task<string> FreshHouseholdAsync(string district) => FreshAsync(
+        district, "H", "households",
+        $$"""{"gridCode":"{{PeopleGridOf(district)}}","building":"1","room":"9","residents":[{"id":"{{district}}-R1","name":"R","gender":"female","birthYear":1960,"relation":"head","residenceType":"registered"}]}""");
+
+    /// <summary>A throwaway branch without children or members, for a DELETE.</summary>
+    public Task<string> FreshOrganizationAsync(string district) => FreshAsync(district, "PO", "party-organizations", OrganizationBody(district));
+
+    /// <summary>A throwaway member of the district's branch, for a DELETE.</summary>
+    public Task<string> FreshMemberAsync(string district) => FreshAsync(district, "M", "party-members", MemberBody(district));
+
+    private async Task<string> FreshAsync(string district, string prefix, string collection, string body)
+    {
+        var id = $"{district}-{prefix}x{Interlocked.Increment(ref _fresh)}";
+        using var op = Api.CreateOperatorClient();
+        await (await op.PutJsonAsync($"/api/v1/{collection}/{id}", body)).AssertOkAsync(System.Net.HttpStatusCode.Created);
+        return id;
+    }
 
     /// <summary>Issues a throwaway key in a district (for tests that revoke or read keys).</summary>
     public Task<string> KeyIdInAsync(string district) =>

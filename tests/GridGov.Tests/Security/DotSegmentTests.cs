@@ -1,0 +1,65 @@
+using System.Net;
+using GridGov.Tests.Api;
+using GridGov.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GridGov.Tests.Security;
+
+/// <summary>
+/// Kestrel removes dot-segments before routing, so a resident path ending in <c>..</c> names its household. On a real
+/// socket (the in-memory test server does not normalize), such a target is refused rather than carried out.
+/// </summary>
+public sealed class DotSegmentTests : IAsyncLifetime
+{
+    private readonly ApiFactory _api = new();
+    private readonly string _d = Fresh.District();
+    private WebApplicationFactory<Program>? _host;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = _api.WithWebHostBuilder(_ => { });
+        _host.UseKestrel(0);
+        _host.StartServer();
+        var address = new Uri(_host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        _client = new HttpClient { BaseAddress = address };
+        _client.DefaultRequestHeaders.Add("X-Api-Key", (await File.ReadAllTextAsync(Path.Combine(_api.DataFolder, "bootstrap-api-key"))).Trim());
+
+        var (x, y) = Fresh.Origin(_d);
+        await (await _client.PostJsonAsync("/api/v1/territory/import", Geo.Collection(
+            Geo.Feature(_d, "District", Geo.Box(x, y, x + 0.4, y + 0.4)),
+            Geo.Feature($"{_d}001", "Street", Geo.Box(x, y, x + 0.3, y + 0.3)),
+            Geo.Feature($"{_d}001001", "Community", Geo.Box(x, y, x + 0.2, y + 0.2)),
+            Geo.Feature($"{_d}001001001", "Grid", Geo.Box(x, y, x + 0.1, y + 0.1))))).AssertOkAsync();
+        await (await _client.PutJsonAsync($"/api/v1/households/{_d}-H1", $$"""{"gridCode":"{{_d}}001001001","building":"1","room":"1"}""")).AssertOkAsync(HttpStatusCode.Created);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        await _api.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_target_with_dot_segments_is_refused_and_deletes_nothing()
+    {
+        foreach (var tail in new[] { "residents/..", "residents/../", "residents/%2E%2E", "residents/./..", "residents/%2e%2e/" })
+        {
+            var uri = new Uri(
+                $"{_client.BaseAddress!.GetLeftPart(UriPartial.Authority)}/api/v1/households/{_d}-H1/{tail}",
+                new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+            using var response = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, uri));
+
+            await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+            await (await _client.GetAsync($"/api/v1/households/{_d}-H1")).AssertOkAsync();
+        }
+    }
+}

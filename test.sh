@@ -2,8 +2,9 @@
 # GridGov's one test command.
 #
 # Starts a throwaway PostgreSQL cluster (installing Debian's postgresql package when no server binaries are
-# found), exports GRIDGOV_TEST_POSTGRES for the tests, runs `dotnet test orleans.sln "$@"`, and always stops
-# and deletes the cluster afterwards. Exits with dotnet test's exit code.
+# found), installs Debian's chromium for the command-centre browser tests when it is missing, exports
+# GRIDGOV_TEST_POSTGRES for the tests, runs `dotnet test orleans.sln "$@"`, and always stops and deletes the
+# cluster afterwards. Exits with dotnet test's exit code.
 #
 #   ./test.sh
 #   ./test.sh --filter "FullyQualifiedName~GridGov.Tests.Storage"
@@ -29,12 +30,31 @@ find_pg_bin() {
   return 1
 }
 
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" -eq 0 ]; then
+    as_root apt-get update
+    apt_updated=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
+}
+
 pg_bin="$(find_pg_bin || true)"
 if [ -z "$pg_bin" ]; then
   log "no PostgreSQL server found under /usr/lib/postgresql; installing Debian's postgresql package"
-  as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+  apt_install postgresql
   pg_bin="$(find_pg_bin)" || { log "postgresql was installed but initdb/pg_ctl are still missing"; exit 1; }
+fi
+
+# The command-centre browser tests drive Debian's Chromium through Playwright (never a browser Playwright downloads),
+# and its screenshot needs a Chinese font for the page's Chinese labels.
+if [ ! -x /usr/bin/chromium ]; then
+  log "no /usr/bin/chromium; installing Debian's chromium package"
+  apt_install chromium
+fi
+if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+  log "no Chinese font; installing Debian's fonts-wqy-microhei"
+  apt_install fonts-wqy-microhei || log "fonts-wqy-microhei could not be installed: Chinese labels show as boxes in screenshots"
 fi
 
 # initdb and postgres refuse to run as root: as root, run them as the postgres user.

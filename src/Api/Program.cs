@@ -1,4 +1,5 @@
 using GridGov.Api.Cases;
+using GridGov.Api.CommandCentre;
 using GridGov.Api.Infrastructure;
 using GridGov.Api.People;
 using GridGov.Api.Security;
@@ -25,12 +26,15 @@ var app = builder.Build();
 app.UseGridGovApi();
 app.UseGridGovSecurity();
 app.MapHealth();
+app.MapCommandCentre();
 
 var api = app.MapApiRoot();
 api.MapTerritory();
+api.MapTerritoryMap();
 api.MapPartyGrids();
 api.MapLocate();
 api.MapApiKeys();
+api.MapCaller();
 api.MapAudit();
 api.MapCategories();
 api.MapCases();

@@ -29,6 +29,7 @@ public static class Policies
     public const string IndicatorsRead = "indicators.read";
     public const string IndicatorsRecount = "indicators.recount";
     public const string HandlerIndicators = "indicators.handler";
+    public const string Caller = "caller";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
     private static readonly string[] Admins = [Roles.Operator, Roles.DistrictAdmin];
@@ -61,5 +62,7 @@ public static class Policies
         [IndicatorsRecount] = Admins,
         // Grid workers read only their own (checked per request).
         [HandlerIndicators] = [.. Supervisors, Roles.GridWorker, Roles.Viewer],
+        // Any valid key may ask what it is (its role and scope), e.g. to choose the district a page shows.
+        [Caller] = [.. Roles.All],
     };
 }

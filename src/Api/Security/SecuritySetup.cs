@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using GridGov.Api.CommandCentre;
 using GridGov.Api.Infrastructure;
 using GridGov.Contracts.Security;
 using GridGov.Silo.Security;
@@ -85,6 +86,7 @@ public static partial class SecuritySetup
             headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/docs")
                 // The interactive API reference (Scalar) configures itself with an inline script.
                 ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
+                : CommandCentrePage.Serves(http.Request.Path) ? CommandCentrePage.ContentSecurityPolicy
                 : "default-src 'none'; frame-ancestors 'none'";
             return Task.CompletedTask;
         });

@@ -28,6 +28,36 @@ internal sealed class AdoNetTerritoryIndexStore(DatabaseKind database, string co
         return entries;
     }
 
+    public async Task<IReadOnlyList<TerritoryIndexEntry>> ListGridsUnderAsync(string code, string? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        // Grid codes have 15 digits and micro-grid codes 17; a node's descendants are the codes it prefixes.
+        command.CommandText = """
+            SELECT code, name, boundary, version FROM gridgov_territory_index
+            WHERE district = @district AND substr(code, 1, @length) = @code AND length(code) IN (15, 17) AND code > @after
+            ORDER BY code
+            LIMIT @limit
+            """;
+        command.AddParameter("district", TerritoryCode.DistrictOf(code));
+        command.AddParameter("length", code.Length);
+        command.AddParameter("code", code);
+        command.AddParameter("after", after ?? "");
+        command.AddParameter("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var entries = new List<TerritoryIndexEntry>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new TerritoryIndexEntry(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetInt64(3)));
+        }
+
+        return entries;
+    }
+
     public async Task UpsertAsync(TerritoryIndexEntry entry, double[]? envelope, CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);

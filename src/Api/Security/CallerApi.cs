@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GridGov.Api.Security;
+
+/// <summary>The key that sends a request: its id (or <c>bootstrap</c>), role, scope (a district code or <c>*</c>) and staff id.</summary>
+public sealed record CallerView(string Subject, string Role, string Scope, string? StaffId);
+
+public static class CallerApi
+{
+    public static void MapCaller(this RouteGroupBuilder api)
+    {
+        api.MapGet("/caller", GetCaller)
+            .WithTags("API keys")
+            .RequireAuthorization(Policies.Caller)
+            .WithName("GetCaller")
+            .WithSummary("Describe the API key of this request")
+            .WithDescription("The key's id, role, scope (its district, or * for operators) and staff id, for every role: a client such as the command-centre page uses it to pick the district it shows. Never the key itself.");
+    }
+
+    public static Ok<CallerView> GetCaller(HttpContext http)
+    {
+        var caller = http.Caller();
+        return TypedResults.Ok(new CallerView(caller.Subject, caller.Role, caller.Scope, caller.StaffId));
+    }
+}

@@ -1,5 +1,6 @@
 using GridGov.Api.Cases;
 using GridGov.Api.Infrastructure;
+using GridGov.Api.Live;
 using GridGov.Api.People;
 using GridGov.Api.Security;
 using GridGov.Api.Territory;
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 try
 {
     builder.AddGridGov();
+    builder.AddGridGovLive();
 }
 catch (GridGovConfigurationException e)
 {
@@ -36,6 +38,8 @@ api.MapCategories();
 api.MapCases();
 api.MapPeople();
 api.MapImportJobs();
+api.MapLiveEvents();
+api.MapWebhooks();
 
 await app.RunAsync();
 return 0;

@@ -26,6 +26,8 @@ public static class Policies
     public const string PeopleWrite = "people.write";
     public const string PartyRead = "party.read";
     public const string PartyWrite = "party.write";
+    public const string LiveEvents = "live.events";
+    public const string Webhooks = "webhooks";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
     private static readonly string[] Admins = [Roles.Operator, Roles.DistrictAdmin];
@@ -54,5 +56,9 @@ public static class Policies
         [PeopleWrite] = [.. Admins, Roles.GridWorker],
         [PartyRead] = Staff,
         [PartyWrite] = [.. Admins, Roles.PartySecretary],
+        // Apps receive only the events of the cases they reported (filtered per event).
+        [LiveEvents] = [.. Staff, Roles.App],
+        // District admins manage every webhook of their district; an app registers and manages its own.
+        [Webhooks] = [.. Admins, Roles.App],
     };
 }

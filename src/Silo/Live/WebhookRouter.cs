@@ -18,13 +18,15 @@ public sealed partial class WebhookRouter(
 {
     private const int ReadLimit = 500;
 
-    /// <summary>How long the router works from the webhooks it loaded before loading them again.</summary>
+    /// <summary>How long the router trusts its list of webhooks (to know whether there are any) and the validity of their owners' keys.</summary>
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(2);
 
     private readonly ContiguousReader _reader = new(time, live.GapGrace);
     private IReadOnlyList<StoredWebhook> _webhooks = [];
     private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
     private long _lastRead = -1;
+    private readonly Dictionary<string, bool> _owners = new(StringComparer.Ordinal);
+    private DateTimeOffset _ownersCheckedAt = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -89,6 +91,17 @@ public sealed partial class WebhookRouter(
             return false;
         }
 
+        // Matched against the webhooks as they are now: any webhook registered before these events were read is among
+        // them, and one registered since starts after them (its start position is the log's end at its registration).
+        _webhooks = await LoadAsync(cancellationToken);
+        _loadedAt = now;
+        if (after > cursor && _webhooks.Count > 0 && _webhooks.Min(w => w.AfterPosition) < after)
+        {
+            // A webhook registered meanwhile starts before where this round skipped to: start again from there.
+            _lastRead = -1;
+            return true;
+        }
+
         await using var transaction = await CaseEventLog.BeginWriteAsync(connection, cancellationToken);
         await using (var command = connection.CreateCommand())
         {
@@ -132,7 +145,13 @@ public sealed partial class WebhookRouter(
         var all = await store.AllAsync(cancellationToken);
         var live = new List<StoredWebhook>(all.Count);
         var now = time.GetUtcNow();
-        var owners = new Dictionary<string, bool>(StringComparer.Ordinal);
+        if (now - _ownersCheckedAt >= Refresh)
+        {
+            _owners.Clear();
+            _ownersCheckedAt = now;
+        }
+
+        var owners = _owners;
         foreach (var webhook in all)
         {
             if (webhook.OwnerRole == Contracts.Security.Roles.App)

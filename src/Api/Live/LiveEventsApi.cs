@@ -114,8 +114,9 @@ public static partial class LiveEventsApi
     /// <summary>The resume position, from the header or else the query; a value that is not a position is a 400.</summary>
     private static long? ParseResume(string? header, string? query)
     {
-        var (value, field) = header is not null ? (header, LastEventIdHeader) : (query, "lastEventId");
-        if (value is null)
+        // A blank value is no value (a client with nothing to resume from may still send the header).
+        var (value, field) = !string.IsNullOrWhiteSpace(header) ? (header, LastEventIdHeader) : (query, "lastEventId");
+        if (string.IsNullOrWhiteSpace(value))
         {
             return null;
         }

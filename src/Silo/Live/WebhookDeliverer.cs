@@ -254,7 +254,7 @@ public sealed partial class WebhookDeliverer : BackgroundService
         base.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery is off in this host: it has no cluster secret (GridGov:Auth) to open the webhooks' secrets")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery is off in this host: it has no cluster secret (GridGov:Auth) to open the webhooks' secrets")]
     private static partial void LogNoSecret(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming due webhook deliveries failed; retrying")]

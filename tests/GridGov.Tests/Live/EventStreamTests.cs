@@ -193,3 +193,69 @@ public sealed class EventStreamTests(LiveFixture f) : IClassFixture<LiveFixture>
         Assert.True(filed.Position > reset.Position);
     }
 }
+
+/// <summary>A client that falls too far behind is cut off without holding anyone up, and resumes without a gap.</summary>
+public sealed class SlowClientTests
+{
+    [Fact]
+    public async Task A_client_that_falls_too_far_behind_is_disconnected_and_resumes_without_a_gap()
+    {
+        var settings = LiveFixture.QuickSettings();
+        settings["GridGov:Live:ClientBuffer"] = "5";
+        await using var api = new ApiFactory(Fresh.TempFolder(), settings);
+        using var op = api.CreateOperatorClient();
+        var land = new Territory(Fresh.District());
+        await land.ImportAsync(op);
+
+        await using var stream = await SseClient.OpenAsync(op, $"/api/v1/territory/{land.GridA}/events");
+        var start = stream.LastEventId ?? (await Eventually.MatchesAsync(() => Task.FromResult(stream.LastEventId), id => id is not null, "the stream's starting id"))!;
+
+        // A burst of 50 events in one commit: more than the client's buffer holds between two reads of the log.
+        var log = api.Services.GetRequiredService<CaseEventLog>();
+        var positions = await LogRows.AppendAsync(log, land.GridA, 50);
+
+        var received = new List<SseMessage>();
+        await stream.Ended.WaitAsync(TimeSpan.FromSeconds(15));
+        received.AddRange(await stream.DrainAsync(TimeSpan.FromMilliseconds(100)));
+        Assert.Contains(stream.Comments, c => c.Contains("reconnect", StringComparison.Ordinal));
+        Assert.True(received.Count < 50, $"the slow client got all {received.Count} events instead of being cut off");
+
+        await using var resumed = await SseClient.OpenAsync(op, $"/api/v1/territory/{land.GridA}/events", lastEventId: stream.LastEventId ?? start);
+        received.AddRange(await resumed.UntilAsync(m => m.Position == positions[^1], "the last event of the burst"));
+        Assert.Equal(positions, received.Select(m => m.Position).ToList());
+    }
+}
+
+/// <summary>Rows written straight into the case-event log, as the grids write them.</summary>
+internal static class LogRows
+{
+    public static async Task<List<long>> AppendAsync(CaseEventLog log, string grid, int count)
+    {
+        await using var connection = await log.OpenAsync(CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync();
+        var positions = new List<long>();
+        for (var i = 0; i < count; i++)
+        {
+            var snapshot = new Contracts.Cases.CaseSnapshot(
+                $"{grid[..6]}-20250101-{Guid.NewGuid():N}"[..25], Contracts.Cases.CaseState.Reported, "event.other", Contracts.Cases.CaseSource.Hotline12345,
+                "d", grid, null, null, null, null, null, [], Contracts.Cases.CasePriority.Normal, null, "hotline", DateTimeOffset.UtcNow, null, null, null,
+                false, false, Contracts.Territory.TerritoryLevel.Grid, null, null, null, null, null, 0, 0, null, 1);
+            var e = new Contracts.Cases.CaseEvent(Guid.NewGuid(), snapshot.Id, 1, "reported", grid, DateTimeOffset.UtcNow, "hotline", $"burst {i}", snapshot);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO gridgov_case_events (district, grid_code, case_id, version, type, at, payload)
+                VALUES (@district, @grid, @case, 1, 'reported', @at, @payload) RETURNING position
+                """;
+            Silo.Storage.Database.AddParameter(command, "district", grid[..6]);
+            Silo.Storage.Database.AddParameter(command, "grid", grid);
+            Silo.Storage.Database.AddParameter(command, "case", snapshot.Id);
+            Silo.Storage.Database.AddTimestamp(command, log.Database, "at", DateTimeOffset.UtcNow);
+            Silo.Storage.Database.AddParameter(command, "payload", System.Text.Json.JsonSerializer.Serialize(e));
+            positions.Add(Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await transaction.CommitAsync();
+        return positions;
+    }
+}

@@ -135,8 +135,8 @@ public sealed class SseClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether the server ended the stream.</summary>
-    public Task Ended => _messages.Reader.Completion;
+    /// <summary>Completes when the server has ended the stream (messages may still wait to be read).</summary>
+    public Task Ended => _pump;
 
     private async Task PumpAsync()
     {

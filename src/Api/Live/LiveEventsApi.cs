@@ -72,6 +72,7 @@ public static partial class LiveEventsApi
             stream.Start(settings.ReconnectHint);
 
             long lastSent;
+            var pruned = resume is null ? 0 : await log.PrunedThroughAsync(cancellationToken);
             if (resume is not { } from)
             {
                 // Tells the client where it started, so even a reconnection before the first event misses nothing.
@@ -79,9 +80,8 @@ public static partial class LiveEventsApi
                 stream.Id(subscription.After);
                 lastSent = subscription.After;
             }
-            else if (from < await log.PrunedThroughAsync(cancellationToken))
+            else if (from < pruned)
             {
-                var pruned = await log.PrunedThroughAsync(cancellationToken);
                 stream.Message(subscription.After, "reset", Encoding.UTF8.GetBytes(
                     string.Create(CultureInfo.InvariantCulture, $$"""{"reason":"The events after {{from}} are no longer kept; reload and continue from here.","prunedThrough":{{pruned}}}""")));
                 lastSent = subscription.After;
@@ -159,52 +159,65 @@ public static partial class LiveEventsApi
     {
         var events = subscription.Events;
         Task<bool>? waiting = null;
-        while (true)
+
+        // One timer for the whole stream: a keep-alive (and a check of the key) every interval, however busy the stream.
+        Task? tick = null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
         {
-            var wrote = false;
-            while (events.TryRead(out var entry))
+            while (true)
             {
-                if (entry.Position > lastSent)
+                var wrote = false;
+                while (events.TryRead(out var entry))
                 {
-                    stream.Case(entry);
-                    lastSent = entry.Position;
-                    wrote = true;
+                    if (entry.Position > lastSent)
+                    {
+                        stream.Case(entry);
+                        lastSent = entry.Position;
+                        wrote = true;
+                    }
                 }
-            }
 
-            if (wrote)
-            {
-                await stream.FlushAsync(cancellationToken);
-            }
-
-            if (events.Completion.IsCompleted)
-            {
-                if (subscription.Overflowed)
+                if (wrote)
                 {
-                    stream.Comment("too far behind: reconnect with Last-Event-ID");
                     await stream.FlushAsync(cancellationToken);
                 }
 
-                return;
-            }
+                if (events.Completion.IsCompleted)
+                {
+                    if (subscription.Overflowed)
+                    {
+                        stream.Comment("too far behind: reconnect with Last-Event-ID");
+                        await stream.FlushAsync(cancellationToken);
+                    }
 
-            waiting ??= events.WaitToReadAsync(cancellationToken).AsTask();
-            var tick = Task.Delay(settings.KeepAlive, time, cancellationToken);
-            if (await Task.WhenAny(waiting, tick) == waiting)
-            {
-                await waiting;
-                waiting = null;
-                continue;
-            }
+                    return;
+                }
 
-            await tick;
-            if (!await KeyIsValidAsync(http, cluster, auth))
-            {
-                return;
-            }
+                waiting ??= events.WaitToReadAsync(stop.Token).AsTask();
+                tick ??= Task.Delay(settings.KeepAlive, time, stop.Token);
+                if (await Task.WhenAny(waiting, tick) == waiting)
+                {
+                    await waiting;
+                    waiting = null;
+                    continue;
+                }
 
-            stream.Comment("keep-alive");
-            await stream.FlushAsync(cancellationToken);
+                await tick;
+                tick = null;
+                if (!await KeyIsValidAsync(http, cluster, auth))
+                {
+                    return;
+                }
+
+                stream.Comment("keep-alive");
+                await stream.FlushAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            // Ends the pending wait and timer with the stream.
+            await stop.CancelAsync();
         }
     }
 

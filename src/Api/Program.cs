@@ -1,6 +1,7 @@
 using GridGov.Api.Cases;
 using GridGov.Api.CommandCentre;
 using GridGov.Api.Infrastructure;
+using GridGov.Api.Live;
 using GridGov.Api.People;
 using GridGov.Api.Security;
 using GridGov.Api.Territory;
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 try
 {
     builder.AddGridGov();
+    builder.AddGridGovLive();
 }
 catch (GridGovConfigurationException e)
 {
@@ -41,6 +43,8 @@ api.MapCases();
 api.MapIndicators();
 api.MapPeople();
 api.MapImportJobs();
+api.MapLiveEvents();
+api.MapWebhooks();
 
 await app.RunAsync();
 return 0;

@@ -20,6 +20,8 @@ internal sealed class OpenApiDocumentInfo : IOpenApiDocumentTransformer
         ["Households"] = "Households (户) and their residents; identity and phone numbers are kept as keyed hashes and masked forms only.",
         ["Party organizations"] = "The Party tree built on grids: committees, branches and groups.",
         ["Party members"] = "Party members: profile, organization, transfers and the households they keep in touch with.",
+        ["Live"] = "Server-sent events of the case events of a territory node and everything below it, resumable with Last-Event-ID.",
+        ["Webhooks"] = "Webhook subscriptions of apps: signed deliveries of case events, retried with back-off, and their dead letters.",
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

@@ -30,6 +30,8 @@ public static class Policies
     public const string IndicatorsRecount = "indicators.recount";
     public const string HandlerIndicators = "indicators.handler";
     public const string Caller = "caller";
+    public const string LiveEvents = "live.events";
+    public const string Webhooks = "webhooks";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
     private static readonly string[] Admins = [Roles.Operator, Roles.DistrictAdmin];
@@ -64,5 +66,9 @@ public static class Policies
         [HandlerIndicators] = [.. Supervisors, Roles.GridWorker, Roles.Viewer],
         // Any valid key may ask what it is (its role and scope), e.g. to choose the district a page shows.
         [Caller] = [.. Roles.All],
+        // Apps receive only the events of the cases they reported (filtered per event).
+        [LiveEvents] = [.. Staff, Roles.App],
+        // District admins manage every webhook of their district; an app registers and manages its own.
+        [Webhooks] = [.. Admins, Roles.App],
     };
 }

@@ -5,6 +5,7 @@ using GridGov.Grains.Cases;
 using GridGov.Grains.People;
 using GridGov.Grains.Security;
 using GridGov.Silo.Cases;
+using GridGov.Silo.Live;
 using GridGov.Silo.People;
 using GridGov.Grains.Territory;
 using GridGov.Silo.Security;
@@ -84,7 +85,10 @@ public static class GridGovHosting
         return silo.AddGridGovServices(settings.Database, settings.ConnectionString, signer);
     }
 
-    /// <summary>Storage, reminders, streams and the grains' services, on the given database (tests call this directly).</summary>
+    /// <summary>
+    /// Storage, reminders, streams, the grains' services and the live-feed and webhook services, on the given database
+    /// (tests call this directly).
+    /// </summary>
     public static ISiloBuilder AddGridGovServices(this ISiloBuilder silo, DatabaseKind database, string connectionString, CallerSigner signer)
     {
         var invariant = StorageInvariants.For(database);
@@ -106,6 +110,7 @@ public static class GridGovHosting
         silo.AddMemoryStreams(ProviderNames.Streams);
         silo.Services.AddStores(database, connectionString, signer);
         silo.AddIncomingGrainCallFilter<TenantCallFilter>();
+        silo.AddGridGovLive(database, connectionString);
         return silo;
     }
 

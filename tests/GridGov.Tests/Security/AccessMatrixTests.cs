@@ -92,6 +92,17 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         new("GET ranking", [.. Staff, VW], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{d}001/ranking?indicator=open")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("POST indicators recount", Admins, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/territory/{d}001/indicators/recount")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET handler indicators", [.. Handlers, VW], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/handlers/w-1/indicators")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        // A stream answers 200 and its first bytes; the test reads no further (see Each_role_gets_exactly_its_status).
+        new("GET territory events", [.. Staff, AP], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{d}001/events")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("POST webhook", [O, DA, AP], (f, d) => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/districts/{d}/webhooks", SecurityFixture.WebhookBody(d))), HttpStatusCode.Created, HttpStatusCode.NotFound),
+        new("GET webhooks", [O, DA, AP], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/webhooks")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        // District A's webhooks belong to A's app, which (like A's admins) may manage them; B's to the operator.
+        new("GET webhook", [O, DA, AP], async (f, d) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/webhooks/{await f.WebhookInAsync(d)}"), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("DELETE webhook", [O, DA, AP], async (f, d) => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/districts/{d}/webhooks/{await f.WebhookInAsync(d)}"), HttpStatusCode.NoContent, HttpStatusCode.NotFound),
+        new("GET webhook dead letters", [O, DA, AP], async (f, d) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/webhooks/{await f.WebhookInAsync(d)}/dead-letters"), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("POST webhook replay dead letters", [O, DA, AP], async (f, d) => Json(HttpMethod.Post, $"/api/v1/districts/{d}/webhooks/{await f.WebhookInAsync(d)}/dead-letters/replay", "{}"), HttpStatusCode.Accepted, HttpStatusCode.NotFound),
+        // No such delivery: 404 for whoever may ask; the policy's 403 comes first.
+        new("POST webhook replay dead letter", [O, DA, AP], async (f, d) => Json(HttpMethod.Post, $"/api/v1/districts/{d}/webhooks/{await f.WebhookInAsync(d)}/dead-letters/{Guid.Empty}/replay", "{}"), HttpStatusCode.NotFound, HttpStatusCode.NotFound),
         .. Actions(Supervisors, "file", "reject", "dispatch", "verify", "rework", "approve-extension", "escalate", "merge"),
         .. Actions(Handlers, "accept", "return", "resolve", "request-extension"),
         .. Actions([O, DA, CC, AP], "evaluate"),
@@ -133,9 +144,10 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
             : endpoint.Own;
 
         using var client = fixture.Client(role);
-        using var response = await client.SendAsync(await endpoint.Request(fixture, district));
+        using var response = await client.SendAsync(await endpoint.Request(fixture, district), HttpCompletionOption.ResponseHeadersRead);
 
-        var body = await response.Content.ReadAsStringAsync();
+        // An event stream never ends: its status and headers are the answer.
+        var body = response.Content.Headers.ContentType?.MediaType == "text/event-stream" ? "(event stream)" : await response.Content.ReadAsStringAsync();
         Assert.True(expected == response.StatusCode, $"{endpointName} as {role} ({(otherDistrict ? "other" : "own")} district): expected {(int)expected}, got {(int)response.StatusCode}: {body}");
         if ((int)expected >= 400)
         {

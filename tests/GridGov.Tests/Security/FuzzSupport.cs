@@ -612,9 +612,13 @@ internal sealed class RequestGenerator(OpenApiModel model, FuzzTargets targets, 
             return cases;
         }
 
+        // Parameters' strata go first in each round, so every parameter is fuzzed however small the budget.
         var strata = cases.GroupBy(c => Stratum(c.Defect))
-            .Select(g => new Queue<FuzzCase>(g.OrderBy(_ => random.Next())))
-            .OrderBy(_ => random.Next())
+            .Select(g => (IsParameter: g.Key.StartsWith("path ", StringComparison.Ordinal) || g.Key.StartsWith("query ", StringComparison.Ordinal),
+                Queue: new Queue<FuzzCase>(g.OrderBy(_ => random.Next()))))
+            .OrderBy(s => s.IsParameter ? 0 : 1)
+            .ThenBy(_ => random.Next())
+            .Select(s => s.Queue)
             .ToList();
         var kept = new List<FuzzCase>(budget);
         while (kept.Count < budget)
@@ -921,9 +925,11 @@ internal sealed class RequestGenerator(OpenApiModel model, FuzzTargets targets, 
 /// The entities the fuzzer aims at: a district seeded with a territory tree and a Party-building grid, and an API key
 /// in another, untouched district. Path parameters get these values, and the valid bodies mutated point at them.
 /// </summary>
-internal sealed class FuzzTargets(string district, string grid, string gridBoundary, string partyGrid, string keyId, string untouched, PeopleSeeds people)
+internal sealed class FuzzTargets(
+    string district, string grid, string gridBoundary, string partyGrid, string keyId, string untouched, PeopleSeeds people, FuzzWebhooks webhooks)
 {
     private static readonly Regex KeyIdFormat = new("^[0-9a-f]{16}$", RegexOptions.CultureInvariant);
+    private static readonly Regex WebhookIdFormat = new("^[0-9]{6}-WH[0-9a-f]{12}$", RegexOptions.CultureInvariant);
 
     /// <summary>
     /// The value and (where known) the API's well-formedness rule of each path parameter. A parameter of a new
@@ -940,6 +946,14 @@ internal sealed class FuzzTargets(string district, string grid, string gridBound
         ("id", var p) when p.StartsWith("/api/v1/households/", StringComparison.Ordinal) => new(people.Household, id => PeopleIds.IsValid(id, "H")),
         ("id", var p) when p.StartsWith("/api/v1/party-organizations/", StringComparison.Ordinal) => new(people.Organization, id => PeopleIds.IsValid(id, "PO")),
         ("id", var p) when p.StartsWith("/api/v1/party-members/", StringComparison.Ordinal) => new(people.Member, id => PeopleIds.IsValid(id, "M")),
+        ("district", var p) when p.StartsWith("/api/v1/districts/", StringComparison.Ordinal) =>
+            new(district, d => TerritoryCode.IsValid(d) && TerritoryCode.LevelOf(d) == TerritoryLevel.District),
+        // Deleting and replaying every dead letter take webhooks of their own, so that the other operations' valid
+        // requests still find theirs (and its dead letter still dead).
+        ("id", var p) when p.StartsWith("/api/v1/districts/{district}/webhooks/", StringComparison.Ordinal) => new(
+            op.Method == "DELETE" ? webhooks.Deletable : p.EndsWith("/dead-letters/replay", StringComparison.Ordinal) ? webhooks.Spare : webhooks.WithDeadLetter,
+            WebhookIdFormat.IsMatch),
+        ("deliveryId", _) => new(webhooks.DeadLetter, d => Guid.TryParseExact(d, "D", out _)),
         _ => new(district, null),
     };
 
@@ -1021,6 +1035,8 @@ internal sealed class FuzzTargets(string district, string grid, string gridBound
 /// first leaves them be); a branch with nobody in it; a member of another branch.
 /// </summary>
 internal sealed record PeopleSeeds(string Household, string ResidentHousehold, string Resident, string Organization, string Member);
+/// <summary>The fuzzer's webhooks: one its DELETE may remove, one to replay all of, and one with a dead letter for the others.</summary>
+internal sealed record FuzzWebhooks(string Deletable, string Spare, string WithDeadLetter, string DeadLetter);
 
 /// <summary>Errors the server logs while the fuzzer runs (with their stack traces), for the failure message.</summary>
 internal sealed class ErrorLog : ILoggerProvider
@@ -1081,7 +1097,13 @@ internal sealed class ChunkedContent(byte[] data) : HttpContent
 /// </summary>
 public sealed class FuzzServer : IAsyncLifetime
 {
-    private readonly ApiFactory _api = new();
+    // Webhooks are registered with plain-http URLs of a closed local port, and give up after one attempt.
+    private readonly ApiFactory _api = new(Fresh.TempFolder(), new Dictionary<string, string?>
+    {
+        ["GridGov:Webhooks:AllowInsecureUrls"] = "true",
+        ["GridGov:Webhooks:MaxAttempts"] = "1",
+        ["GridGov:Webhooks:PollInterval"] = "00:00:00.100",
+    });
     private WebApplicationFactory<Program>? _host;
 
     public string OperatorKey { get; private set; } = "";
@@ -1114,7 +1136,7 @@ public sealed class FuzzServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = _api.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(Errors)));
-        _host.UseKestrel(0);
+        _host.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
         _host.StartServer();
         Address = new Uri(_host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         OperatorKey = (await File.ReadAllTextAsync(Path.Combine(_api.DataFolder, "bootstrap-api-key"))).Trim();
@@ -1139,7 +1161,7 @@ public sealed class FuzzServer : IAsyncLifetime
 
         UntouchedAdminKey = await CreateKeyAsync(Roles.DistrictAdmin, Untouched);
         KeyId = (await CreateKeyAsync(Roles.Viewer, Untouched)).Split('_')[1];
-        Targets = new FuzzTargets(District, Grid, gridBoundary, PartyGrid, KeyId, Untouched, people);
+        Targets = new FuzzTargets(District, Grid, gridBoundary, PartyGrid, KeyId, Untouched, people, await WebhooksAsync(x, y));
     }
 
     public async Task DisposeAsync()
@@ -1166,7 +1188,8 @@ public sealed class FuzzServer : IAsyncLifetime
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
         }
 
-        return await Http.SendAsync(request);
+        // Headers first: an event stream never ends, and its callers read no body from it.
+        return await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     }
 
     /// <summary>Sends a generated request exactly as generated: the target is not normalized, headers are not validated.</summary>
@@ -1197,8 +1220,8 @@ public sealed class FuzzServer : IAsyncLifetime
                 request.Headers.TryAddWithoutValidation("X-Api-Key", apiKey);
             }
 
-            using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancel.Token);
-            var body = await response.Content.ReadAsStringAsync(cancel.Token);
+            using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+            var body = IsEventStream(response) ? "" : await response.Content.ReadAsStringAsync(cancel.Token);
             return new Answer((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, false, null, Stopwatch.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -1209,6 +1232,30 @@ public sealed class FuzzServer : IAsyncLifetime
         {
             return new Answer(0, null, "", false, e, Stopwatch.GetElapsedTime(started));
         }
+    }
+
+    /// <summary>A server-sent event stream: it stays open, so only its status and headers are read.</summary>
+    internal static bool IsEventStream(HttpResponseMessage response) =>
+        response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType == "text/event-stream";
+
+    /// <summary>Webhooks of the district and a dead letter of one of them, from a case reported in the grid.</summary>
+    private async Task<FuzzWebhooks> WebhooksAsync(double x, double y)
+    {
+        async Task<string> RegisterAsync(string events) =>
+            (await (await SendAsync(HttpMethod.Post, $"/api/v1/districts/{District}/webhooks", OperatorKey,
+                $$"""{"url":"http://127.0.0.1:9/fuzz","events":{{events}},"territory":"{{Grid}}"}""")).AssertOkAsync(HttpStatusCode.Created))
+                .GetProperty("id").GetString()!;
+
+        var deletable = await RegisterAsync("""["merged"]""");
+        var spare = await RegisterAsync("""["merged"]""");
+        var failing = await RegisterAsync("""["reported"]""");
+        await (await SendAsync(HttpMethod.Post, "/api/v1/cases", OperatorKey, FormattableString.Invariant(
+            $$"""{"category":"event.other","description":"fuzz","source":"hotline12345","lat":{{y + 0.05}},"lon":{{x + 0.05}}}"""))).AssertOkAsync(HttpStatusCode.Created);
+        var letters = await Eventually.MatchesAsync(
+            async () => (await (await SendAsync(HttpMethod.Get, $"/api/v1/districts/{District}/webhooks/{failing}/dead-letters", OperatorKey)).AssertOkAsync()).GetProperty("items"),
+            items => items.GetArrayLength() == 1,
+            $"a dead letter of webhook {failing}");
+        return new FuzzWebhooks(deletable, spare, failing, letters[0].GetProperty("deliveryId").GetString()!);
     }
 
     private async Task<string> CreateKeyAsync(string role, string scope)

@@ -10,7 +10,7 @@ namespace GridGov.Tests.Security;
 /// </summary>
 public sealed class SecurityFixture : IAsyncLifetime
 {
-    public ApiFactory Api { get; } = new();
+    public ApiFactory Api { get; } = new(Fresh.TempFolder(), new Dictionary<string, string?> { ["GridGov:Webhooks:AllowInsecureUrls"] = "true" });
 
     public string A { get; } = Fresh.District();
 
@@ -80,6 +80,17 @@ public sealed class SecurityFixture : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await Api.DisposeAsync();
+
+    /// <summary>A webhook body for the district; the URL is a closed port of this machine (plain http is allowed here).</summary>
+    public static string WebhookBody(string d) => $$"""{"url":"http://127.0.0.1:9/hooks","events":["merged"],"territory":"{{d}}"}""";
+
+    /// <summary>Registers a webhook in a district: A's as A's app (so the app and A's admins may manage it), B's as the operator.</summary>
+    public async Task<string> WebhookInAsync(string district)
+    {
+        using var client = district == A ? Client(Roles.App) : Api.CreateOperatorClient();
+        var created = await (await client.PostJsonAsync($"/api/v1/districts/{district}/webhooks", WebhookBody(district))).AssertOkAsync(System.Net.HttpStatusCode.Created);
+        return created.GetProperty("id").GetString()!;
+    }
 
     public HttpClient Client(string role) => Api.CreateClient(Keys[role]);
 

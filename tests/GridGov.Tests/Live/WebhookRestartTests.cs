@@ -1,0 +1,103 @@
+using System.Security.Cryptography;
+using GridGov.Tests.Api;
+using GridGov.Tests.Infrastructure;
+
+namespace GridGov.Tests.Live;
+
+/// <summary>Webhook subscriptions (and their sealed secrets) survive a restart of the host, on SQLite and on PostgreSQL.</summary>
+public sealed class WebhookRestartTests(ReceiverFixture r) : IClassFixture<ReceiverFixture>
+{
+    [Fact]
+    public async Task A_subscription_survives_a_restart_in_embedded_mode()
+    {
+        var folder = Fresh.TempFolder();
+        await RestartAsync(() => new ApiFactory(folder, LiveFixture.QuickSettings()), factory => factory.BootstrapKey);
+    }
+
+    [Fact]
+    public async Task A_subscription_survives_a_restart_in_cluster_mode()
+    {
+        await using var database = await PostgresServer.CreateDatabaseAsync();
+        var cluster = "live-" + Guid.NewGuid().ToString("N");
+        var settings = LiveFixture.QuickSettings();
+        settings["GridGov:Mode"] = "Cluster";
+        settings["GridGov:ConnectionString"] = database.ConnectionString;
+        settings["GridGov:ClusterId"] = cluster;
+        settings["GridGov:ServiceId"] = cluster;
+        settings["GridGov:AdvertisedAddress"] = "127.0.0.1";
+        settings["GridGov:MigrateOnStart"] = "true";
+        settings["GridGov:Auth:ClusterSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        settings["GridGov:Auth:BootstrapApiKey"] = "bootstrap-" + Guid.NewGuid().ToString("N");
+        await RestartAsync(() => new ApiFactory(Fresh.TempFolder(), settings), _ => settings["GridGov:Auth:BootstrapApiKey"]!);
+    }
+
+    private async Task RestartAsync(Func<ApiFactory> start, Func<ApiFactory, string> operatorKey)
+    {
+        var land = new Territory(Fresh.District());
+        var url = r.Receiver.Hook(Receiver.Mode.Ok);
+        string id, secret;
+        await using (var before = start())
+        {
+            using var op = before.CreateClient(operatorKey(before));
+            await land.ImportAsync(op);
+            (id, secret) = await WebhookTests.RegisterAsync(op, land.District, url, land.GridA);
+        }
+
+        await using var after = start();
+        using var client = after.CreateClient(operatorKey(after));
+        await (await client.GetAsync($"/api/v1/districts/{land.District}/webhooks/{id}")).AssertOkAsync();
+        var caseId = await land.ReportAsync(client);
+        var got = await Eventually.MatchesAsync(
+            () => Task.FromResult(r.Receiver.To(url)),
+            rs => rs.Any(x => x.Json.GetProperty("caseId").GetString() == caseId),
+            $"case {caseId} delivered to webhook {id} after the restart");
+        Assert.All(got, x => Assert.True(WebhookTests.SignatureVerifies(x, secret), "the signature made after the restart does not verify with the secret given before it"));
+    }
+}
+
+/// <summary>Two hosts of one cluster on PostgreSQL both route and deliver: every event reaches a webhook exactly once.</summary>
+public sealed class WebhookClusterTests(ReceiverFixture r) : IClassFixture<ReceiverFixture>
+{
+    [Fact]
+    public async Task Two_hosts_make_one_delivery_per_event_and_never_the_same_attempt_twice()
+    {
+        await using var database = await PostgresServer.CreateDatabaseAsync();
+        var cluster = "live-" + Guid.NewGuid().ToString("N");
+        var settings = LiveFixture.QuickSettings();
+        settings["GridGov:Mode"] = "Cluster";
+        settings["GridGov:ConnectionString"] = database.ConnectionString;
+        settings["GridGov:ClusterId"] = cluster;
+        settings["GridGov:ServiceId"] = cluster;
+        settings["GridGov:AdvertisedAddress"] = "127.0.0.1";
+        settings["GridGov:MigrateOnStart"] = "true";
+        settings["GridGov:Auth:ClusterSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        settings["GridGov:Auth:BootstrapApiKey"] = "bootstrap-" + Guid.NewGuid().ToString("N");
+        await using var first = new ApiFactory(Fresh.TempFolder(), settings);
+        _ = first.Server;
+        await using var second = new ApiFactory(Fresh.TempFolder(), settings);
+        _ = second.Server;
+        using var one = first.CreateClient(settings["GridGov:Auth:BootstrapApiKey"]!);
+        using var two = second.CreateClient(settings["GridGov:Auth:BootstrapApiKey"]!);
+
+        var land = new Territory(Fresh.District());
+        await land.ImportAsync(one);
+        var url = r.Receiver.Hook(Receiver.Mode.Ok);
+        var (id, secret) = await WebhookTests.RegisterAsync(one, land.District, url, land.District, """["reported"]""");
+
+        var cases = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            cases.Add(await land.ReportAsync(i % 2 == 0 ? one : two));
+        }
+
+        var got = await Eventually.MatchesAsync(
+            () => Task.FromResult(r.Receiver.To(url)),
+            rs => cases.All(c => rs.Any(x => x.Json.GetProperty("caseId").GetString() == c)),
+            $"the 20 cases delivered to webhook {id}");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        got = r.Receiver.To(url);
+        Assert.Equal(20, got.Count);
+        Assert.Equal(20, got.Select(x => x.Delivery).Distinct().Count());
+        Assert.All(got, x => Assert.True(WebhookTests.SignatureVerifies(x, secret)));
+    }
+}

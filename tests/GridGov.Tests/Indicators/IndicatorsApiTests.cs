@@ -152,10 +152,18 @@ public sealed class IndicatorsApiTests(CaseFixture f) : IClassFixture<CaseFixtur
     [Fact]
     public async Task The_recount_finds_no_drift_in_a_quiet_district_and_repairs_drift_it_finds()
     {
-        await ClosedCaseAsync();
-        await f.ReportAsync(f.Operator);
+        var closed = await ClosedCaseAsync();
+        var open = Id(await f.ReportAsync(f.Operator));
 
-        // Once the read model and the roll-up have caught up, they agree.
+        // Once the read model holds both cases as they stand and the roll-up has caught up, the two agree.
+        foreach (var (id, state) in new[] { (closed, "evaluated"), (open, "reported") })
+        {
+            await Eventually.TrueAsync(
+                async () => (await (await f.Operator.GetAsync($"/api/v1/cases?territory={f.District}&state={state}&limit=500")).AssertOkAsync())
+                    .GetProperty("items").EnumerateArray().Any(c => Id(c) == id),
+                $"case {id} {state} in the read model");
+        }
+
         var quiet = await Eventually.MatchesAsync(
             async () => await (await f.Operator.PostJsonAsync($"/api/v1/territory/{f.District}/indicators/recount", "")).AssertOkAsync(),
             r => r.GetProperty("drift").GetArrayLength() == 0,

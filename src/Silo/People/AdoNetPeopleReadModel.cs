@@ -5,13 +5,28 @@ using GridGov.Silo.Storage;
 
 namespace GridGov.Silo.People;
 
-internal sealed class AdoNetPeopleReadModel(DatabaseKind database, string connectionString) : IPeopleReadModel
+internal sealed class AdoNetPeopleReadModel : IPeopleReadModel
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
 
+    private readonly DatabaseKind database;
+    private readonly string connectionString;
+    private readonly HouseholdRowWriter? _households;
+
+    public AdoNetPeopleReadModel(DatabaseKind database, string connectionString)
+    {
+        this.database = database;
+        this.connectionString = connectionString;
+        if (database == DatabaseKind.PostgreSql)
+        {
+            _households = new HouseholdRowWriter(connectionString, Json, UpsertHouseholdOnPostgresAsync);
+        }
+    }
+
+    /// <summary>On PostgreSQL, households written at about the same moment share one statement (group commit).</summary>
     public Task UpsertHouseholdAsync(HouseholdSnapshot household, CancellationToken cancellationToken) =>
-        database == DatabaseKind.PostgreSql
-            ? UpsertHouseholdOnPostgresAsync(household, cancellationToken)
+        _households is not null
+            ? _households.WriteAsync(household, cancellationToken)
             : UpsertHouseholdStepByStepAsync(household, cancellationToken);
 
     /// <summary>
@@ -60,7 +75,7 @@ internal sealed class AdoNetPeopleReadModel(DatabaseKind database, string connec
     }
 
     /// <summary>Every care tag of every resident, and the household's tags, between separators: "|elderly-alone|veteran|".</summary>
-    private static string CareTagsColumn(HouseholdSnapshot household) =>
+    internal static string CareTagsColumn(HouseholdSnapshot household) =>
         "|" + string.Join("|", household.Tags.Concat(household.Residents.SelectMany(r => r.CareTags)).Distinct()) + "|";
 
     private async Task UpsertHouseholdStepByStepAsync(HouseholdSnapshot household, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using GridGov.Contracts;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.People;
 using GridGov.Contracts.Territory;
+using GridGov.Grains.Territory;
 
 namespace GridGov.Grains.People;
 
@@ -31,6 +32,7 @@ internal sealed class HouseholdState : IDeletableState
 internal sealed class HouseholdGrain(
     [PersistentState("household", ProviderNames.MainStorage)] IPersistentState<HouseholdState> state,
     IPeopleReadModel readModel,
+    KnownNodes nodes,
     TimeProvider time) : Grain, IHouseholdGrain
 {
     private const int MaxResidents = 50;
@@ -347,7 +349,7 @@ internal sealed class HouseholdGrain(
             throw DomainException.Invalid("gridCode", $"gridCode is a 15-digit comprehensive grid of district {Id[..6]}.");
         }
 
-        if (await GrainFactory.GetGrain<ITerritoryGrain>(address.GridCode).GetAsync() is null)
+        if (!await nodes.ExistsAsync(GrainFactory, address.GridCode))
         {
             throw DomainException.Invalid("gridCode", $"Grid {address.GridCode} does not exist.");
         }
@@ -359,7 +361,7 @@ internal sealed class HouseholdGrain(
                 throw DomainException.Invalid("microGridCode", $"microGridCode is a 17-digit micro-grid of grid {address.GridCode}.");
             }
 
-            if (await GrainFactory.GetGrain<ITerritoryGrain>(micro).GetAsync() is null)
+            if (!await nodes.ExistsAsync(GrainFactory, micro))
             {
                 throw DomainException.Invalid("microGridCode", $"Micro-grid {micro} does not exist.");
             }

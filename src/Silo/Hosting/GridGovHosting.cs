@@ -122,6 +122,7 @@ public static class GridGovHosting
         services.TryAddSingleton<IApiKeyStore>(new AdoNetApiKeyStore(database, connectionString));
         services.TryAddSingleton<ICaseReadModel>(new AdoNetCaseReadModel(database, connectionString));
         services.TryAddSingleton<CategoryCache>();
+        services.TryAddSingleton<Grains.Territory.KnownNodes>();
         services.TryAddSingleton<IPeopleReadModel>(new AdoNetPeopleReadModel(database, connectionString));
         services.TryAddSingleton(TimeProvider.System);
         return services;

@@ -97,7 +97,8 @@ public sealed record GridGovSettings
 
     /// <summary>
     /// Checks the PostgreSQL connection string and, unless it says otherwise, skips Npgsql's session reset when a pooled
-    /// connection is returned (GridGov keeps no session state; the reset costs two round-trips per request).
+    /// connection is returned (GridGov keeps no session state; the reset costs two round-trips per request) and lets
+    /// Npgsql prepare frequent statements automatically.
     /// </summary>
     private static string TunePostgres(string connectionString)
     {
@@ -107,6 +108,14 @@ public sealed record GridGovSettings
             if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
             {
                 builder.NoResetOnClose = true;
+            }
+
+            // Every statement GridGov and the Orleans providers send has a fixed text: prepare the frequent ones once
+            // per connection instead of parsing and planning them on every call.
+            if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.MaxAutoPrepare = 64;
+                builder.AutoPrepareMinUsages = 2;
             }
 
             return builder.ConnectionString;

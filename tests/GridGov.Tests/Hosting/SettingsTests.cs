@@ -34,7 +34,7 @@ public sealed class SettingsTests
         Assert.Contains("No Reset On Close=True", settings.ConnectionString, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Max Auto Prepare=64", settings.ConnectionString, StringComparison.OrdinalIgnoreCase);
         var own = GridGovSettings.Load(Config(("GridGov:Mode", "Cluster"), ("GridGov:ConnectionString", "Host=db;Username=u;Database=d;Max Auto Prepare=0")));
-        Assert.Contains("Max Auto Prepare=0", own.ConnectionString, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Max Auto Prepare=64", own.ConnectionString, StringComparison.OrdinalIgnoreCase);
         var secret = Assert.Throws<GridGovConfigurationException>(() => AuthSettings.Load(Config(), settings));
         Assert.Contains("GridGov:Auth:ClusterSecret", secret.Message, StringComparison.Ordinal);
         Assert.Contains("GridGov:Auth:ClusterSecret", Assert.Throws<GridGovConfigurationException>(() => AuthSettings.Load(Config(("GridGov:Auth:ClusterSecret", "c2hvcnQ=")), settings)).Message, StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using GridGov.Api.Infrastructure;
 using GridGov.Api.Security;
+using GridGov.Api.Territory;
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Security;
@@ -155,13 +156,7 @@ public static class CasesApi
 
     public static async Task<Ok<OpenCasesView>> GetOpenCases(string code, HttpContext http, IClusterClient cluster)
     {
-        if (!TerritoryCode.IsValid(code))
-        {
-            throw DomainException.Invalid("code", $"'{code}' is not {TerritoryCode.FormatDescription}.");
-        }
-
-        http.RequireDistrict(TerritoryCode.DistrictOf(code), $"Territory {code}");
-        _ = await cluster.GetGrain<ITerritoryGrain>(code).GetAsync() ?? throw DomainException.NotFound($"Territory {code} does not exist.");
+        await TerritoryApi.RequireNodeAsync(code, http, cluster);
 
         var views = new List<GridCasesView>();
         var level = new List<string> { code };

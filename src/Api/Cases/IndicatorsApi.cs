@@ -1,6 +1,7 @@
 using System.Globalization;
 using GridGov.Api.Infrastructure;
 using GridGov.Api.Security;
+using GridGov.Api.Territory;
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Security;
@@ -59,7 +60,7 @@ public static class IndicatorsApi
 
     public static async Task<Ok<IndicatorsView>> GetIndicators(string code, string? from, string? to, HttpContext http, IClusterClient cluster, TimeProvider time)
     {
-        await RequireNodeAsync(code, http, cluster);
+        await TerritoryApi.RequireNodeAsync(code, http, cluster);
         var (first, last, today) = Period(from, to, time);
         var set = await cluster.GetGrain<IIndicatorsGrain>(code).GetAsync(first, last, today);
         return TypedResults.Ok(IndicatorsView.Of(set));
@@ -95,7 +96,7 @@ public static class IndicatorsApi
                 : throw DomainException.Invalid("level", $"level is one of {string.Join(", ", Enum.GetNames<TerritoryLevel>().Select(JsonCase))}.");
         }
 
-        var node = await RequireNodeAsync(code, http, cluster);
+        var node = await TerritoryApi.RequireNodeAsync(code, http, cluster);
         if (wanted is { } w && w <= node.Level)
         {
             throw DomainException.Invalid("level", $"level must be below the node's own level ({JsonCase(node.Level.ToString())}).");
@@ -118,7 +119,7 @@ public static class IndicatorsApi
 
     public static async Task<Ok<RecountView>> Recount(string code, HttpContext http, IClusterClient cluster, ICaseReadModel readModel, CancellationToken cancellationToken)
     {
-        await RequireNodeAsync(code, http, cluster);
+        await TerritoryApi.RequireNodeAsync(code, http, cluster);
         var grain = cluster.GetGrain<IIndicatorsGrain>(code);
         var (counted, recount) = await CountAsync(readModel.CasesUnderAsync(code, cancellationToken));
         var live = new Tally(await grain.GetTallyAsync());
@@ -170,17 +171,6 @@ public static class IndicatorsApi
         }
 
         return (count, tally);
-    }
-
-    private static async Task<TerritorySnapshot> RequireNodeAsync(string code, HttpContext http, IClusterClient cluster)
-    {
-        if (!TerritoryCode.IsValid(code))
-        {
-            throw DomainException.Invalid("code", $"'{code}' is not {TerritoryCode.FormatDescription}.");
-        }
-
-        http.RequireDistrict(TerritoryCode.DistrictOf(code), $"Territory {code}");
-        return await cluster.GetGrain<ITerritoryGrain>(code).GetAsync() ?? throw DomainException.NotFound($"Territory {code} does not exist.");
     }
 
     /// <summary>The node's children, or every node of a level under it, walking the tree level by level.</summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using GridGov.Api.Security;
+using GridGov.Api.Territory;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
@@ -52,14 +53,8 @@ public static partial class LiveEventsApi
         TimeProvider time,
         ILoggerFactory loggers)
     {
-        if (!TerritoryCode.IsValid(code))
-        {
-            throw DomainException.Invalid("code", $"'{code}' is not {TerritoryCode.FormatDescription}.");
-        }
-
         var resume = ParseResume(lastEventIdHeader, lastEventId);
-        http.RequireDistrict(TerritoryCode.DistrictOf(code), $"Territory {code}");
-        _ = await cluster.GetGrain<ITerritoryGrain>(code).GetAsync() ?? throw DomainException.NotFound($"Territory {code} does not exist.");
+        await TerritoryApi.RequireNodeAsync(code, http, cluster);
 
         var caller = http.Caller();
         Func<LiveEntry, bool>? filter = caller.Role == Roles.App ? e => e.ReportedBy == caller.Subject : null;

@@ -1,5 +1,6 @@
 using GridGov.Api.Infrastructure;
 using GridGov.Api.Security;
+using GridGov.Api.Territory;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.People;
 using GridGov.Contracts.Security;
@@ -205,12 +206,7 @@ public static class PeopleApi
 
     public static async Task<Ok<HouseholdPage>> ListHouseholds(string code, string? careTag, string? cursor, int? limit, HttpContext http, IClusterClient cluster, IPeopleReadModel readModel, CancellationToken cancellationToken)
     {
-        if (!TerritoryCode.IsValid(code))
-        {
-            throw DomainException.Invalid("code", $"'{code}' is not {TerritoryCode.FormatDescription}.");
-        }
-
-        http.RequireDistrict(TerritoryCode.DistrictOf(code), $"Territory {code}");
+        TerritoryApi.RequireCode(code, http);
         if (http.Caller().Role == Roles.GridWorker)
         {
             if (TerritoryCode.LevelOf(code) < TerritoryLevel.Grid)

@@ -137,6 +137,13 @@ public static class TerritoryApi
         http.RequireDistrict(TerritoryCode.DistrictOf(code), $"Territory {code}");
     }
 
+    /// <summary>As <see cref="RequireCode"/>, and the node must exist: its snapshot, or a 404.</summary>
+    internal static async Task<TerritorySnapshot> RequireNodeAsync(string code, HttpContext http, IClusterClient cluster)
+    {
+        RequireCode(code, http);
+        return await cluster.GetGrain<ITerritoryGrain>(code).GetAsync() ?? throw DomainException.NotFound($"Territory {code} does not exist.");
+    }
+
     internal static string? BoundaryText(System.Text.Json.JsonElement? boundary) =>
         boundary is { ValueKind: not System.Text.Json.JsonValueKind.Null } b ? b.GetRawText() : null;
 

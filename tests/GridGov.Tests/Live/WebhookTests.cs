@@ -59,7 +59,8 @@ public sealed class WebhookTests(LiveFixture f, ReceiverFixture r) : IClassFixtu
         await Territory.ActAsync(f.Operator, id, "file");
         await Territory.ActAsync(f.Operator, id, "dispatch", """{"assignee":"w-1"}""");
         var got = await ReceivedAsync(Receiver, url, rs => rs.Count(x => x.Json.GetProperty("caseId").GetString() == id) >= 2, $"two deliveries of case {id}");
-        var mine = got.Where(x => x.Json.GetProperty("caseId").GetString() == id).ToList();
+        // Deliveries are not ordered (docs/live.md); their positions in the log are.
+        var mine = got.Where(x => x.Json.GetProperty("caseId").GetString() == id).OrderBy(x => x.Json.GetProperty("position").GetInt64()).ToList();
 
         Assert.All(mine, x => Assert.True(SignatureVerifies(x, secret), $"signature {x.Headers["GridGov-Signature"]} does not verify"));
         Assert.False(SignatureVerifies(mine[0], secret + "x"));

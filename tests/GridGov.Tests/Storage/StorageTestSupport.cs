@@ -146,6 +146,10 @@ public static class StorageClusters
                 o.Invariant = store.Invariant;
                 o.ConnectionString = store.ConnectionString;
             });
+
+            // A reminder registered while the silos' reminder ranges are still settling is only in the table until the
+            // next refresh of the local lists (five minutes by default): refresh often, so the test sees it fire.
+            silo.Configure<ReminderOptions>(o => o.RefreshReminderListPeriod = TimeSpan.FromSeconds(2));
         });
 
         var cluster = builder.Build();

@@ -18,7 +18,8 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly Dictionary<string, OpenCase> _open = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _openByCategory = new(StringComparer.Ordinal);
+    /// <summary>Open cases with a location, by category and cell, so the duplicate check looks only near the point.</summary>
+    private readonly Dictionary<(string Category, int LatCell, int LonCell), HashSet<string>> _openByCell = [];
     private readonly Dictionary<string, Counted> _counted = new(StringComparer.Ordinal);
     private readonly Tally _tally = new();
     private readonly TallyOutbox _outbox = new();
@@ -44,13 +45,33 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
         return Task.FromResult(new GridCasesView(this.GetPrimaryKeyString(), open, byState, open.Count(c => c.Overdue)));
     }
 
-    Task<string?> IGridCasesGrain.FindDuplicateAsync(string category, double lat, double lon, DateTimeOffset since, double metres) =>
-        Task.FromResult(!_openByCategory.TryGetValue(category, out var ids) ? null : ids
-            .Select(id => _open[id])
-            .Where(c => c.ReportedAt >= since && c.Lat is { } la && c.Lon is { } lo && Distance.Metres(lat, lon, la, lo) <= metres)
-            .OrderBy(c => c.ReportedAt)
-            .Select(c => c.Id)
-            .FirstOrDefault());
+    Task<string?> IGridCasesGrain.FindDuplicateAsync(string category, double lat, double lon, DateTimeOffset since, double metres)
+    {
+        var (latCell, lonCell) = Cells.Of(lat, lon);
+        var (latReach, lonReach) = Cells.Reach(lat, metres);
+        OpenCase? first = null;
+        for (var y = latCell - latReach; y <= latCell + latReach; y++)
+        {
+            for (var x = lonCell - lonReach; x <= lonCell + lonReach; x++)
+            {
+                if (!_openByCell.TryGetValue((category, y, x), out var ids))
+                {
+                    continue;
+                }
+
+                foreach (var c in ids.Select(id => _open[id]))
+                {
+                    if (c.ReportedAt >= since && Distance.Metres(lat, lon, c.Lat!.Value, c.Lon!.Value) <= metres
+                        && (first is null || (c.ReportedAt, c.Id).CompareTo((first.ReportedAt, first.Id)) < 0))
+                    {
+                        first = c;
+                    }
+                }
+            }
+        }
+
+        return Task.FromResult(first?.Id);
+    }
 
     Task<TallyBatch> IGridCasesGrain.SnapshotAsync() => Task.FromResult(_outbox.Snapshot(IndicatorsGrain.CasesSource, _tally));
 
@@ -75,7 +96,7 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
     {
         var cases = await readModel.CasesOfNodeAsync(this.GetPrimaryKeyString(), cancellationToken);
         _open.Clear();
-        _openByCategory.Clear();
+        _openByCell.Clear();
         _counted.Clear();
         _tally.Clear();
         foreach (var c in cases)
@@ -129,19 +150,27 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
     private void Open(CaseSnapshot c)
     {
         _open[c.Id] = new OpenCase(c.Id, c.State, c.Category, c.Lat, c.Lon, c.ReportedAt, c.Assignee, c.Deadline, c.Overdue, c.Version);
-        if (!_openByCategory.TryGetValue(c.Category, out var ids))
+        if (c is { Lat: { } lat, Lon: { } lon })
         {
-            _openByCategory[c.Category] = ids = new HashSet<string>(StringComparer.Ordinal);
-        }
+            var (y, x) = Cells.Of(lat, lon);
+            if (!_openByCell.TryGetValue((c.Category, y, x), out var ids))
+            {
+                _openByCell[(c.Category, y, x)] = ids = new HashSet<string>(StringComparer.Ordinal);
+            }
 
-        ids.Add(c.Id);
+            ids.Add(c.Id);
+        }
     }
 
     private void Forget(string id)
     {
-        if (_open.Remove(id, out var old) && _openByCategory.TryGetValue(old.Category, out var ids))
+        if (_open.Remove(id, out var old) && old is { Lat: { } lat, Lon: { } lon })
         {
-            ids.Remove(id);
+            var (y, x) = Cells.Of(lat, lon);
+            if (_openByCell.TryGetValue((old.Category, y, x), out var ids) && ids.Remove(id) && ids.Count == 0)
+            {
+                _openByCell.Remove((old.Category, y, x));
+            }
         }
     }
 
@@ -182,6 +211,25 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Grid {Grid} could not project {Count} case(s); it retries on its next flush")]
     private static partial void LogProjectionFailed(ILogger logger, Exception exception, string grid, int count);
+}
+
+/// <summary>A grid of cells of 0.0005° (about 55 m north–south) for finding what lies near a point.</summary>
+internal static class Cells
+{
+    private const double Degrees = 0.0005;
+    private const double MetresPerDegreeOfLatitude = 111_195;
+
+    public static (int LatCell, int LonCell) Of(double lat, double lon) =>
+        ((int)Math.Floor(lat / Degrees), (int)Math.Floor(lon / Degrees));
+
+    /// <summary>How many cells either way can hold a point within <paramref name="metres"/> of latitude <paramref name="lat"/>.</summary>
+    public static (int Lat, int Lon) Reach(double lat, double metres)
+    {
+        var cellHeight = Degrees * MetresPerDegreeOfLatitude;
+        var cellWidth = cellHeight * Math.Max(Math.Cos(lat * Math.PI / 180), 0.01);
+        // One more cell east and west: the other point's parallel may be a little shorter than this one's.
+        return ((int)Math.Ceiling(metres / cellHeight), (int)Math.Ceiling(metres / cellWidth) + 1);
+    }
 }
 
 /// <summary>Great-circle distance (haversine), in metres.</summary>

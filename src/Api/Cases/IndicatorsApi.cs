@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using GridGov.Api.Infrastructure;
 using GridGov.Api.Security;
 using GridGov.Api.Territory;
@@ -81,25 +82,20 @@ public static class IndicatorsApi
             "asc" => false,
             _ => throw DomainException.Invalid("order", "order is asc or desc."),
         };
-        var take = limit switch
-        {
-            null => Paging.DefaultLimit,
-            >= 1 and <= MaxRanked => limit.Value,
-            _ => throw DomainException.Invalid("limit", $"limit is from 1 to {MaxRanked}."),
-        };
+        var take = Paging.Limit(limit, Paging.DefaultLimit, MaxRanked);
 
         TerritoryLevel? wanted = null;
         if (level is not null)
         {
             wanted = Enum.TryParse<TerritoryLevel>(level, ignoreCase: true, out var l) && Enum.IsDefined(l)
                 ? l
-                : throw DomainException.Invalid("level", $"level is one of {string.Join(", ", Enum.GetNames<TerritoryLevel>().Select(JsonCase))}.");
+                : throw DomainException.Invalid("level", $"level is one of {string.Join(", ", Enum.GetNames<TerritoryLevel>().Select(JsonNamingPolicy.CamelCase.ConvertName))}.");
         }
 
         var node = await TerritoryApi.RequireNodeAsync(code, http, cluster);
         if (wanted is { } w && w <= node.Level)
         {
-            throw DomainException.Invalid("level", $"level must be below the node's own level ({JsonCase(node.Level.ToString())}).");
+            throw DomainException.Invalid("level", $"level must be below the node's own level ({JsonNamingPolicy.CamelCase.ConvertName(node.Level.ToString())}).");
         }
 
         var (first, last, today) = Period(from, to, time);
@@ -211,6 +207,4 @@ public static class IndicatorsApi
         DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year >= 2000
             ? date
             : throw DomainException.Invalid(name, $"{name} is a date, yyyy-MM-dd.");
-
-    private static string JsonCase(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 }

@@ -1,3 +1,4 @@
+using GridGov.Api.Infrastructure;
 using System.Text.Json;
 using GridGov.Api.Security;
 using GridGov.Api.Territory;
@@ -37,12 +38,7 @@ public static class TerritoryMapApi
         string code, string? cursor, int? limit, HttpContext http, IClusterClient cluster, ITerritoryIndexStore index, CancellationToken cancellationToken)
     {
         TerritoryApi.RequireCode(code, http);
-        var take = limit switch
-        {
-            null => MaxFeatures,
-            >= 1 and <= MaxFeatures => limit.Value,
-            _ => throw DomainException.Invalid("limit", $"limit is from 1 to {MaxFeatures}."),
-        };
+        var take = Paging.Limit(limit, MaxFeatures, MaxFeatures);
 
         if (cursor is not null && !(TerritoryCode.IsValid(cursor) && cursor.StartsWith(code, StringComparison.Ordinal)))
         {

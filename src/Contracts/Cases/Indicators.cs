@@ -183,11 +183,7 @@ public static class Metrics
     }
 
     /// <summary>A source as the API spells it (camelCase).</summary>
-    public static string SourceName(CaseSource source)
-    {
-        var name = source.ToString();
-        return char.ToLowerInvariant(name[0]) + name[1..];
-    }
+    public static string SourceName(CaseSource source) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(source.ToString());
 }
 
 /// <summary>Counts by <see cref="TallyKey"/>: added and subtracted by whole cases, never by single events.</summary>

@@ -19,7 +19,7 @@ internal sealed class AdoNetPeopleReadModel : IPeopleReadModel
         this.connectionString = connectionString;
         if (database == DatabaseKind.PostgreSql)
         {
-            _households = new HouseholdRowWriter(connectionString, Json, UpsertHouseholdOnPostgresAsync);
+            _households = new HouseholdRowWriter(connectionString, Json);
         }
     }
 
@@ -28,51 +28,6 @@ internal sealed class AdoNetPeopleReadModel : IPeopleReadModel
         _households is not null
             ? _households.WriteAsync(household, cancellationToken)
             : UpsertHouseholdStepByStepAsync(household, cancellationToken);
-
-    /// <summary>
-    /// PostgreSQL: one statement, so one round trip and atomic by itself. The household row is written only when it is
-    /// newer; then, and only then, residents no longer in it are deleted and the current ones written. The delete and
-    /// the insert touch disjoint rows, as statements sharing one snapshot must.
-    /// </summary>
-    private async Task UpsertHouseholdOnPostgresAsync(HouseholdSnapshot household, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            WITH household AS (
-                INSERT INTO gridgov_households (id, district, grid_code, micro_grid, care_tags, version, snapshot)
-                VALUES (@id, @district, @grid, @micro, @tags, @version, @snapshot)
-                ON CONFLICT (id) DO UPDATE SET
-                    grid_code = excluded.grid_code, micro_grid = excluded.micro_grid, care_tags = excluded.care_tags,
-                    version = excluded.version, snapshot = excluded.snapshot
-                WHERE gridgov_households.version < excluded.version
-                RETURNING id
-            ), gone AS (
-                DELETE FROM gridgov_residents
-                WHERE household_id IN (SELECT id FROM household) AND NOT (id = ANY(@resident_ids))
-            )
-            INSERT INTO gridgov_residents (id, household_id, district, id_number_hash)
-            SELECT r.id, household.id, @district, r.hash
-            FROM household, unnest(@resident_ids, @resident_hashes) AS r(id, hash)
-            ON CONFLICT (id) DO UPDATE SET household_id = excluded.household_id, id_number_hash = excluded.id_number_hash
-            """;
-        command.AddParameter("id", household.Id);
-        command.AddParameter("district", household.Id[..6]);
-        command.AddParameter("grid", household.Address.GridCode);
-        command.AddText("micro", household.Address.MicroGridCode);
-        command.AddParameter("tags", CareTagsColumn(household));
-        command.AddParameter("version", household.Version);
-        command.AddParameter("snapshot", JsonSerializer.Serialize(household, Json));
-        command.Parameters.Add(new Npgsql.NpgsqlParameter("resident_ids", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text)
-        {
-            Value = household.Residents.Select(r => r.Id).ToArray(),
-        });
-        command.Parameters.Add(new Npgsql.NpgsqlParameter("resident_hashes", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text)
-        {
-            Value = household.Residents.Select(r => r.IdNumberHash).ToArray(),
-        });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 
     /// <summary>Every care tag of every resident, and the household's tags, between separators: "|elderly-alone|veteran|".</summary>
     internal static string CareTagsColumn(HouseholdSnapshot household) =>

@@ -9,7 +9,8 @@ namespace GridGov.Silo.People;
 /// <summary>
 /// Group commit of household rows on PostgreSQL: the households that grains write at about the same moment (an import
 /// writes 32 at a time) go to the database in one statement, and each writer's task completes when its row is written.
-/// A batch that fails is retried household by household, so one bad row fails only its own writer.
+/// A batch that fails is retried household by household (the same statement, one household each), so one bad row fails
+/// only its own writer.
 /// </summary>
 internal sealed class HouseholdRowWriter
 {
@@ -18,25 +19,20 @@ internal sealed class HouseholdRowWriter
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly string _connectionString;
     private readonly JsonSerializerOptions _json;
-    private readonly Func<HouseholdSnapshot, CancellationToken, Task> _writeOne;
 
-    public HouseholdRowWriter(string connectionString, JsonSerializerOptions json, Func<HouseholdSnapshot, CancellationToken, Task> writeOne)
+    public HouseholdRowWriter(string connectionString, JsonSerializerOptions json)
     {
         _connectionString = connectionString;
         _json = json;
-        _writeOne = writeOne;
         _ = Task.Run(RunAsync);
     }
 
     public Task WriteAsync(HouseholdSnapshot household, CancellationToken cancellationToken)
     {
         var pending = new Pending(household, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            return _writeOne(household, cancellationToken);
-        }
-
-        return pending.Done.Task.WaitAsync(cancellationToken);
+        return _queue.Writer.TryWrite(pending)
+            ? pending.Done.Task.WaitAsync(cancellationToken)
+            : WriteBatchAsync([pending], cancellationToken);
     }
 
     private async Task RunAsync()
@@ -51,7 +47,7 @@ internal sealed class HouseholdRowWriter
 
             try
             {
-                await WriteBatchAsync(batch);
+                await WriteBatchAsync(batch, CancellationToken.None);
                 batch.ForEach(p => p.Done.TrySetResult());
             }
             catch (Exception)
@@ -61,7 +57,7 @@ internal sealed class HouseholdRowWriter
                 {
                     try
                     {
-                        await _writeOne(p.Household, CancellationToken.None);
+                        await WriteBatchAsync([p], CancellationToken.None);
                         p.Done.TrySetResult();
                     }
                     catch (Exception e)
@@ -80,7 +76,7 @@ internal sealed class HouseholdRowWriter
     /// in them deleted and the current ones written. Within a batch the newest version of a household wins, and the
     /// delete and the insert touch disjoint rows, as statements sharing one snapshot must.
     /// </summary>
-    private async Task WriteBatchAsync(IReadOnlyList<Pending> batch)
+    private async Task WriteBatchAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
     {
         var households = batch.Select(p => p.Household)
             .GroupBy(h => h.Id, StringComparer.Ordinal)
@@ -93,7 +89,7 @@ internal sealed class HouseholdRowWriter
             .ToArray();
 
         await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync();
+        await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             WITH input AS (
@@ -129,7 +125,7 @@ internal sealed class HouseholdRowWriter
         Add(command, "resident_ids", residents.Select(r => r.Id));
         Add(command, "resident_households", residents.Select(r => r.Household));
         Add(command, "resident_hashes", residents.Select(r => r.IdNumberHash));
-        await command.ExecuteNonQueryAsync();
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static void Add(NpgsqlCommand command, string name, IEnumerable<string?> values) =>

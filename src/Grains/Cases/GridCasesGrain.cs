@@ -19,7 +19,7 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
 
     private readonly Dictionary<string, OpenCase> _open = new(StringComparer.Ordinal);
     /// <summary>Open cases with a location, by category and cell, so the duplicate check looks only near the point.</summary>
-    private readonly Dictionary<(string Category, int LatCell, int LonCell), HashSet<string>> _openByCell = [];
+    private readonly Dictionary<(string Category, int LatCell, int LonCell), CellCases> _openByCell = [];
     private readonly Dictionary<string, Counted> _counted = new(StringComparer.Ordinal);
     private readonly Tally _tally = new();
     private readonly TallyOutbox _outbox = new();
@@ -54,18 +54,11 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
         {
             for (var x = lonCell - lonReach; x <= lonCell + lonReach; x++)
             {
-                if (!_openByCell.TryGetValue((category, y, x), out var ids))
+                if (_openByCell.TryGetValue((category, y, x), out var cell)
+                    && cell.Earliest(since, lat, lon, metres) is { } match
+                    && (first is null || CellCases.Compare(match, first) < 0))
                 {
-                    continue;
-                }
-
-                foreach (var c in ids.Select(id => _open[id]))
-                {
-                    if (c.ReportedAt >= since && Distance.Metres(lat, lon, c.Lat!.Value, c.Lon!.Value) <= metres
-                        && (first is null || (c.ReportedAt, c.Id).CompareTo((first.ReportedAt, first.Id)) < 0))
-                    {
-                        first = c;
-                    }
+                    first = match;
                 }
             }
         }
@@ -149,16 +142,17 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
 
     private void Open(CaseSnapshot c)
     {
-        _open[c.Id] = new OpenCase(c.Id, c.State, c.Category, c.Lat, c.Lon, c.ReportedAt, c.Assignee, c.Deadline, c.Overdue, c.Version);
+        var open = new OpenCase(c.Id, c.State, c.Category, c.Lat, c.Lon, c.ReportedAt, c.Assignee, c.Deadline, c.Overdue, c.Version);
+        _open[c.Id] = open;
         if (c is { Lat: { } lat, Lon: { } lon })
         {
             var (y, x) = Cells.Of(lat, lon);
-            if (!_openByCell.TryGetValue((c.Category, y, x), out var ids))
+            if (!_openByCell.TryGetValue((c.Category, y, x), out var cell))
             {
-                _openByCell[(c.Category, y, x)] = ids = new HashSet<string>(StringComparer.Ordinal);
+                _openByCell[(c.Category, y, x)] = cell = new CellCases();
             }
 
-            ids.Add(c.Id);
+            cell.Add(open);
         }
     }
 
@@ -167,7 +161,7 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
         if (_open.Remove(id, out var old) && old is { Lat: { } lat, Lon: { } lon })
         {
             var (y, x) = Cells.Of(lat, lon);
-            if (_openByCell.TryGetValue((old.Category, y, x), out var ids) && ids.Remove(id) && ids.Count == 0)
+            if (_openByCell.TryGetValue((old.Category, y, x), out var cell) && cell.Remove(old) && cell.Count == 0)
             {
                 _openByCell.Remove((old.Category, y, x));
             }
@@ -229,6 +223,68 @@ internal static class Cells
         var cellWidth = cellHeight * Math.Max(Math.Cos(lat * Math.PI / 180), 0.01);
         // One more cell east and west: the other point's parallel may be a little shorter than this one's.
         return ((int)Math.Ceiling(metres / cellHeight), (int)Math.Ceiling(metres / cellWidth) + 1);
+    }
+}
+
+/// <summary>
+/// The open cases of one category in one cell, in report order (time, then id), so the earliest match is the first
+/// one found: a search skips what was reported before the window by binary search and stops at its first match.
+/// </summary>
+internal sealed class CellCases
+{
+    private readonly List<OpenCase> _cases = [];
+
+    public int Count => _cases.Count;
+
+    public static int Compare(OpenCase a, OpenCase b)
+    {
+        var byTime = a.ReportedAt.CompareTo(b.ReportedAt);
+        return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
+    }
+
+    /// <summary>Adds a case; new reports arrive last, so this is an append but for events that arrive out of order.</summary>
+    public void Add(OpenCase c)
+    {
+        var at = _cases.Count;
+        while (at > 0 && Compare(_cases[at - 1], c) > 0)
+        {
+            at--;
+        }
+
+        _cases.Insert(at, c);
+    }
+
+    public bool Remove(OpenCase c)
+    {
+        var at = _cases.BinarySearch(c, Comparer<OpenCase>.Create(Compare));
+        if (at < 0)
+        {
+            return false;
+        }
+
+        _cases.RemoveAt(at);
+        return true;
+    }
+
+    /// <summary>The earliest case reported at or after <paramref name="since"/> within <paramref name="metres"/> of the point.</summary>
+    public OpenCase? Earliest(DateTimeOffset since, double lat, double lon, double metres)
+    {
+        var (low, high) = (0, _cases.Count);
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            (low, high) = _cases[middle].ReportedAt < since ? (middle + 1, high) : (low, middle);
+        }
+
+        for (var i = low; i < _cases.Count; i++)
+        {
+            if (_cases[i] is { Lat: { } otherLat, Lon: { } otherLon } c && Distance.Metres(lat, lon, otherLat, otherLon) <= metres)
+            {
+                return c;
+            }
+        }
+
+        return null;
     }
 }
 

@@ -18,8 +18,7 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly Dictionary<string, OpenCase> _open = new(StringComparer.Ordinal);
-    /// <summary>Open cases with a location, by category and cell, so the duplicate check looks only near the point.</summary>
-    private readonly Dictionary<(string Category, int LatCell, int LonCell), CellCases> _openByCell = [];
+    private readonly DuplicateIndex _nearby = new();
     private readonly Dictionary<string, Counted> _counted = new(StringComparer.Ordinal);
     private readonly Tally _tally = new();
     private readonly TallyOutbox _outbox = new();
@@ -45,26 +44,8 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
         return Task.FromResult(new GridCasesView(this.GetPrimaryKeyString(), open, byState, open.Count(c => c.Overdue)));
     }
 
-    Task<string?> IGridCasesGrain.FindDuplicateAsync(string category, double lat, double lon, DateTimeOffset since, double metres)
-    {
-        var (latCell, lonCell) = Cells.Of(lat, lon);
-        var (latReach, lonReach) = Cells.Reach(lat, metres);
-        OpenCase? first = null;
-        for (var y = latCell - latReach; y <= latCell + latReach; y++)
-        {
-            for (var x = lonCell - lonReach; x <= lonCell + lonReach; x++)
-            {
-                if (_openByCell.TryGetValue((category, y, x), out var cell)
-                    && cell.Earliest(since, lat, lon, metres) is { } match
-                    && (first is null || CellCases.Compare(match, first) < 0))
-                {
-                    first = match;
-                }
-            }
-        }
-
-        return Task.FromResult(first?.Id);
-    }
+    Task<string?> IGridCasesGrain.FindDuplicateAsync(string category, double lat, double lon, DateTimeOffset since, double metres) =>
+        Task.FromResult(_nearby.Find(category, lat, lon, since, metres)?.Id);
 
     Task<TallyBatch> IGridCasesGrain.SnapshotAsync() => Task.FromResult(_outbox.Snapshot(IndicatorsGrain.CasesSource, _tally));
 
@@ -89,7 +70,7 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
     {
         var cases = await readModel.CasesOfNodeAsync(this.GetPrimaryKeyString(), cancellationToken);
         _open.Clear();
-        _openByCell.Clear();
+        _nearby.Clear();
         _counted.Clear();
         _tally.Clear();
         foreach (var c in cases)
@@ -144,27 +125,14 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
     {
         var open = new OpenCase(c.Id, c.State, c.Category, c.Lat, c.Lon, c.ReportedAt, c.Assignee, c.Deadline, c.Overdue, c.Version);
         _open[c.Id] = open;
-        if (c is { Lat: { } lat, Lon: { } lon })
-        {
-            var (y, x) = Cells.Of(lat, lon);
-            if (!_openByCell.TryGetValue((c.Category, y, x), out var cell))
-            {
-                _openByCell[(c.Category, y, x)] = cell = new CellCases();
-            }
-
-            cell.Add(open);
-        }
+        _nearby.Add(open);
     }
 
     private void Forget(string id)
     {
-        if (_open.Remove(id, out var old) && old is { Lat: { } lat, Lon: { } lon })
+        if (_open.Remove(id, out var old))
         {
-            var (y, x) = Cells.Of(lat, lon);
-            if (_openByCell.TryGetValue((old.Category, y, x), out var cell) && cell.Remove(old) && cell.Count == 0)
-            {
-                _openByCell.Remove((old.Category, y, x));
-            }
+            _nearby.Remove(old);
         }
     }
 
@@ -224,6 +192,80 @@ internal static class Cells
         // One more cell east and west: the other point's parallel may be a little shorter than this one's.
         return ((int)Math.Ceiling(metres / cellHeight), (int)Math.Ceiling(metres / cellWidth) + 1);
     }
+
+    /// <summary>Whether cell (<paramref name="latCell"/>, <paramref name="lonCell"/>) comes within about <paramref name="metres"/> of the point.</summary>
+    public static bool Nearest(int latCell, int lonCell, double lat, double lon, double metres)
+    {
+        // The cell's point nearest to this one; the metre of slack covers the flat clamp on a sphere at this scale.
+        var nearestLat = Math.Clamp(lat, latCell * Degrees, (latCell + 1) * Degrees);
+        var nearestLon = Math.Clamp(lon, lonCell * Degrees, (lonCell + 1) * Degrees);
+        return Distance.Metres(lat, lon, nearestLat, nearestLon) <= metres + 1;
+    }
+}
+
+/// <summary>
+/// Open cases with a location, by category and cell, so the duplicate check looks only near the point, nearest cells
+/// first.
+/// </summary>
+internal sealed class DuplicateIndex
+{
+    private readonly Dictionary<(string Category, int LatCell, int LonCell), CellCases> _cells = [];
+
+    public void Clear() => _cells.Clear();
+
+    public void Add(OpenCase c)
+    {
+        if (c is { Lat: { } lat, Lon: { } lon })
+        {
+            var (y, x) = Cells.Of(lat, lon);
+            if (!_cells.TryGetValue((c.Category, y, x), out var cell))
+            {
+                _cells[(c.Category, y, x)] = cell = new CellCases();
+            }
+
+            cell.Add(c);
+        }
+    }
+
+    /// <summary>Removes the case as it was added (its time and place never change).</summary>
+    public void Remove(OpenCase c)
+    {
+        if (c is { Lat: { } lat, Lon: { } lon })
+        {
+            var (y, x) = Cells.Of(lat, lon);
+            if (_cells.TryGetValue((c.Category, y, x), out var cell) && cell.Remove(c) && cell.Count == 0)
+            {
+                _cells.Remove((c.Category, y, x));
+            }
+        }
+    }
+
+    /// <summary>The earliest open case of the category reported since <paramref name="since"/> within <paramref name="metres"/> of the point.</summary>
+    public OpenCase? Find(string category, double lat, double lon, DateTimeOffset since, double metres)
+    {
+        var (latCell, lonCell) = Cells.Of(lat, lon);
+        var (latReach, lonReach) = Cells.Reach(lat, metres);
+        OpenCase? first = null;
+        // Nearest cells first: a match there bounds the search of the others to what was reported before it.
+        for (var ring = 0; ring <= Math.Max(latReach, lonReach); ring++)
+        {
+            for (var y = latCell - Math.Min(ring, latReach); y <= latCell + Math.Min(ring, latReach); y++)
+            {
+                for (var x = lonCell - Math.Min(ring, lonReach); x <= lonCell + Math.Min(ring, lonReach); x++)
+                {
+                    if (Math.Max(Math.Abs(y - latCell), Math.Abs(x - lonCell)) == ring
+                        && _cells.TryGetValue((category, y, x), out var cell)
+                        && Cells.Nearest(y, x, lat, lon, metres)
+                        && cell.Earliest(since, first, lat, lon, metres) is { } match)
+                    {
+                        first = match;
+                    }
+                }
+            }
+        }
+
+        return first;
+    }
 }
 
 /// <summary>
@@ -266,8 +308,11 @@ internal sealed class CellCases
         return true;
     }
 
-    /// <summary>The earliest case reported at or after <paramref name="since"/> within <paramref name="metres"/> of the point.</summary>
-    public OpenCase? Earliest(DateTimeOffset since, double lat, double lon, double metres)
+    /// <summary>
+    /// The earliest case reported at or after <paramref name="since"/>, and before <paramref name="before"/> when given,
+    /// within <paramref name="metres"/> of the point.
+    /// </summary>
+    public OpenCase? Earliest(DateTimeOffset since, OpenCase? before, double lat, double lon, double metres)
     {
         var (low, high) = (0, _cases.Count);
         while (low < high)
@@ -276,9 +321,9 @@ internal sealed class CellCases
             (low, high) = _cases[middle].ReportedAt < since ? (middle + 1, high) : (low, middle);
         }
 
-        for (var i = low; i < _cases.Count; i++)
+        for (var i = low; i < _cases.Count && (before is null || Compare(_cases[i], before) < 0); i++)
         {
-            if (_cases[i] is { Lat: { } otherLat, Lon: { } otherLon } c && Distance.Metres(lat, lon, otherLat, otherLon) <= metres)
+            if (_cases[i] is { Lat: { } otherLat, Lon: { } otherLon } c && Distance.Within(lat, lon, otherLat, otherLon, metres))
             {
                 return c;
             }
@@ -292,6 +337,11 @@ internal sealed class CellCases
 public static class Distance
 {
     private const double EarthRadiusMetres = 6_371_008.8;
+    private const double MetresPerDegree = EarthRadiusMetres * Math.PI / 180;
+
+    /// <summary>Whether two points are within <paramref name="metres"/>; most far points are ruled out by latitude alone, without trigonometry.</summary>
+    public static bool Within(double lat1, double lon1, double lat2, double lon2, double metres) =>
+        Math.Abs(lat2 - lat1) * MetresPerDegree <= metres && Metres(lat1, lon1, lat2, lon2) <= metres;
 
     public static double Metres(double lat1, double lon1, double lat2, double lon2)
     {

@@ -14,6 +14,9 @@ using GridGov.Silo.Territory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace GridGov.Silo.Hosting;
 
@@ -97,6 +100,9 @@ public static class GridGovHosting
             o.Invariant = invariant;
             o.ConnectionString = connectionString;
         });
+        // GridGov's grains store Orleans' binary format and still read the JSON rows written before it.
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(ProviderNames.MainStorage)
+            .Configure<Serializer, IGrainStorageSerializer>((o, binary, legacy) => o.GrainStorageSerializer = new GrainStateSerializer(binary, legacy));
         silo.AddAdoNetGrainStorage(ProviderNames.PubSubStorage, o =>
         {
             o.Invariant = invariant;

@@ -11,14 +11,15 @@ namespace GridGov.Api.Security;
 
 /// <summary>
 /// Authenticates <c>X-Api-Key</c>. A key reads <c>gg_{id}_{secret}</c>: the id names the key's grain, which compares
-/// the secret's hash, so checking a key needs no index and a revocation is seen at once by every process.
+/// the secret's hash, so checking a key needs no index; <see cref="ApiKeyCache"/> remembers the answer for a few
+/// seconds and is told of a revocation before it is answered.
 /// The bootstrap operator key from configuration is checked in-process.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IClusterClient cluster,
+    ApiKeyCache keys,
     AuthSettings auth)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -45,7 +46,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
         else if (ApiKeyFormat.TryParse(key, out var id, out var secret))
         {
-            caller = await cluster.GetGrain<IApiKeyGrain>(id).AuthenticateAsync(ApiKeyFormat.Hash(secret));
+            caller = await keys.AuthenticateAsync(id, ApiKeyFormat.Hash(secret));
         }
 
         if (caller is null)

@@ -15,6 +15,7 @@ public static partial class SecuritySetup
 {
     public static void AddGridGovSecurity(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<ApiKeyCache>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()

@@ -13,6 +13,13 @@ internal sealed class ApiKeyGrain(IApiKeyStore store, CallerSigner signer, TimeP
 {
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long a watcher is told of a revocation after it last authenticated: longer than it remembers a grant.</summary>
+    public static readonly TimeSpan WatchLifetime = TimeSpan.FromMinutes(2);
+
+    private static readonly TimeSpan WatcherTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly Dictionary<IApiKeyWatcher, DateTimeOffset> _watchers = [];
+
     private StoredApiKey? _key;
     private DateTimeOffset? _lastUsed;
     private DateTimeOffset? _lastWritten;
@@ -50,17 +57,36 @@ internal sealed class ApiKeyGrain(IApiKeyStore store, CallerSigner signer, TimeP
         return stored.View;
     }
 
-    Task<CallerContext?> IApiKeyGrain.AuthenticateAsync(string secretHash)
+    Task<CallerContext?> IApiKeyGrain.AuthenticateAsync(string secretHash) => Task.FromResult(Authenticate(secretHash));
+
+    Task<ApiKeyGrant?> IApiKeyGrain.AuthenticateAsync(string secretHash, IApiKeyWatcher watcher)
+    {
+        if (Authenticate(secretHash) is not { } caller)
+        {
+            return Task.FromResult<ApiKeyGrant?>(null);
+        }
+
+        var now = time.GetUtcNow();
+        _watchers[watcher] = now;
+        foreach (var (old, seen) in _watchers.Where(w => now - w.Value > WatchLifetime).ToArray())
+        {
+            _watchers.Remove(old);
+        }
+
+        return Task.FromResult<ApiKeyGrant?>(new ApiKeyGrant(caller, _key!.View.ExpiresAt));
+    }
+
+    private CallerContext? Authenticate(string secretHash)
     {
         var now = time.GetUtcNow();
         if (_key is null || _key.View.RevokedAt is not null || _key.View.ExpiresAt <= now
             || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(secretHash), Encoding.ASCII.GetBytes(_key.SecretHash)))
         {
-            return Task.FromResult<CallerContext?>(null);
+            return null;
         }
 
         _lastUsed = now;
-        return Task.FromResult<CallerContext?>(new CallerContext(Id, _key.View.Role, _key.View.Scope, _key.View.StaffId));
+        return new CallerContext(Id, _key.View.Role, _key.View.Scope, _key.View.StaffId);
     }
 
     Task<ApiKeyView?> IApiKeyGrain.GetAsync()
@@ -89,7 +115,30 @@ internal sealed class ApiKeyGrain(IApiKeyStore store, CallerSigner signer, TimeP
             _key = _key with { View = _key.View with { RevokedAt = now } };
         }
 
+        await TellWatchersAsync();
+
         return _key.View;
+    }
+
+    /// <summary>
+    /// Tells every process that may remember this key that it is revoked, and waits for them. A process that does not
+    /// answer in time is dead or cut off; it forgets the grant by itself within its short memory.
+    /// </summary>
+    private async Task TellWatchersAsync()
+    {
+        var watchers = _watchers.Keys.ToArray();
+        _watchers.Clear();
+        await Task.WhenAll(watchers.Select(async watcher =>
+        {
+            try
+            {
+                await watcher.RevokedAsync(Id).WaitAsync(WatcherTimeout);
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException or InvalidOperationException)
+            {
+                // Dead or cut off: see above.
+            }
+        }));
     }
 
     /// <summary>Operators manage every key; a district admin manages the non-operator keys of their own district.</summary>

@@ -63,6 +63,26 @@ public sealed class ApiKeyTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task A_remembered_key_is_refused_with_another_secret_and_stops_at_once_when_revoked()
+    {
+        var d = Fresh.District();
+        using var op = factory.CreateOperatorClient();
+        var created = await (await op.PostJsonAsync("/api/v1/api-keys", $$"""{"name":"app","role":"app","scope":"{{d}}"}""")).AssertOkAsync(HttpStatusCode.Created);
+        var key = created.GetProperty("key").GetString()!;
+        using var app = factory.CreateClient(key);
+        await (await app.GetAsync("/api/v1/locate?lat=1&lon=1")).AssertOkAsync();
+
+        // Same id, another secret: refused, and the right secret still works.
+        var forged = key[..20] + new string(key[20] == 'A' ? 'B' : 'A', 43);
+        using var forger = factory.CreateClient(forged);
+        await (await forger.GetAsync("/api/v1/locate?lat=1&lon=1")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await (await app.GetAsync("/api/v1/locate?lat=1&lon=1")).AssertOkAsync();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await op.DeleteAsync($"/api/v1/api-keys/{created.GetProperty("id").GetString()}")).StatusCode);
+        await (await app.GetAsync("/api/v1/locate?lat=1&lon=1")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task An_expired_key_stops_working_by_itself()
     {
         var d = Fresh.District();

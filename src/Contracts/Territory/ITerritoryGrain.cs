@@ -41,9 +41,32 @@ public interface ITerritoryIndexGrain : IGrainWithStringKey, ITenantGrain
     [Alias("upsert")]
     Task UpsertAsync(TerritoryIndexEntry entry);
 
+    /// <summary>Answered from the grain itself; the API's locates are answered by each silo's copy instead.</summary>
     [ReadOnly, Alias("locate")]
     Task<LocateResult> LocateAsync(double lat, double lon);
+
+    /// <summary>Renews <paramref name="watcher"/>'s watch; answers the index's digest, so the copy can tell whether it missed a change.</summary>
+    [Alias("watch")]
+    Task<long> WatchAsync(ITerritoryIndexWatcher watcher);
+
+    /// <summary>Every entry and the digest, and <paramref name="watcher"/> is told of every change from now on.</summary>
+    [Alias("copy")]
+    Task<TerritoryIndexCopy> CopyAsync(ITerritoryIndexWatcher watcher);
 }
+
+/// <summary>A silo's copy of districts' indexes: the index grain hands it every change before answering the change.</summary>
+[Alias("gridgov.territory-index-watcher")]
+public interface ITerritoryIndexWatcher : IGrainObserver
+{
+    [Alias("upserted")]
+    Task UpsertedAsync(string district, TerritoryIndexEntry entry);
+}
+
+/// <summary>A whole district index: its entries and their digest.</summary>
+[GenerateSerializer, Immutable, Alias("gridgov.territory-index-copy")]
+public sealed record TerritoryIndexCopy(
+    [property: Id(0)] IReadOnlyList<TerritoryIndexEntry> Entries,
+    [property: Id(1)] long Digest);
 
 /// <summary>
 /// Finds the district(s) whose boundary covers a point, then asks their index grains. A stateless worker: one per

@@ -4,12 +4,13 @@ using Orleans.Concurrency;
 namespace GridGov.Grains.Territory;
 
 /// <summary>
-/// Routes a point to the index grains of the districts whose extent holds it. One activation per silo caches the
-/// districts' extents; a point that no cached district answers for reloads them once, so a district imported a
-/// moment ago is found at once.
+/// Routes a point to the districts whose extent holds it and asks this silo's copies of their indexes
+/// (<see cref="DistrictIndexes"/>), so a locate makes no grain call. One activation per silo caches the districts'
+/// extents; a point that no cached district answers for reloads them once, so a district imported a moment ago is
+/// found at once.
 /// </summary>
 [StatelessWorker]
-internal sealed class LocatorGrain(ITerritoryIndexStore store) : Grain, ILocatorGrain
+internal sealed class LocatorGrain(ITerritoryIndexStore store, DistrictIndexes indexes) : Grain, ILocatorGrain
 {
     private IReadOnlyList<DistrictExtent>? _extents;
 
@@ -17,7 +18,7 @@ internal sealed class LocatorGrain(ITerritoryIndexStore store) : Grain, ILocator
     {
         if (district is not null)
         {
-            return await GrainFactory.GetGrain<ITerritoryIndexGrain>(district).LocateAsync(lat, lon);
+            return await indexes.LocateAsync(district, lat, lon);
         }
 
         _extents ??= await store.LoadDistrictExtentsAsync(CancellationToken.None);
@@ -36,7 +37,7 @@ internal sealed class LocatorGrain(ITerritoryIndexStore store) : Grain, ILocator
         var candidates = extents
             .Where(e => e.Contains(lat, lon))
             .OrderBy(e => e.District, StringComparer.Ordinal)
-            .Select(e => GrainFactory.GetGrain<ITerritoryIndexGrain>(e.District).LocateAsync(lat, lon))
+            .Select(e => indexes.LocateAsync(e.District, lat, lon).AsTask())
             .ToArray();
         var answers = await Task.WhenAll(candidates);
         return answers.FirstOrDefault(a => a.Grid is not null)

@@ -1,29 +1,34 @@
 using GridGov.Contracts.Territory;
-using NetTopologySuite.Geometries;
-using NetTopologySuite.Geometries.Prepared;
-using NetTopologySuite.Index.Strtree;
 
 namespace GridGov.Grains.Territory;
 
 /// <summary>
-/// The spatial index of one district. Holds every node with a boundary as a prepared geometry in an STR-tree,
-/// loaded from its table on activation and kept current by the nodes themselves.
+/// The spatial index of one district, loaded from its table on activation and kept current by the nodes themselves.
+/// It takes the writes; locates are answered by every silo's copy (<see cref="DistrictIndexes"/>), which this grain
+/// keeps current: a node's change reaches every watching copy before the change is answered.
 /// </summary>
-internal sealed class TerritoryIndexGrain(ITerritoryIndexStore store) : Grain, ITerritoryIndexGrain
+internal sealed class TerritoryIndexGrain(ITerritoryIndexStore store, TimeProvider time) : Grain, ITerritoryIndexGrain
 {
-    private readonly Dictionary<string, IndexedNode> _nodes = new(StringComparer.Ordinal);
-    private STRtree<IndexedNode>? _tree;
+    /// <summary>How long a copy is told of changes after it last renewed its watch: longer than it waits between renewals.</summary>
+    public static readonly TimeSpan WatchLifetime = TimeSpan.FromMinutes(2);
+
+    private static readonly TimeSpan WatcherTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly DistrictIndex _index = new();
+    private readonly Dictionary<ITerritoryIndexWatcher, DateTimeOffset> _watchers = [];
     private DistrictExtent? _extent;
+
+    private string District => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        foreach (var entry in await store.LoadDistrictAsync(this.GetPrimaryKeyString(), cancellationToken))
+        foreach (var entry in await store.LoadDistrictAsync(District, cancellationToken))
         {
-            _nodes[entry.Code] = IndexedNode.From(entry);
+            _index.Upsert(entry);
         }
 
         // Written again on activation, so an extent whose write was cut off by a crash is repaired.
-        _extent = Extent();
+        _extent = _index.Extent(District);
         if (_extent is not null)
         {
             await store.SetDistrictExtentAsync(_extent, cancellationToken);
@@ -32,21 +37,19 @@ internal sealed class TerritoryIndexGrain(ITerritoryIndexStore store) : Grain, I
 
     async Task ITerritoryIndexGrain.UpsertAsync(TerritoryIndexEntry entry)
     {
-        if (_nodes.TryGetValue(entry.Code, out var known) && known.Entry.Version >= entry.Version)
+        if (!_index.IsNewer(entry))
         {
             return;
         }
 
-        var node = IndexedNode.From(entry);
-        var envelope = node.Geometry?.Geometry.EnvelopeInternal;
+        var boundary = entry.Boundary is null ? null : Boundaries.Parse(entry.Boundary).EnvelopeInternal;
         await store.UpsertAsync(
             entry,
-            envelope is null ? null : [envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY],
+            boundary is null ? null : [boundary.MinX, boundary.MinY, boundary.MaxX, boundary.MaxY],
             CancellationToken.None);
-        _nodes[entry.Code] = node;
-        _tree = null;
+        _index.Upsert(entry);
 
-        var extent = Extent();
+        var extent = _index.Extent(District);
         if (extent != _extent)
         {
             if (extent is not null)
@@ -56,70 +59,60 @@ internal sealed class TerritoryIndexGrain(ITerritoryIndexStore store) : Grain, I
 
             _extent = extent;
         }
+
+        await TellWatchersAsync(entry);
     }
 
-    /// <summary>The bounding box of every boundary in the district, or null when none has one.</summary>
-    private DistrictExtent? Extent()
+    Task<LocateResult> ITerritoryIndexGrain.LocateAsync(double lat, double lon) => Task.FromResult(_index.Locate(lat, lon));
+
+    Task<long> ITerritoryIndexGrain.WatchAsync(ITerritoryIndexWatcher watcher)
     {
-        var envelope = new Envelope();
-        foreach (var node in _nodes.Values.Where(n => n.Geometry is not null))
+        Watch(watcher);
+        return Task.FromResult(_index.Digest);
+    }
+
+    Task<TerritoryIndexCopy> ITerritoryIndexGrain.CopyAsync(ITerritoryIndexWatcher watcher)
+    {
+        Watch(watcher);
+        return Task.FromResult(new TerritoryIndexCopy(_index.Entries.ToArray(), _index.Digest));
+    }
+
+    private void Watch(ITerritoryIndexWatcher watcher)
+    {
+        var now = time.GetUtcNow();
+        _watchers[watcher] = now;
+        foreach (var (old, _) in _watchers.Where(w => now - w.Value > WatchLifetime).ToArray())
         {
-            envelope.ExpandToInclude(node.Geometry!.Geometry.EnvelopeInternal);
+            _watchers.Remove(old);
         }
-
-        return envelope.IsNull ? null : new DistrictExtent(this.GetPrimaryKeyString(), envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY);
     }
 
-    Task<LocateResult> ITerritoryIndexGrain.LocateAsync(double lat, double lon)
+    /// <summary>
+    /// Hands the change to every watching copy and waits for them. A copy that does not answer in time is dropped: its
+    /// silo is dead or cut off, and it finds the change by the digest when it renews its watch.
+    /// </summary>
+    private async Task TellWatchersAsync(TerritoryIndexEntry entry)
     {
-        _tree ??= Build();
-        var point = Boundaries.Factory.CreatePoint(new Coordinate(lon, lat));
-        var covering = _tree.Query(point.EnvelopeInternal)
-            .Where(n => n.Geometry!.Covers(point))
-            .ToList();
-
-        // A point on a shared border is covered by both grids: the lowest code wins, so the answer is stable.
-        var grid = Lowest(covering, TerritoryLevel.Grid);
-        if (grid is not null)
+        var watchers = _watchers.Keys.ToArray();
+        var answered = await Task.WhenAll(watchers.Select(async watcher =>
         {
-            var microGrid = Lowest(covering.Where(n => n.Entry.Code.StartsWith(grid.Code, StringComparison.Ordinal)), TerritoryLevel.MicroGrid);
-            return Task.FromResult(new LocateResult(grid, microGrid, null));
-        }
+            try
+            {
+                await watcher.UpsertedAsync(District, entry).WaitAsync(WatcherTimeout);
+                return true;
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException or InvalidOperationException)
+            {
+                return false;
+            }
+        }));
 
-        var fallback = covering
-            .Where(n => n.Level < TerritoryLevel.Grid)
-            .OrderByDescending(n => n.Level)
-            .ThenBy(n => n.Entry.Code, StringComparer.Ordinal)
-            .Select(n => n.ToLocated())
-            .FirstOrDefault();
-        return Task.FromResult(new LocateResult(null, null, fallback));
-    }
-
-    private static LocatedNode? Lowest(IEnumerable<IndexedNode> nodes, TerritoryLevel level) => nodes
-        .Where(n => n.Level == level)
-        .OrderBy(n => n.Entry.Code, StringComparer.Ordinal)
-        .Select(n => n.ToLocated())
-        .FirstOrDefault();
-
-    private STRtree<IndexedNode> Build()
-    {
-        var tree = new STRtree<IndexedNode>();
-        foreach (var node in _nodes.Values.Where(n => n.Geometry is not null))
+        for (var i = 0; i < watchers.Length; i++)
         {
-            tree.Insert(node.Geometry!.Geometry.EnvelopeInternal, node);
+            if (!answered[i])
+            {
+                _watchers.Remove(watchers[i]);
+            }
         }
-
-        tree.Build();
-        return tree;
-    }
-
-    private sealed record IndexedNode(TerritoryIndexEntry Entry, TerritoryLevel Level, IPreparedGeometry? Geometry)
-    {
-        public static IndexedNode From(TerritoryIndexEntry entry) => new(
-            entry,
-            TerritoryCode.LevelOf(entry.Code),
-            entry.Boundary is null ? null : PreparedGeometryFactory.Prepare(Boundaries.Parse(entry.Boundary)));
-
-        public LocatedNode ToLocated() => new(Entry.Code, Entry.Name, Level);
     }
 }

@@ -129,6 +129,7 @@ public static class GridGovHosting
         services.TryAddSingleton<ICaseReadModel>(new AdoNetCaseReadModel(database, connectionString));
         services.TryAddSingleton<CategoryCache>();
         services.TryAddSingleton<Grains.Territory.KnownNodes>();
+        services.TryAddSingleton<Grains.Territory.DistrictIndexes>();
         services.TryAddSingleton<IPeopleReadModel>(new AdoNetPeopleReadModel(database, connectionString));
         services.TryAddSingleton(TimeProvider.System);
         return services;

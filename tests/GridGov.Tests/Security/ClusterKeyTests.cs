@@ -6,7 +6,10 @@ using GridGov.Tests.Infrastructure;
 
 namespace GridGov.Tests.Security;
 
-/// <summary>Two API processes, each co-hosting a silo of one cluster on PostgreSQL: a key revoked in one is dead in both.</summary>
+/// <summary>
+/// Two API processes, each co-hosting a silo of one cluster on PostgreSQL: a key revoked in one is dead in both, and a
+/// boundary changed in one is located in the other at once (each silo holds its own copy of a district's index).
+/// </summary>
 public sealed class ClusterKeyTests : IAsyncLifetime
 {
     private TestDatabase? _database;
@@ -69,6 +72,32 @@ public sealed class ClusterKeyTests : IAsyncLifetime
         await (await appSecond.GetAsync("/api/v1/locate?lat=1&lon=1")).AssertProblemAsync(HttpStatusCode.Unauthorized);
         using var appFirst = _first.CreateClient(key);
         await (await appFirst.GetAsync("/api/v1/locate?lat=1&lon=1")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_boundary_changed_through_one_process_is_located_at_once_by_the_other()
+    {
+        var bootstrap = _first!.Settings["GridGov:Auth:BootstrapApiKey"]!;
+        var d = Fresh.District();
+        var (x, y) = Fresh.Origin(d);
+        using var first = _first.CreateClient(bootstrap);
+        using var second = _second!.CreateClient(bootstrap);
+        await (await first.PostJsonAsync("/api/v1/territory/import", Geo.Collection(
+            Geo.Feature(d, "District", Geo.Box(x, y, x + 0.4, y + 0.4)),
+            Geo.Feature($"{d}001", "Street", Geo.Box(x, y, x + 0.4, y + 0.4)),
+            Geo.Feature($"{d}001001", "Community", Geo.Box(x, y, x + 0.4, y + 0.4)),
+            Geo.Feature($"{d}001001001", "Grid 1", Geo.Box(x + 0.1, y + 0.1, x + 0.2, y + 0.2)),
+            Geo.Feature($"{d}001001002", "Grid 2", Geo.Box(x + 0.2, y + 0.1, x + 0.3, y + 0.2))))).AssertOkAsync();
+        var locate = FormattableString.Invariant($"/api/v1/locate?lat={y + 0.15}&lon={x + 0.25}");
+
+        // Both processes now hold a copy of the district's index.
+        Assert.Equal($"{d}001001002", (await (await second.GetAsync(locate)).AssertOkAsync()).GetProperty("grid").GetProperty("code").GetString());
+        Assert.Equal($"{d}001001002", (await (await first.GetAsync(locate)).AssertOkAsync()).GetProperty("grid").GetProperty("code").GetString());
+
+        // Grid 1 grows over grid 2's half: the point is on both, and the lower code wins, in the other process at once.
+        await (await first.PutJsonAsync($"/api/v1/territory/{d}001001001", $$"""{"name":"Grid 1","boundary":{{Geo.Box(x + 0.1, y + 0.1, x + 0.3, y + 0.2)}}}""")).AssertOkAsync();
+        Assert.Equal($"{d}001001001", (await (await second.GetAsync(locate)).AssertOkAsync()).GetProperty("grid").GetProperty("code").GetString());
+        Assert.Equal($"{d}001001001", (await (await first.GetAsync(locate)).AssertOkAsync()).GetProperty("grid").GetProperty("code").GetString());
     }
 
     [Fact]

@@ -114,6 +114,13 @@ public static class GridGovHosting
             o.ConnectionString = connectionString;
         });
         silo.AddMemoryStreams(ProviderNames.Streams);
+        // Events are delivered as they arrive; the queue cache only has to cover a consumer that lags briefly. Orleans'
+        // default keeps every message until it is 30 minutes older than the newest, which under load holds gigabytes.
+        silo.Services.AddOptions<Orleans.Configuration.StreamCacheEvictionOptions>(ProviderNames.Streams).Configure(o =>
+        {
+            o.DataMinTimeInCache = TimeSpan.FromSeconds(30);
+            o.DataMaxAgeInCache = TimeSpan.FromSeconds(30);
+        });
         silo.Services.AddStores(database, connectionString, signer);
         silo.AddIncomingGrainCallFilter<TenantCallFilter>();
         silo.AddGridGovLive(database, connectionString);

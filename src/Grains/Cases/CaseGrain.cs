@@ -99,6 +99,9 @@ internal sealed partial class CaseGrain(
             report.ReportedBy, now, null, null, null, false, false, HandledLevel(report.GridCode), duplicate, null, null, null, null,
             0, 0, null, 0);
         await CommitAsync(snapshot, "reported", report.ReportedBy, null);
+        // A new case waits for staff, who come minutes or hours later: holding its activation meanwhile only costs
+        // memory (at intake rates, gigabytes), so it is released now and read back from storage when next touched.
+        this.DeactivateOnIdle();
         return Case;
     }
 

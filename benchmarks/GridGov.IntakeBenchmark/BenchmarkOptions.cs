@@ -61,6 +61,20 @@ public sealed record BenchmarkOptions
     /// <summary>A dotnet-trace executable: each server is sampled for up to 30 s of its measured window (perturbs the figures).</summary>
     public string? TraceTool { get; init; }
 
+    /// <summary>
+    /// Seconds of the paced phase after each app's measured window (0: none): an open-loop load at
+    /// <see cref="PacedFraction"/> × the round's ceiling throughput, whose p99 is the one the latency target is about.
+    /// </summary>
+    public int PacedSeconds { get; init; } = 30;
+
+    public double PacedFraction { get; init; } = 0.8;
+
+    /// <summary>
+    /// Gives the ceiling the Npgsql settings GridGov adds to its own connection string (no reset on close, automatic
+    /// preparation), so the comparison is of the apps alone.
+    /// </summary>
+    public bool TunedCeiling { get; init; }
+
     /// <summary>Appends the results as Markdown rows to this file.</summary>
     public string? ResultsFile { get; init; }
 
@@ -77,6 +91,12 @@ public sealed record BenchmarkOptions
                              no locate), locate (GET /api/v1/locate with the app key; not intake), import
                              (POST /api/v1/households/import of --households households as one CSV with the
                              operator key, timed from upload start to job completion; not load)
+          --paced S          after each app's closed-loop window, S seconds of an open-loop load at a fixed
+                             rate (--paced-fraction × the round's ceiling req/s; default 30 s, 0: none);
+                             latency from each request's scheduled time: the p99 the target is about
+          --paced-fraction F the paced rate as a fraction of the ceiling's closed-loop req/s (default 0.8)
+          --tuned-ceiling    give the ceiling GridGov's Npgsql tuning (No Reset On Close, Max Auto Prepare=64,
+                             Auto Prepare Min Usages=2), which GridGov adds to its own connection string
           --households N     households in the import variant's CSV, one or two residents each (default 100000)
           --no-ceiling       skip the ceiling app (ratios are then not printed)
           --profile          load pg_stat_statements and print each app's SQL per request
@@ -104,6 +124,9 @@ public sealed record BenchmarkOptions
                 "--rounds" => options with { Rounds = Number(Value(), 1) },
                 "--variants" => options with { Variants = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseVariant).ToArray() },
                 "--households" => options with { Households = Number(Value(), 1) },
+                "--tuned-ceiling" => options with { TunedCeiling = true },
+                "--paced" => options with { PacedSeconds = Number(Value(), 0) },
+                "--paced-fraction" => options with { PacedFraction = Fraction(Value()) },
                 "--no-ceiling" => options with { RunCeiling = false },
                 "--profile" => options with { Profile = true },
                 "--durable-pg" => options with { DurablePostgres = true },
@@ -138,6 +161,11 @@ public sealed record BenchmarkOptions
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min
             ? n
             : throw new ArgumentException($"'{text}' is not a whole number ≥ {min}.");
+
+    private static double Fraction(string text) =>
+        double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var f) && f is > 0 and <= 2
+            ? f
+            : throw new ArgumentException($"'{text}' is not a fraction in (0, 2].");
 
     private static int MultipleOfEight(int n) => n % 8 == 0 ? n : throw new ArgumentException("--grids must be a multiple of 8.");
 

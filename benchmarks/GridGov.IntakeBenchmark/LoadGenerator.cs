@@ -205,3 +205,88 @@ public sealed class LoadGenerator(IReadOnlyDictionary<string, string> headers, I
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
 }
+
+/// <summary>What a paced (open-loop) load measured: latencies from each request's scheduled send time.</summary>
+public sealed record PacedResult(double OfferedPerSecond, long Sent, long Completed, long Errors, TimeSpan Elapsed, double P50Ms, double P99Ms, double MaxMs)
+{
+    public double AchievedPerSecond => Completed / Elapsed.TotalSeconds;
+}
+
+/// <summary>
+/// An open-loop load: requests are scheduled at a fixed rate whatever the answers, over at most <c>connections</c>
+/// connections (a request waits for a free one). Each latency runs from the request's scheduled time, so a server that
+/// falls behind shows it in full instead of slowing the load down (no coordinated omission).
+/// </summary>
+public sealed class PacedLoad(IReadOnlyDictionary<string, string> headers, IReadOnlyList<LoadRequest> requests, int connections)
+{
+    public async Task<PacedResult> RunAsync(double perSecond, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        using var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = connections,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            UseProxy = false,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+        };
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
+        var total = (long)(perSecond * duration.TotalSeconds);
+        var latencies = new long[total];
+        long errors = 0, completed = 0;
+        var inFlight = new List<Task>();
+        var start = Stopwatch.GetTimestamp();
+        for (long i = 0; i < total; i++)
+        {
+            var scheduled = start + (long)(i / perSecond * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), scheduled);
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+
+            var index = i;
+            inFlight.Add(Task.Run(async () =>
+            {
+                var next = requests[(int)(index % requests.Count)];
+                using var request = new HttpRequestMessage(next.Body is null ? HttpMethod.Get : HttpMethod.Post, next.Target);
+                if (next.Body is not null)
+                {
+                    request.Content = new ByteArrayContent(next.Body);
+                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                }
+
+                foreach (var (name, value) in headers)
+                {
+                    request.Headers.TryAddWithoutValidation(name, value);
+                }
+
+                try
+                {
+                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref errors);
+                        return;
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                {
+                    Interlocked.Increment(ref errors);
+                    return;
+                }
+
+                latencies[index] = Stopwatch.GetTimestamp() - scheduled;
+                Interlocked.Increment(ref completed);
+            }, CancellationToken.None));
+        }
+
+        await Task.WhenAll(inFlight);
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        var answered = latencies.Where(l => l > 0).ToArray();
+        Array.Sort(answered);
+        double Percentile(double p) => answered.Length == 0 ? double.NaN
+            : Stopwatch.GetElapsedTime(0, answered[Math.Min(answered.Length - 1, (int)Math.Ceiling(p * answered.Length) - 1)]).TotalMilliseconds;
+        return new PacedResult(perSecond, total, completed, errors, elapsed, Percentile(0.50), Percentile(0.99),
+            answered.Length == 0 ? double.NaN : Stopwatch.GetElapsedTime(0, answered[^1]).TotalMilliseconds);
+    }
+}

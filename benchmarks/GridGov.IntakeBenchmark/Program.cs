@@ -145,7 +145,8 @@ public static class Program
         Print($"machine: {Environment.ProcessorCount} cores ({cpu ?? "?"}), {(memory is null ? "?" : $"{long.Parse(memory, CultureInfo.InvariantCulture) / 1024 / 1024} GiB")}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
         Print($"load average before: {Runner.LoadAverage()}");
         Print($"options: warm-up {options.Warmup.TotalSeconds:F0} s, measured {options.Duration.TotalSeconds:F0} s, {options.Connections} connections, {options.Grids} grids, "
-            + $"{options.Rounds} round(s), GridGov variants {string.Join(", ", options.Variants.Select(BenchmarkOptions.Name))}{(options.Variants.Contains(GridGovVariant.Import) ? $" ({options.Households} households)" : "")}, log level {options.LogLevel}, bound {bound.TotalMinutes:F0} min");
+            + $"{options.Rounds} round(s), GridGov variants {string.Join(", ", options.Variants.Select(BenchmarkOptions.Name))}{(options.Variants.Contains(GridGovVariant.Import) ? $" ({options.Households} households)" : "")}, log level {options.LogLevel}, "
+            + $"ceiling {(options.TunedCeiling ? "with GridGov's Npgsql tuning" : "with Npgsql's defaults")}, paced phase {(options.PacedSeconds == 0 ? "none" : $"{options.PacedSeconds} s at {options.PacedFraction:0.##} × the ceiling")}, bound {bound.TotalMinutes:F0} min");
         Print($"GridGov API: {options.ApiDll}");
         if (BenchmarkOptions.BuildConfiguration != "Release")
         {
@@ -165,14 +166,14 @@ public static class Program
         }
 
         Print("");
-        Print("| round | app | req/s | p50 ms | p99 ms | errors | GridGov/ceiling | CPU cores server / PostgreSQL / load / other | server+PostgreSQL CPU µs/req | projected / acknowledged |");
-        Print("|---|---|---:|---:|---:|---:|---:|---|---:|---|");
+        Print("| round | app | req/s | p50 ms | p99 ms | errors | GridGov/ceiling | CPU cores server / PostgreSQL / load / other | server+PostgreSQL CPU µs/req | projected / acknowledged | paced: req/s offered, p50 / p99 ms, errors |");
+        Print("|---|---|---:|---:|---:|---:|---:|---|---:|---|---|");
         foreach (var r in runs)
         {
             var ceiling = runs.FirstOrDefault(c => c.Round == r.Round && c.App == "ceiling");
             var ratio = ceiling is null || r.App == "ceiling" ? "" : $"{r.Load.Throughput / ceiling.Load.Throughput:F2}";
             Print($"| {r.Round} | {r.App} | {r.Load.Throughput:F0} | {r.Load.P50Ms:F1} | {r.Load.P99Ms:F1} | {r.Load.Errors + r.Load.WarmupErrors} | {ratio} | "
-                + $"{r.Cpu.Server:F2} / {r.Cpu.Postgres:F2} / {r.Cpu.Load:F2} / {r.Cpu.Other:F2} | {(r.Cpu.Server + r.Cpu.Postgres) * 1e6 / r.Load.Throughput:F0} | {(r.Projected is { } p ? $"{p} / {r.Load.Acknowledged + 1}" : "")} |");
+                + $"{r.Cpu.Server:F2} / {r.Cpu.Postgres:F2} / {r.Cpu.Load:F2} / {r.Cpu.Other:F2} | {(r.Cpu.Server + r.Cpu.Postgres) * 1e6 / r.Load.Throughput:F0} | {(r.Projected is { } p ? $"{p} / {r.Load.Acknowledged + 1}" : "")} | {(r.Paced is { } paced ? $"{paced.OfferedPerSecond:F0}, {paced.P50Ms:F1} / {paced.P99Ms:F1}, {paced.Errors}" : "")} |");
         }
 
         var all = true;
@@ -203,12 +204,17 @@ public static class Program
 
             var ratio = gridGov.Load.Throughput / ceiling.Load.Throughput;
             var ratioMet = ratio >= TargetRatio;
-            var p99Met = gridGov.Load.P99Ms <= TargetP99Ms;
+            // The latency target is about the paced phase: at 0.8 × the ceiling's rate, every request answered and p99 ≤ 50 ms.
+            // In the closed loop, latency is set by the connection count (mean ≈ 64 / throughput), not by the app.
+            var paced = gridGov.Paced;
+            var p99Met = paced is not null && paced.Errors == 0 && paced.Completed == paced.Sent && paced.P99Ms <= TargetP99Ms;
             var caughtUp = gridGov.Projected >= gridGov.Load.Acknowledged + 1;
             all &= ratioMet && p99Met;
             Print($"round {round.Key}: GridGov {gridGov.Load.Throughput:F0}/s vs ceiling {ceiling.Load.Throughput:F0}/s = {ratio:F2} (target ≥ {TargetRatio}: {(ratioMet ? "met" : "NOT met")}); "
-                + $"GridGov p99 {gridGov.Load.P99Ms:F1} ms (target ≤ {TargetP99Ms} ms: {(p99Met ? "met" : "NOT met")}); "
-                + $"errors {gridGov.Load.Errors + gridGov.Load.WarmupErrors}; read model {(caughtUp ? "caught up" : "did NOT catch up")}");
+                + (paced is null
+                    ? "no paced phase, so the p99 target is not checked (NOT met); "
+                    : $"paced at {paced.OfferedPerSecond:F0}/s: GridGov p99 {paced.P99Ms:F1} ms, errors {paced.Errors} (target ≤ {TargetP99Ms} ms: {(p99Met ? "met" : "NOT met")}), ceiling p99 {ceiling.Paced?.P99Ms:F1} ms; ")
+                + $"closed-loop p99 {gridGov.Load.P99Ms:F1} ms; errors {gridGov.Load.Errors + gridGov.Load.WarmupErrors}; read model {(caughtUp ? "caught up" : "did NOT catch up")}");
         }
 
         return all;

@@ -19,7 +19,11 @@ public sealed record AppRun(
     long? Projected,
     long? BacklogAtEnd,
     TimeSpan? CatchUp,
-    IReadOnlyList<string> Details);
+    IReadOnlyList<string> Details)
+{
+    /// <summary>The open-loop phase at a fixed rate after the measured window, when it ran.</summary>
+    public PacedResult? Paced { get; init; }
+}
 
 /// <summary>Runs each app in its own process on its own fresh database of the shared PostgreSQL, loads it, measures it.</summary>
 public sealed partial class Runner(BenchmarkOptions options, PostgresServer postgres, string logFolder, District district)
@@ -27,6 +31,9 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan ProjectionTimeout = TimeSpan.FromMinutes(3);
     private static readonly string[] Roles = ["app", "operator", "anonymous"];
+
+    /// <summary>The ceiling's closed-loop req/s by round: the paced phases of that round run at a fraction of it.</summary>
+    private readonly Dictionary<int, double> _ceilingRate = [];
 
     public async Task<AppRun> RunCeilingAsync(int round, CancellationToken cancellationToken)
     {
@@ -38,7 +45,8 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
             var (httpPort, siloPort, gatewayPort) = Ports();
             var (host, prefix) = SelfCommand();
             var environment = CommonEnvironment();
-            environment["Ceiling__ConnectionString"] = postgres.ConnectionString(database);
+            environment["Ceiling__ConnectionString"] = postgres.ConnectionString(database)
+                + (options.TunedCeiling ? ";No Reset On Close=true;Max Auto Prepare=64;Auto Prepare Min Usages=2" : "");
             environment["Ceiling__ClusterId"] = database;
             environment["Ceiling__SiloPort"] = Text(siloPort);
             environment["Ceiling__GatewayPort"] = Text(gatewayPort);
@@ -51,9 +59,11 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
             var requests = district.Requests(new Uri(server.BaseAddress, "/ceiling"), 4096, GridGovVariant.App, seed: round);
             await SmokeAsync(new Dictionary<string, string>(), requests[0], cancellationToken);
             var measured = await MeasureAsync("ceiling", server, database, new Dictionary<string, string>(), requests, null, cancellationToken);
+            _ceilingRate[round] = measured.Load.Throughput;
+            var paced = await PacedAsync("ceiling", round, new Dictionary<string, string>(), requests, cancellationToken);
             var details = new List<string>(measured.Details);
             details.AddRange(await StorageAsync(database, cancellationToken));
-            return new AppRun("ceiling", round, measured.Load, measured.Cpu, loadAverage, startup, null, null, null, details);
+            return new AppRun("ceiling", round, measured.Load, measured.Cpu, loadAverage, startup, null, null, null, details) { Paced = paced };
         }
         finally
         {
@@ -98,17 +108,38 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
                 await ReadBackAsync(server.BaseAddress, bootstrap, cancellationToken);
             }
 
+            var paced = variant == GridGovVariant.App ? await PacedAsync(name, round, headers, requests, cancellationToken) : null;
+
             var details = new List<string>(measured.Details);
             details.AddRange(await StorageAsync(database, cancellationToken));
             var audit = $"audit log rows: {await postgres.ScalarAsync<long>(database, "SELECT count(*) FROM gridgov_audit_log", cancellationToken)}";
             Print("  " + audit);
             details.Add(audit);
-            return new AppRun(name, round, measured.Load, measured.Cpu, loadAverage, startup, projected, backlog, catchUp, details);
+            return new AppRun(name, round, measured.Load, measured.Cpu, loadAverage, startup, projected, backlog, catchUp, details) { Paced = paced };
         }
         finally
         {
             await postgres.DropDatabaseAsync(database, CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// The open-loop phase: the app, already warm, gets requests at a fixed fraction of the round's ceiling throughput,
+    /// however fast it answers; latency counts from each request's scheduled time.
+    /// </summary>
+    private async Task<PacedResult?> PacedAsync(
+        string name, int round, IReadOnlyDictionary<string, string> headers, IReadOnlyList<LoadRequest> requests, CancellationToken cancellationToken)
+    {
+        if (options.PacedSeconds == 0 || !_ceilingRate.TryGetValue(round, out var ceiling))
+        {
+            return null;
+        }
+
+        var rate = Math.Round(ceiling * options.PacedFraction);
+        Print($"{name}: paced at {rate:F0} req/s ({options.PacedFraction:0.##} × the ceiling's {ceiling:F0}) for {options.PacedSeconds} s, {options.Connections} connections at most");
+        var result = await new PacedLoad(headers, requests, options.Connections).RunAsync(rate, TimeSpan.FromSeconds(options.PacedSeconds), cancellationToken);
+        Print($"{name}: paced: {result.Completed} of {result.Sent} answered ({result.AchievedPerSecond:F0} req/s), p50 {result.P50Ms:F1} ms, p99 {result.P99Ms:F1} ms, max {result.MaxMs:F0} ms, errors {result.Errors}");
+        return result;
     }
 
     /// <summary>Starts GridGov's API (Cluster mode, co-hosted silo) on <paramref name="database"/>, rate limits lifted; the caller disposes it.</summary>

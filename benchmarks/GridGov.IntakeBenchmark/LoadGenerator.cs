@@ -206,8 +206,11 @@ public sealed class LoadGenerator(IReadOnlyDictionary<string, string> headers, I
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
 }
 
-/// <summary>What a paced (open-loop) load measured: latencies from each request's scheduled send time.</summary>
-public sealed record PacedResult(double OfferedPerSecond, long Sent, long Completed, long Errors, TimeSpan Elapsed, double P50Ms, double P99Ms, double MaxMs)
+/// <summary>
+/// What a paced (open-loop) load measured: latencies from each request's scheduled send time. <see cref="FellBehind"/>
+/// when the load stopped early because the answers were more than <see cref="PacedLoad.MaxBacklog"/> behind.
+/// </summary>
+public sealed record PacedResult(double OfferedPerSecond, long Sent, long Completed, long Errors, TimeSpan Elapsed, double P50Ms, double P99Ms, double MaxMs, bool FellBehind)
 {
     public double AchievedPerSecond => Completed / Elapsed.TotalSeconds;
 }
@@ -219,6 +222,9 @@ public sealed record PacedResult(double OfferedPerSecond, long Sent, long Comple
 /// </summary>
 public sealed class PacedLoad(IReadOnlyDictionary<string, string> headers, IReadOnlyList<LoadRequest> requests, int connections)
 {
+    /// <summary>A server this far behind the schedule cannot sustain the rate: the load stops rather than pile up more.</summary>
+    public static readonly TimeSpan MaxBacklog = TimeSpan.FromSeconds(5);
+
     public async Task<PacedResult> RunAsync(double perSecond, TimeSpan duration, CancellationToken cancellationToken)
     {
         using var handler = new SocketsHttpHandler
@@ -235,8 +241,16 @@ public sealed class PacedLoad(IReadOnlyDictionary<string, string> headers, IRead
         long errors = 0, completed = 0;
         var inFlight = new List<Task>();
         var start = Stopwatch.GetTimestamp();
-        for (long i = 0; i < total; i++)
+        var fellBehind = false;
+        long sent = 0;
+        for (long i = 0; i < total; i++, sent++)
         {
+            if (i - Interlocked.Read(ref completed) - Interlocked.Read(ref errors) > perSecond * MaxBacklog.TotalSeconds)
+            {
+                fellBehind = true;
+                break;
+            }
+
             var scheduled = start + (long)(i / perSecond * Stopwatch.Frequency);
             var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), scheduled);
             if (wait > TimeSpan.FromMilliseconds(1))
@@ -286,7 +300,7 @@ public sealed class PacedLoad(IReadOnlyDictionary<string, string> headers, IRead
         Array.Sort(answered);
         double Percentile(double p) => answered.Length == 0 ? double.NaN
             : Stopwatch.GetElapsedTime(0, answered[Math.Min(answered.Length - 1, (int)Math.Ceiling(p * answered.Length) - 1)]).TotalMilliseconds;
-        return new PacedResult(perSecond, total, completed, errors, elapsed, Percentile(0.50), Percentile(0.99),
-            answered.Length == 0 ? double.NaN : Stopwatch.GetElapsedTime(0, answered[^1]).TotalMilliseconds);
+        return new PacedResult(perSecond, sent, completed, errors, elapsed, Percentile(0.50), Percentile(0.99),
+            answered.Length == 0 ? double.NaN : Stopwatch.GetElapsedTime(0, answered[^1]).TotalMilliseconds, fellBehind);
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Security;
+using GridGov.Grains.Common;
 
 namespace GridGov.Grains.Security;
 
@@ -13,12 +14,11 @@ internal sealed class ApiKeyGrain(IApiKeyStore store, CallerSigner signer, TimeP
 {
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long a watcher is told of a revocation after it last authenticated: longer than it remembers a grant.</summary>
-    public static readonly TimeSpan WatchLifetime = TimeSpan.FromMinutes(2);
-
-    private static readonly TimeSpan WatcherTimeout = TimeSpan.FromSeconds(5);
-
-    private readonly Dictionary<IApiKeyWatcher, DateTimeOffset> _watchers = [];
+    /// <summary>
+    /// The processes that remember this key, each told of a revocation for 2 minutes after it last authenticated
+    /// (longer than it remembers a grant), waited for 5 s at most.
+    /// </summary>
+    private readonly Watchers<IApiKeyWatcher> _watchers = new(TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(5));
 
     private StoredApiKey? _key;
     private DateTimeOffset? _lastUsed;
@@ -66,13 +66,7 @@ internal sealed class ApiKeyGrain(IApiKeyStore store, CallerSigner signer, TimeP
             return Task.FromResult<ApiKeyGrant?>(null);
         }
 
-        var now = time.GetUtcNow();
-        _watchers[watcher] = now;
-        foreach (var (old, seen) in _watchers.Where(w => now - w.Value > WatchLifetime).ToArray())
-        {
-            _watchers.Remove(old);
-        }
-
+        _watchers.Watch(watcher, time.GetUtcNow());
         return Task.FromResult<ApiKeyGrant?>(new ApiKeyGrant(caller, _key!.View.ExpiresAt));
     }
 
@@ -122,23 +116,13 @@ internal sealed class ApiKeyGrain(IApiKeyStore store, CallerSigner signer, TimeP
 
     /// <summary>
     /// Tells every process that may remember this key that it is revoked, and waits for them. A process that does not
-    /// answer in time is dead or cut off; it forgets the grant by itself within its short memory.
+    /// answer in time is dead or cut off; it forgets the grant by itself within its short memory. A revoked key is
+    /// never authenticated again, so no one watches it any more.
     /// </summary>
     private async Task TellWatchersAsync()
     {
-        var watchers = _watchers.Keys.ToArray();
+        await _watchers.TellAsync(watcher => watcher.RevokedAsync(Id));
         _watchers.Clear();
-        await Task.WhenAll(watchers.Select(async watcher =>
-        {
-            try
-            {
-                await watcher.RevokedAsync(Id).WaitAsync(WatcherTimeout);
-            }
-            catch (Exception e) when (e is TimeoutException or OrleansException or InvalidOperationException)
-            {
-                // Dead or cut off: see above.
-            }
-        }));
     }
 
     /// <summary>Operators manage every key; a district admin manages the non-operator keys of their own district.</summary>

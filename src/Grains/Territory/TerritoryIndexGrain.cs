@@ -1,4 +1,5 @@
 using GridGov.Contracts.Territory;
+using GridGov.Grains.Common;
 
 namespace GridGov.Grains.Territory;
 
@@ -9,13 +10,12 @@ namespace GridGov.Grains.Territory;
 /// </summary>
 internal sealed class TerritoryIndexGrain(ITerritoryIndexStore store, TimeProvider time) : Grain, ITerritoryIndexGrain
 {
-    /// <summary>How long a copy is told of changes after it last renewed its watch: longer than it waits between renewals.</summary>
-    public static readonly TimeSpan WatchLifetime = TimeSpan.FromMinutes(2);
-
-    private static readonly TimeSpan WatcherTimeout = TimeSpan.FromSeconds(5);
-
     private readonly DistrictIndex _index = new();
-    private readonly Dictionary<ITerritoryIndexWatcher, DateTimeOffset> _watchers = [];
+    /// <summary>
+    /// The silos' copies, each told of changes for 2 minutes after it last renewed its watch (longer than it waits
+    /// between renewals), waited for 5 s at most.
+    /// </summary>
+    private readonly Watchers<ITerritoryIndexWatcher> _watchers = new(TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(5));
     private DistrictExtent? _extent;
 
     private string District => this.GetPrimaryKeyString();
@@ -60,59 +60,21 @@ internal sealed class TerritoryIndexGrain(ITerritoryIndexStore store, TimeProvid
             _extent = extent;
         }
 
-        await TellWatchersAsync(entry);
+        // A copy that does not answer in time finds the change by the digest when it renews its watch.
+        await _watchers.TellAsync(watcher => watcher.UpsertedAsync(District, entry));
     }
 
     Task<LocateResult> ITerritoryIndexGrain.LocateAsync(double lat, double lon) => Task.FromResult(_index.Locate(lat, lon));
 
     Task<long> ITerritoryIndexGrain.WatchAsync(ITerritoryIndexWatcher watcher)
     {
-        Watch(watcher);
+        _watchers.Watch(watcher, time.GetUtcNow());
         return Task.FromResult(_index.Digest);
     }
 
     Task<TerritoryIndexCopy> ITerritoryIndexGrain.CopyAsync(ITerritoryIndexWatcher watcher)
     {
-        Watch(watcher);
+        _watchers.Watch(watcher, time.GetUtcNow());
         return Task.FromResult(new TerritoryIndexCopy(_index.Entries.ToArray(), _index.Digest));
-    }
-
-    private void Watch(ITerritoryIndexWatcher watcher)
-    {
-        var now = time.GetUtcNow();
-        _watchers[watcher] = now;
-        foreach (var (old, _) in _watchers.Where(w => now - w.Value > WatchLifetime).ToArray())
-        {
-            _watchers.Remove(old);
-        }
-    }
-
-    /// <summary>
-    /// Hands the change to every watching copy and waits for them. A copy that does not answer in time is dropped: its
-    /// silo is dead or cut off, and it finds the change by the digest when it renews its watch.
-    /// </summary>
-    private async Task TellWatchersAsync(TerritoryIndexEntry entry)
-    {
-        var watchers = _watchers.Keys.ToArray();
-        var answered = await Task.WhenAll(watchers.Select(async watcher =>
-        {
-            try
-            {
-                await watcher.UpsertedAsync(District, entry).WaitAsync(WatcherTimeout);
-                return true;
-            }
-            catch (Exception e) when (e is TimeoutException or OrleansException or InvalidOperationException)
-            {
-                return false;
-            }
-        }));
-
-        for (var i = 0; i < watchers.Length; i++)
-        {
-            if (!answered[i])
-            {
-                _watchers.Remove(watchers[i]);
-            }
-        }
     }
 }

@@ -10,10 +10,10 @@ namespace GridGov.Grains.Territory;
 /// holds the original; every silo holds a copy (<see cref="DistrictIndexes"/>) that the grain keeps current. Not
 /// thread-safe: the grain is single-threaded and the copies lock around it.
 /// </summary>
-public sealed class DistrictIndex
+internal sealed class DistrictIndex
 {
-    private readonly Dictionary<string, IndexedNode> _nodes = new(StringComparer.Ordinal);
-    private STRtree<IndexedNode>? _tree;
+    private readonly Dictionary<string, Node> _nodes = new(StringComparer.Ordinal);
+    private STRtree<Node>? _tree;
 
     /// <summary>
     /// A fingerprint of every node's code and version, the same wherever the same nodes are held, so a copy can tell
@@ -26,9 +26,16 @@ public sealed class DistrictIndex
     public bool IsNewer(TerritoryIndexEntry entry) =>
         !_nodes.TryGetValue(entry.Code, out var known) || known.Entry.Version < entry.Version;
 
+    /// <summary>The entry with its boundary parsed and prepared, once, for <see cref="Upsert(Node)"/>.</summary>
+    public static Node Prepare(TerritoryIndexEntry entry) => Node.From(entry);
+
     /// <summary>Takes the entry when it is newer than the one held; false when it is not.</summary>
-    public bool Upsert(TerritoryIndexEntry entry)
+    public bool Upsert(TerritoryIndexEntry entry) => IsNewer(entry) && Upsert(Prepare(entry));
+
+    /// <summary>Takes the prepared entry when it is newer than the one held; false when it is not.</summary>
+    public bool Upsert(Node node)
     {
+        var entry = node.Entry;
         if (!IsNewer(entry))
         {
             return false;
@@ -39,7 +46,7 @@ public sealed class DistrictIndex
             Digest ^= Fingerprint(old.Entry);
         }
 
-        _nodes[entry.Code] = IndexedNode.From(entry);
+        _nodes[entry.Code] = node;
         Digest ^= Fingerprint(entry);
         _tree = null;
         return true;
@@ -82,15 +89,15 @@ public sealed class DistrictIndex
         return new LocateResult(null, null, fallback);
     }
 
-    private static LocatedNode? Lowest(IEnumerable<IndexedNode> nodes, TerritoryLevel level) => nodes
+    private static LocatedNode? Lowest(IEnumerable<Node> nodes, TerritoryLevel level) => nodes
         .Where(n => n.Level == level)
         .OrderBy(n => n.Entry.Code, StringComparer.Ordinal)
         .Select(n => n.ToLocated())
         .FirstOrDefault();
 
-    private STRtree<IndexedNode> Build()
+    private STRtree<Node> Build()
     {
-        var tree = new STRtree<IndexedNode>();
+        var tree = new STRtree<Node>();
         foreach (var node in _nodes.Values.Where(n => n.Geometry is not null))
         {
             tree.Insert(node.Geometry!.Geometry.EnvelopeInternal, node);
@@ -117,9 +124,13 @@ public sealed class DistrictIndex
         return (long)hash;
     }
 
-    private sealed record IndexedNode(TerritoryIndexEntry Entry, TerritoryLevel Level, IPreparedGeometry? Geometry)
+    /// <summary>A node as the index holds it: its entry, level and prepared boundary.</summary>
+    public sealed record Node(TerritoryIndexEntry Entry, TerritoryLevel Level, IPreparedGeometry? Geometry)
     {
-        public static IndexedNode From(TerritoryIndexEntry entry) => new(
+        /// <summary>The boundary's bounding box, or null for a node without one.</summary>
+        public Envelope? Envelope => Geometry?.Geometry.EnvelopeInternal;
+
+        public static Node From(TerritoryIndexEntry entry) => new(
             entry,
             TerritoryCode.LevelOf(entry.Code),
             entry.Boundary is null ? null : PreparedGeometryFactory.Prepare(Boundaries.Parse(entry.Boundary)));

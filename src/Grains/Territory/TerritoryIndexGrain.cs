@@ -42,12 +42,13 @@ internal sealed class TerritoryIndexGrain(ITerritoryIndexStore store, TimeProvid
             return;
         }
 
-        var boundary = entry.Boundary is null ? null : Boundaries.Parse(entry.Boundary).EnvelopeInternal;
+        var node = DistrictIndex.Prepare(entry);
+        var envelope = node.Envelope;
         await store.UpsertAsync(
             entry,
-            boundary is null ? null : [boundary.MinX, boundary.MinY, boundary.MaxX, boundary.MaxY],
+            envelope is null ? null : [envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY],
             CancellationToken.None);
-        _index.Upsert(entry);
+        _index.Upsert(node);
 
         var extent = _index.Extent(District);
         if (extent != _extent)

@@ -54,16 +54,7 @@ public sealed class LoadGenerator(IReadOnlyDictionary<string, string> headers, I
         TimeSpan warmup, TimeSpan duration, Func<Task> onMeasureStart, Func<Task> onMeasureEnd, Action<string> progress,
         CancellationToken cancellationToken)
     {
-        using var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = connections,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
-            UseProxy = false,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-        };
-        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
+        using var client = Client(connections);
         var seconds = (int)Math.Ceiling((warmup + duration).TotalSeconds) + 120;
         var perSecond = new long[seconds];
         var latencies = Enumerable.Range(0, connections).Select(_ => new List<long>(16_384)).ToArray();
@@ -99,8 +90,7 @@ public sealed class LoadGenerator(IReadOnlyDictionary<string, string> headers, I
 
         var all = latencies.SelectMany(l => l).ToArray();
         Array.Sort(all);
-        double Percentile(double p) => all.Length == 0 ? double.NaN
-            : Stopwatch.GetElapsedTime(0, all[Math.Min(all.Length - 1, (int)Math.Ceiling(p * all.Length) - 1)]).TotalMilliseconds;
+        double Percentile(double p) => Milliseconds(all, p);
         var measured = Stopwatch.GetElapsedTime(measureStart, measureEnd);
         var used = (int)Math.Ceiling(Stopwatch.GetElapsedTime(start).TotalSeconds);
         lock (_errorKinds)
@@ -143,18 +133,7 @@ public sealed class LoadGenerator(IReadOnlyDictionary<string, string> headers, I
     {
         while (Volatile.Read(ref _phase) != Stop && !cancellationToken.IsCancellationRequested)
         {
-            var next = requests[(int)(Interlocked.Increment(ref _next) % requests.Count)];
-            using var request = new HttpRequestMessage(next.Body is null ? HttpMethod.Get : HttpMethod.Post, next.Target);
-            if (next.Body is not null)
-            {
-                request.Content = new ByteArrayContent(next.Body);
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            }
-
-            foreach (var (name, value) in headers)
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
+            using var request = Message(requests[(int)(Interlocked.Increment(ref _next) % requests.Count)], headers);
 
             var phase = Volatile.Read(ref _phase);
             var sent = Stopwatch.GetTimestamp();
@@ -204,6 +183,41 @@ public sealed class LoadGenerator(IReadOnlyDictionary<string, string> headers, I
     }
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+
+    /// <summary>An HTTP client over at most <paramref name="connections"/> kept-alive connections, as both loads use.</summary>
+    internal static HttpClient Client(int connections) => new(
+        new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = connections,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
+            UseProxy = false,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+        },
+        disposeHandler: true) { Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>The request to send: a JSON POST, or a GET when there is no body, with the load's headers.</summary>
+    internal static HttpRequestMessage Message(LoadRequest next, IReadOnlyDictionary<string, string> headers)
+    {
+        var request = new HttpRequestMessage(next.Body is null ? HttpMethod.Get : HttpMethod.Post, next.Target);
+        if (next.Body is not null)
+        {
+            request.Content = new ByteArrayContent(next.Body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return request;
+    }
+
+    /// <summary>The <paramref name="p"/> quantile of sorted Stopwatch durations, in milliseconds (NaN when there are none).</summary>
+    internal static double Milliseconds(long[] sorted, double p) => sorted.Length == 0 ? double.NaN
+        : Stopwatch.GetElapsedTime(0, sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)]).TotalMilliseconds;
 }
 
 /// <summary>
@@ -227,15 +241,7 @@ public sealed class PacedLoad(IReadOnlyDictionary<string, string> headers, IRead
 
     public async Task<PacedResult> RunAsync(double perSecond, TimeSpan duration, CancellationToken cancellationToken)
     {
-        using var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = connections,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            UseProxy = false,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-        };
-        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
+        using var client = LoadGenerator.Client(connections);
         var total = (long)(perSecond * duration.TotalSeconds);
         var latencies = new long[total];
         long errors = 0, completed = 0;
@@ -261,18 +267,7 @@ public sealed class PacedLoad(IReadOnlyDictionary<string, string> headers, IRead
             var index = i;
             inFlight.Add(Task.Run(async () =>
             {
-                var next = requests[(int)(index % requests.Count)];
-                using var request = new HttpRequestMessage(next.Body is null ? HttpMethod.Get : HttpMethod.Post, next.Target);
-                if (next.Body is not null)
-                {
-                    request.Content = new ByteArrayContent(next.Body);
-                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                }
-
-                foreach (var (name, value) in headers)
-                {
-                    request.Headers.TryAddWithoutValidation(name, value);
-                }
+                using var request = LoadGenerator.Message(requests[(int)(index % requests.Count)], headers);
 
                 try
                 {
@@ -298,9 +293,7 @@ public sealed class PacedLoad(IReadOnlyDictionary<string, string> headers, IRead
         var elapsed = Stopwatch.GetElapsedTime(start);
         var answered = latencies.Where(l => l > 0).ToArray();
         Array.Sort(answered);
-        double Percentile(double p) => answered.Length == 0 ? double.NaN
-            : Stopwatch.GetElapsedTime(0, answered[Math.Min(answered.Length - 1, (int)Math.Ceiling(p * answered.Length) - 1)]).TotalMilliseconds;
-        return new PacedResult(perSecond, sent, completed, errors, elapsed, Percentile(0.50), Percentile(0.99),
-            answered.Length == 0 ? double.NaN : Stopwatch.GetElapsedTime(0, answered[^1]).TotalMilliseconds, fellBehind);
+        return new PacedResult(perSecond, sent, completed, errors, elapsed,
+            LoadGenerator.Milliseconds(answered, 0.50), LoadGenerator.Milliseconds(answered, 0.99), LoadGenerator.Milliseconds(answered, 1), fellBehind);
     }
 }

@@ -14,18 +14,7 @@ internal sealed class AdoNetTerritoryIndexStore(DatabaseKind database, string co
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT code, name, boundary, version FROM gridgov_territory_index WHERE district = @district";
         command.AddParameter("district", district);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var entries = new List<TerritoryIndexEntry>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(new TerritoryIndexEntry(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetInt64(3)));
-        }
-
-        return entries;
+        return await ReadEntriesAsync(command, cancellationToken);
     }
 
     public async Task<IReadOnlyList<TerritoryIndexEntry>> ListGridsUnderAsync(string code, string? after, int limit, CancellationToken cancellationToken)
@@ -44,18 +33,7 @@ internal sealed class AdoNetTerritoryIndexStore(DatabaseKind database, string co
         command.AddParameter("code", code);
         command.AddParameter("after", after ?? "");
         command.AddParameter("limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var entries = new List<TerritoryIndexEntry>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(new TerritoryIndexEntry(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetInt64(3)));
-        }
-
-        return entries;
+        return await ReadEntriesAsync(command, cancellationToken);
     }
 
     public async Task UpsertAsync(TerritoryIndexEntry entry, double[]? envelope, CancellationToken cancellationToken)
@@ -115,5 +93,22 @@ internal sealed class AdoNetTerritoryIndexStore(DatabaseKind database, string co
         }
 
         return extents;
+    }
+
+    /// <summary>The rows of a <c>SELECT code, name, boundary, version</c> as index entries.</summary>
+    private static async Task<IReadOnlyList<TerritoryIndexEntry>> ReadEntriesAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var entries = new List<TerritoryIndexEntry>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new TerritoryIndexEntry(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetInt64(3)));
+        }
+
+        return entries;
     }
 }

@@ -2,7 +2,10 @@ using GridGov.Contracts;
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Territory;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Core;
+using Orleans.Storage;
 using Orleans.Streams;
 
 namespace GridGov.Grains.Cases;
@@ -33,31 +36,61 @@ internal sealed class CaseGrainState
 /// the same write; the outbox is then published on the grid's stream. Deadlines are a durable reminder that fires the
 /// 80 % warning and, at 100 %, the escalation one level up.
 /// </summary>
-internal sealed partial class CaseGrain(
-    [PersistentState("case", ProviderNames.MainStorage)] IPersistentState<CaseGrainState> state,
-    CategoryCache categories,
-    TimeProvider time,
-    ILogger<CaseGrain> logger) : Grain, ICaseGrain, IRemindable
+/// <remarks>
+/// The state is read on first use, not on activation: a report creates a case under a new id, so its first write is
+/// an insert that needs no read before it (the store refuses it when the row exists after all, and the case then reads
+/// what is stored). Intake thus costs one database round-trip, not two.
+/// </remarks>
+internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
 {
     private const string DeadlineReminder = "deadline";
     private const double WarningShare = 0.8;
     public const double DuplicateMetres = 50;
     public static readonly TimeSpan DuplicateWindow = TimeSpan.FromHours(24);
 
+    private readonly StateStorageBridge<CaseGrainState> _state;
+    private readonly CategoryCache _categories;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CaseGrain> _logger;
+    private Task? _loading;
+
+    public CaseGrain(IGrainContext context, CategoryCache categories, TimeProvider time, ILogger<CaseGrain> logger)
+    {
+        _state = new StateStorageBridge<CaseGrainState>(
+            "case", context, context.ActivationServices.GetRequiredKeyedService<IGrainStorage>(ProviderNames.MainStorage));
+        _categories = categories;
+        _time = time;
+        _logger = logger;
+    }
+
     private string Id => this.GetPrimaryKeyString();
 
-    private CaseSnapshot Case => state.State.Current ?? throw DomainException.NotFound($"Case {Id} does not exist.");
+    private CaseSnapshot Case => _state.State.Current ?? throw DomainException.NotFound($"Case {Id} does not exist.");
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>The stored state, read once (concurrent read-only calls share the read).</summary>
+    private async Task<CaseGrainState> LoadAsync()
     {
-        if (state.State.Outbox.Count > 0)
+        if (_loading is null or { IsFaulted: true } or { IsCanceled: true })
         {
-            // State written by an earlier version: its outbox becomes versions; the next write stores it so.
-            state.State.Unpublished.AddRange(state.State.Outbox.Select(e => e.Version).Except(state.State.Unpublished));
-            state.State.Outbox.Clear();
+            _loading = ReadAsync();
         }
 
-        if (state.State.Unpublished.Count > 0)
+        await _loading;
+        return _state.State;
+    }
+
+    private async Task ReadAsync()
+    {
+        await _state.ReadStateAsync();
+        var state = _state.State;
+        if (state.Outbox.Count > 0)
+        {
+            // State written by an earlier version: its outbox becomes versions; the next write stores it so.
+            state.Unpublished.AddRange(state.Outbox.Select(e => e.Version).Except(state.Unpublished));
+            state.Outbox.Clear();
+        }
+
+        if (state.Unpublished.Count > 0)
         {
             try
             {
@@ -65,53 +98,87 @@ internal sealed partial class CaseGrain(
             }
             catch (Exception e)
             {
-                LogPublishFailed(logger, e, Id);
+                LogPublishFailed(_logger, e, Id);
             }
         }
     }
 
     async Task<CaseSnapshot> ICaseGrain.ReportAsync(NewCase report)
     {
-        if (state.State.Current is { } existing)
+        // Nothing read yet: the case is taken to be new, and its first write (an insert) proves it.
+        var unread = _loading is null;
+        if (!unread && (await LoadAsync()).Current is { } existing)
         {
             return existing;
         }
 
-        if (!CaseIds.IsValid(Id))
+        try
         {
-            throw DomainException.Invalid("id", $"'{Id}' is not a case id of the form {{district}}-{{yyyyMMdd}}-{{unique}}.");
+            var snapshot = await NewCaseAsync(report);
+            if (unread)
+            {
+                _state.State = new CaseGrainState();
+            }
+
+            await CommitAsync(snapshot, "reported", report.ReportedBy, null);
+            _loading = Task.CompletedTask;
+        }
+        catch (Exception e) when (unread && e is DomainException or InconsistentStateException)
+        {
+            // A replay reaching a new activation of a case that exists: answer it as stored. (Refusing the report first
+            // would be wrong when, say, its category was removed since the case was created.)
+            _state.State = new CaseGrainState();
+            _state.Etag = null;
+            if ((await LoadAsync()).Current is { } stored)
+            {
+                return stored;
+            }
+
+            throw;
         }
 
-        var category = await categories.GetAsync(GrainFactory, Id[..6], report.Category)
-            ?? throw DomainException.Invalid("category", $"'{report.Category}' is not a category of district {Id[..6]}.");
-
-        string? duplicate = null;
-        if (report.Lat is { } lat && report.Lon is { } lon)
-        {
-            duplicate = await GrainFactory.GetGrain<IGridCasesGrain>(report.GridCode)
-                .FindDuplicateAsync(category.Code, lat, lon, time.GetUtcNow() - DuplicateWindow, DuplicateMetres);
-        }
-
-        var now = time.GetUtcNow();
-        var snapshot = new CaseSnapshot(
-            Id, CaseState.Reported, category.Code, report.Source, report.Description, report.GridCode, report.Lat, report.Lon,
-            report.Address, report.ReporterName, report.ReporterPhoneMasked, report.MediaUrls, report.Priority, report.Detection,
-            report.ReportedBy, now, null, null, null, false, false, HandledLevel(report.GridCode), duplicate, null, null, null, null,
-            0, 0, null, 0);
-        await CommitAsync(snapshot, "reported", report.ReportedBy, null);
         // A new case waits for staff, who come minutes or hours later: holding its activation meanwhile only costs
         // memory (at intake rates, gigabytes), so it is released now and read back from storage when next touched.
         this.DeactivateOnIdle();
         return Case;
     }
 
-    Task<CaseSnapshot?> ICaseGrain.GetAsync() => Task.FromResult(state.State.Current);
+    private async Task<CaseSnapshot> NewCaseAsync(NewCase report)
+    {
+        if (!CaseIds.IsValid(Id))
+        {
+            throw DomainException.Invalid("id", $"'{Id}' is not a case id of the form {{district}}-{{yyyyMMdd}}-{{unique}}.");
+        }
 
-    Task<IReadOnlyList<CaseEvent>?> ICaseGrain.GetHistoryAsync() =>
-        Task.FromResult<IReadOnlyList<CaseEvent>?>(state.State.Current is null ? null : state.State.History);
+        var category = await _categories.GetAsync(GrainFactory, Id[..6], report.Category)
+            ?? throw DomainException.Invalid("category", $"'{report.Category}' is not a category of district {Id[..6]}.");
+
+        string? duplicate = null;
+        if (report.Lat is { } lat && report.Lon is { } lon)
+        {
+            duplicate = await GrainFactory.GetGrain<IGridCasesGrain>(report.GridCode)
+                .FindDuplicateAsync(category.Code, lat, lon, _time.GetUtcNow() - DuplicateWindow, DuplicateMetres);
+        }
+
+        var now = _time.GetUtcNow();
+        return new CaseSnapshot(
+            Id, CaseState.Reported, category.Code, report.Source, report.Description, report.GridCode, report.Lat, report.Lon,
+            report.Address, report.ReporterName, report.ReporterPhoneMasked, report.MediaUrls, report.Priority, report.Detection,
+            report.ReportedBy, now, null, null, null, false, false, HandledLevel(report.GridCode), duplicate, null, null, null, null,
+            0, 0, null, 0);
+    }
+
+    async Task<CaseSnapshot?> ICaseGrain.GetAsync() => (await LoadAsync()).Current;
+
+    async Task<IReadOnlyList<CaseEvent>?> ICaseGrain.GetHistoryAsync()
+    {
+        var state = await LoadAsync();
+        return state.Current is null ? null : state.History;
+    }
 
     async Task<CaseSnapshot> ICaseGrain.ActAsync(CaseAction action, long? expectedVersion)
     {
+        await LoadAsync();
         var current = Case;
         if (expectedVersion is { } expected && expected != current.Version)
         {
@@ -123,7 +190,7 @@ internal sealed partial class CaseGrain(
             throw RefusedIn(current, action.Kind);
         }
 
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var (next, type) = action.Kind switch
         {
             CaseActionKind.File => (current with { State = CaseState.Filed, FiledAt = now }, "filed"),
@@ -149,12 +216,12 @@ internal sealed partial class CaseGrain(
 
     async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (state.State.Current is not { } current || reminderName != DeadlineReminder)
+        if ((await LoadAsync()).Current is not { } current || reminderName != DeadlineReminder)
         {
             return;
         }
 
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         if (CaseStates.IsOpen(current.State) && current is { Deadline: { } deadline, DispatchedAt: { } dispatchedAt })
         {
             if (!current.Warned && now >= WarnAt(dispatchedAt, deadline))
@@ -186,7 +253,7 @@ internal sealed partial class CaseGrain(
 
         if (next is { } at)
         {
-            var due = at - time.GetUtcNow();
+            var due = at - _time.GetUtcNow();
             // Orleans skips the ticks a reminder missed while its silos were down and waits for the next period, so
             // the period is the shortest allowed: after a full restart a missed checkpoint is caught up within a minute.
             await this.RegisterOrUpdateReminder(DeadlineReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, TimeSpan.FromMinutes(1));
@@ -213,7 +280,7 @@ internal sealed partial class CaseGrain(
             return current with { Assignee = action.Assignee };
         }
 
-        var category = await categories.GetAsync(GrainFactory, Id[..6], current.Category)
+        var category = await _categories.GetAsync(GrainFactory, Id[..6], current.Category)
             ?? throw DomainException.Conflict($"The category {current.Category} no longer exists in the catalogue.");
         return current with
         {
@@ -300,7 +367,7 @@ internal sealed partial class CaseGrain(
             throw DomainException.Invalid("into", $"Case {into} does not exist or is no longer open.");
         }
 
-        return current with { State = CaseState.Merged, MergedInto = into, ClosedAt = time.GetUtcNow() };
+        return current with { State = CaseState.Merged, MergedInto = into, ClosedAt = _time.GetUtcNow() };
     }
 
     private static TerritoryLevel HandledLevel(string gridCode) =>
@@ -318,13 +385,13 @@ internal sealed partial class CaseGrain(
     /// <summary>Appends the event to history and outbox, writes once, then publishes the outbox.</summary>
     private async Task CommitAsync(CaseSnapshot next, string type, string actor, string? note)
     {
-        var version = (state.State.Current?.Version ?? 0) + 1;
+        var version = (_state.State.Current?.Version ?? 0) + 1;
         var snapshot = next with { Version = version };
-        var @event = new CaseEvent(Guid.NewGuid(), Id, version, type, snapshot.GridCode, time.GetUtcNow(), actor, note, snapshot);
-        state.State.Case = null;
-        state.State.History.Add(@event);
-        state.State.Unpublished.Add(version);
-        await state.WriteStateAsync();
+        var @event = new CaseEvent(Guid.NewGuid(), Id, version, type, snapshot.GridCode, _time.GetUtcNow(), actor, note, snapshot);
+        _state.State.Case = null;
+        _state.State.History.Add(@event);
+        _state.State.Unpublished.Add(version);
+        await _state.WriteStateAsync();
         await PublishOutboxAsync();
     }
 
@@ -332,11 +399,11 @@ internal sealed partial class CaseGrain(
     {
         var stream = this.GetStreamProvider(ProviderNames.Streams)
             .GetStream<CaseEvent>(StreamId.Create(StreamNamespaces.CaseEvents, Case.GridCode));
-        var unpublished = state.State.Unpublished.ToHashSet();
-        await stream.OnNextBatchAsync(state.State.History.Where(e => unpublished.Contains(e.Version)).ToArray());
+        var unpublished = _state.State.Unpublished.ToHashSet();
+        await stream.OnNextBatchAsync(_state.State.History.Where(e => unpublished.Contains(e.Version)).ToArray());
         // Cleared in memory only: the next write persists the empty outbox; a crash before that republishes, and
         // consumers ignore what they already have.
-        state.State.Unpublished.Clear();
+        _state.State.Unpublished.Clear();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId} could not republish its outbox on activation")]

@@ -26,12 +26,16 @@ internal sealed class IntakeGrain(
             state.State.CaseId = CaseIds.New(this.GetPrimaryKeyString()[..6], time.GetUtcNow());
             state.State.Fingerprint = fingerprint;
             await state.WriteStateAsync();
+            return await GrainFactory.GetGrain<ICaseGrain>(state.State.CaseId).ReportAsync(report);
         }
-        else if (state.State.Fingerprint != fingerprint)
+
+        if (state.State.Fingerprint != fingerprint)
         {
             throw DomainException.Conflict("This Idempotency-Key was already used for a different request.", "Idempotency-Key");
         }
 
-        return await GrainFactory.GetGrain<ICaseGrain>(state.State.CaseId).ReportAsync(report);
+        // A replay: the case exists unless the first attempt stopped between the two writes.
+        var @case = GrainFactory.GetGrain<ICaseGrain>(state.State.CaseId);
+        return await @case.GetAsync() ?? await @case.ReportAsync(report);
     }
 }

@@ -95,6 +95,7 @@ public static class GridGovHosting
     public static ISiloBuilder AddGridGovServices(this ISiloBuilder silo, DatabaseKind database, string connectionString, CallerSigner signer)
     {
         var invariant = StorageInvariants.For(database);
+        CachedGrainInterfaceTypes.AddTo(silo.Services);
         silo.AddAdoNetGrainStorage(ProviderNames.MainStorage, o =>
         {
             o.Invariant = invariant;
@@ -155,6 +156,7 @@ public static class GridGovHosting
             o.ConnectionString = settings.ConnectionString;
         });
         client.AddMemoryStreams(ProviderNames.Streams);
+        CachedGrainInterfaceTypes.AddTo(client.Services);
         return client;
     }
 

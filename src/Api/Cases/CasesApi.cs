@@ -98,7 +98,7 @@ public static class CasesApi
         }
         else
         {
-            snapshot = await cluster.GetGrain<ICaseGrain>(CaseIds.New(district, time.GetUtcNow())).ReportAsync(report);
+            snapshot = await cluster.GetGrain<ICaseReceptionGrain>(district).ReportAsync(CaseIds.New(district, time.GetUtcNow()), report);
         }
 
         ETags.Set(http.Response, snapshot.Version);

@@ -29,6 +29,65 @@ internal sealed class CaseGrainState
 
     /// <summary>The case as it stands: the snapshot its last event carries.</summary>
     public CaseSnapshot? Current => History.Count > 0 ? History[^1].Case : Case;
+
+    /// <summary>Appends a transition as the next version's event, unpublished until <see cref="Published"/>.</summary>
+    public void Append(CaseSnapshot next, string type, string actor, string? note, DateTimeOffset at)
+    {
+        var version = (Current?.Version ?? 0) + 1;
+        var snapshot = next with { Version = version };
+        Case = null;
+        History.Add(new CaseEvent(Guid.NewGuid(), snapshot.Id, version, type, snapshot.GridCode, at, actor, note, snapshot));
+        Unpublished.Add(version);
+    }
+
+    public CaseEvent[] UnpublishedEvents()
+    {
+        var unpublished = Unpublished.ToHashSet();
+        return History.Where(e => unpublished.Contains(e.Version)).ToArray();
+    }
+
+    /// <summary>
+    /// Clears the outbox in memory only: the next write persists the empty outbox; a crash before that republishes,
+    /// and consumers ignore what they already have.
+    /// </summary>
+    public void Published() => Unpublished.Clear();
+}
+
+/// <summary>What creating a case takes, shared by the case's grain and case reception.</summary>
+internal static class NewCases
+{
+    public static async Task<CaseSnapshot> SnapshotAsync(
+        string id, NewCase report, IGrainFactory grains, CategoryCache categories, TimeProvider time)
+    {
+        if (!CaseIds.IsValid(id))
+        {
+            throw DomainException.Invalid("id", $"'{id}' is not a case id of the form {{district}}-{{yyyyMMdd}}-{{unique}}.");
+        }
+
+        var category = await categories.GetAsync(grains, id[..6], report.Category)
+            ?? throw DomainException.Invalid("category", $"'{report.Category}' is not a category of district {id[..6]}.");
+
+        string? duplicate = null;
+        if (report.Lat is { } lat && report.Lon is { } lon)
+        {
+            duplicate = await grains.GetGrain<IGridCasesGrain>(report.GridCode)
+                .FindDuplicateAsync(category.Code, lat, lon, time.GetUtcNow() - CaseGrain.DuplicateWindow, CaseGrain.DuplicateMetres);
+        }
+
+        var now = time.GetUtcNow();
+        return new CaseSnapshot(
+            id, CaseState.Reported, category.Code, report.Source, report.Description, report.GridCode, report.Lat, report.Lon,
+            report.Address, report.ReporterName, report.ReporterPhoneMasked, report.MediaUrls, report.Priority, report.Detection,
+            report.ReportedBy, now, null, null, null, false, false, HandledLevel(report.GridCode), duplicate, null, null, null, null,
+            0, 0, null, 0);
+    }
+
+    /// <summary>The grid's stream, on which every event of the grid's cases is published.</summary>
+    public static IAsyncStream<CaseEvent> StreamOf(IStreamProvider streams, string gridCode) =>
+        streams.GetStream<CaseEvent>(StreamId.Create(StreamNamespaces.CaseEvents, gridCode));
+
+    private static TerritoryLevel HandledLevel(string gridCode) =>
+        TerritoryCode.LevelOf(gridCode) == TerritoryLevel.MicroGrid ? TerritoryLevel.Grid : TerritoryCode.LevelOf(gridCode);
 }
 
 /// <summary>
@@ -43,6 +102,8 @@ internal sealed class CaseGrainState
 /// </remarks>
 internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
 {
+    /// <summary>The name the case's state is stored under (case reception writes a new case's first state under it).</summary>
+    public const string StateName = "case";
     private const string DeadlineReminder = "deadline";
     private const double WarningShare = 0.8;
     public const double DuplicateMetres = 50;
@@ -57,7 +118,7 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
     public CaseGrain(IGrainContext context, CategoryCache categories, TimeProvider time, ILogger<CaseGrain> logger)
     {
         _state = new StateStorageBridge<CaseGrainState>(
-            "case", context, context.ActivationServices.GetRequiredKeyedService<IGrainStorage>(ProviderNames.MainStorage));
+            StateName, context, context.ActivationServices.GetRequiredKeyedService<IGrainStorage>(ProviderNames.MainStorage));
         _categories = categories;
         _time = time;
         _logger = logger;
@@ -67,10 +128,13 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
 
     private CaseSnapshot Case => _state.State.Current ?? throw DomainException.NotFound($"Case {Id} does not exist.");
 
-    /// <summary>The stored state, read once (concurrent read-only calls share the read).</summary>
+    /// <summary>
+    /// The stored state, read once (concurrent read-only calls share the read); read again while it finds no case, as
+    /// case reception may create the case after this activation looked.
+    /// </summary>
     private async Task<CaseGrainState> LoadAsync()
     {
-        if (_loading is null or { IsFaulted: true } or { IsCanceled: true })
+        if (_loading is null or { IsFaulted: true } or { IsCanceled: true } || (_loading.IsCompletedSuccessfully && _state.State.Current is null))
         {
             _loading = ReadAsync();
         }
@@ -114,7 +178,7 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
 
         try
         {
-            var snapshot = await NewCaseAsync(report);
+            var snapshot = await NewCases.SnapshotAsync(Id, report, GrainFactory, _categories, _time);
             if (unread)
             {
                 _state.State = new CaseGrainState();
@@ -141,31 +205,6 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
         // memory (at intake rates, gigabytes), so it is released now and read back from storage when next touched.
         this.DeactivateOnIdle();
         return Case;
-    }
-
-    private async Task<CaseSnapshot> NewCaseAsync(NewCase report)
-    {
-        if (!CaseIds.IsValid(Id))
-        {
-            throw DomainException.Invalid("id", $"'{Id}' is not a case id of the form {{district}}-{{yyyyMMdd}}-{{unique}}.");
-        }
-
-        var category = await _categories.GetAsync(GrainFactory, Id[..6], report.Category)
-            ?? throw DomainException.Invalid("category", $"'{report.Category}' is not a category of district {Id[..6]}.");
-
-        string? duplicate = null;
-        if (report.Lat is { } lat && report.Lon is { } lon)
-        {
-            duplicate = await GrainFactory.GetGrain<IGridCasesGrain>(report.GridCode)
-                .FindDuplicateAsync(category.Code, lat, lon, _time.GetUtcNow() - DuplicateWindow, DuplicateMetres);
-        }
-
-        var now = _time.GetUtcNow();
-        return new CaseSnapshot(
-            Id, CaseState.Reported, category.Code, report.Source, report.Description, report.GridCode, report.Lat, report.Lon,
-            report.Address, report.ReporterName, report.ReporterPhoneMasked, report.MediaUrls, report.Priority, report.Detection,
-            report.ReportedBy, now, null, null, null, false, false, HandledLevel(report.GridCode), duplicate, null, null, null, null,
-            0, 0, null, 0);
     }
 
     async Task<CaseSnapshot?> ICaseGrain.GetAsync() => (await LoadAsync()).Current;
@@ -370,9 +409,6 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
         return current with { State = CaseState.Merged, MergedInto = into, ClosedAt = _time.GetUtcNow() };
     }
 
-    private static TerritoryLevel HandledLevel(string gridCode) =>
-        TerritoryCode.LevelOf(gridCode) == TerritoryLevel.MicroGrid ? TerritoryLevel.Grid : TerritoryCode.LevelOf(gridCode);
-
     private static DomainException RefusedIn(CaseSnapshot current, CaseActionKind kind)
     {
         var allowed = CaseStates.Allowed(current.State);
@@ -385,25 +421,15 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
     /// <summary>Appends the event to history and outbox, writes once, then publishes the outbox.</summary>
     private async Task CommitAsync(CaseSnapshot next, string type, string actor, string? note)
     {
-        var version = (_state.State.Current?.Version ?? 0) + 1;
-        var snapshot = next with { Version = version };
-        var @event = new CaseEvent(Guid.NewGuid(), Id, version, type, snapshot.GridCode, _time.GetUtcNow(), actor, note, snapshot);
-        _state.State.Case = null;
-        _state.State.History.Add(@event);
-        _state.State.Unpublished.Add(version);
+        _state.State.Append(next, type, actor, note, _time.GetUtcNow());
         await _state.WriteStateAsync();
         await PublishOutboxAsync();
     }
 
     private async Task PublishOutboxAsync()
     {
-        var stream = this.GetStreamProvider(ProviderNames.Streams)
-            .GetStream<CaseEvent>(StreamId.Create(StreamNamespaces.CaseEvents, Case.GridCode));
-        var unpublished = _state.State.Unpublished.ToHashSet();
-        await stream.OnNextBatchAsync(_state.State.History.Where(e => unpublished.Contains(e.Version)).ToArray());
-        // Cleared in memory only: the next write persists the empty outbox; a crash before that republishes, and
-        // consumers ignore what they already have.
-        _state.State.Unpublished.Clear();
+        await NewCases.StreamOf(this.GetStreamProvider(ProviderNames.Streams), Case.GridCode).OnNextBatchAsync(_state.State.UnpublishedEvents());
+        _state.State.Published();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId} could not republish its outbox on activation")]

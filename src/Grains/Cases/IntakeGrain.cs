@@ -26,7 +26,7 @@ internal sealed class IntakeGrain(
             state.State.CaseId = CaseIds.New(this.GetPrimaryKeyString()[..6], time.GetUtcNow());
             state.State.Fingerprint = fingerprint;
             await state.WriteStateAsync();
-            return await GrainFactory.GetGrain<ICaseGrain>(state.State.CaseId).ReportAsync(report);
+            return await GrainFactory.GetGrain<ICaseReceptionGrain>(state.State.CaseId[..6]).ReportAsync(state.State.CaseId, report);
         }
 
         if (state.State.Fingerprint != fingerprint)
@@ -34,7 +34,7 @@ internal sealed class IntakeGrain(
             throw DomainException.Conflict("This Idempotency-Key was already used for a different request.", "Idempotency-Key");
         }
 
-        // A replay: the case exists unless the first attempt stopped between the two writes.
+        // A replay: the case exists unless the first attempt stopped between the two writes; then its grain creates it.
         var @case = GrainFactory.GetGrain<ICaseGrain>(state.State.CaseId);
         return await @case.GetAsync() ?? await @case.ReportAsync(report);
     }

@@ -11,8 +11,8 @@ using Orleans.TestingHost;
 namespace GridGov.Tests.Cases;
 
 /// <summary>
-/// A report writes a new case without reading it first (its first write is an insert); a report reaching a case that
-/// exists, on an activation that has read nothing, answers the stored case and changes nothing.
+/// A report writes a new case without reading it first (its first write is an insert): through case reception, without
+/// activating the case's grain at all. A report reaching a case that exists answers the stored case and changes nothing.
 /// </summary>
 [Collection(GridClusterCollection.Name)]
 public sealed class CaseIntakeTests(GridClusterFixture fixture)
@@ -67,6 +67,48 @@ public sealed class CaseIntakeTests(GridClusterFixture fixture)
 
         Assert.Single(answers.Append(later).Select(c => c.Id).Distinct());
         Assert.Single((await fixture.Grains.GetGrain<ICaseGrain>(later.Id).GetHistoryAsync())!);
+    }
+
+    [Fact]
+    public async Task A_case_received_without_its_grain_is_read_acted_on_and_seen_by_its_grid()
+    {
+        TestCallers.EnterOperator();
+        var d = Fresh.District();
+        var grid = $"{d}001001001";
+        var id = CaseIds.New(d, DateTimeOffset.UtcNow);
+        var @case = fixture.Grains.GetGrain<ICaseGrain>(id);
+        // An activation that looked before the case existed reads again once it does.
+        Assert.Null(await @case.GetAsync());
+
+        var received = await fixture.Grains.GetGrain<ICaseReceptionGrain>(d).ReportAsync(id, Report(grid, "event.other", "Blocked drain"));
+
+        Assert.Equal((id, CaseState.Reported, 1L), (received.Id, received.State, received.Version));
+        Assert.Equal(received, await @case.GetAsync());
+        var filed = await @case.ActAsync(new CaseAction(CaseActionKind.File, "cc", null), received.Version);
+        Assert.Equal((CaseState.Filed, 2L), (filed.State, filed.Version));
+        Assert.Equal(["reported", "filed"], (await @case.GetHistoryAsync())!.Select(e => e.Type));
+        await Eventually.TrueAsync(
+            async () => (await fixture.Grains.GetGrain<IGridCasesGrain>(grid).GetAsync()).Open.Any(c => c.Id == id && c.Version == 2),
+            "the grid's view holds the case at version 2");
+    }
+
+    [Fact]
+    public async Task Reception_answers_a_case_that_exists_as_stored_and_refuses_another_districts_id()
+    {
+        TestCallers.EnterOperator();
+        var d = Fresh.District();
+        var grid = $"{d}001001001";
+        var id = CaseIds.New(d, DateTimeOffset.UtcNow);
+        var reception = fixture.Grains.GetGrain<ICaseReceptionGrain>(d);
+
+        var first = await reception.ReportAsync(id, Report(grid, "event.other", "Fallen tree"));
+        var again = await reception.ReportAsync(id, Report(grid, "event.other", "Another description"));
+        var foreign = await Assert.ThrowsAsync<DomainException>(() =>
+            reception.ReportAsync(CaseIds.New(Fresh.District(), DateTimeOffset.UtcNow), Report(grid, "event.other", "x")));
+
+        Assert.Equal(first, again);
+        Assert.Single((await fixture.Grains.GetGrain<ICaseGrain>(id).GetHistoryAsync())!);
+        Assert.Equal("id", foreign.Field);
     }
 
     [Fact]

@@ -1,0 +1,52 @@
+using GridGov.Contracts;
+using GridGov.Contracts.Cases;
+using GridGov.Contracts.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Concurrency;
+using Orleans.Storage;
+
+namespace GridGov.Grains.Cases;
+
+/// <summary>
+/// Case reception (受理): creates a case by writing its first state, exactly as its grain would store it, and
+/// publishing its first event, without activating the case's grain. A new case waits minutes or hours for staff, so
+/// activating it only to write once and be released cost a placement, a directory entry, an activation and a
+/// deactivation per report. The write is an insert, refused when the case exists; the case's grain reads the row when
+/// the case is next read or acted on (and publishes the event again then if it was never published).
+/// It keeps no state, so it is reentrant: each worker takes many reports at once.
+/// </summary>
+[StatelessWorker, Reentrant]
+internal sealed class CaseReceptionGrain(
+    [FromKeyedServices(ProviderNames.MainStorage)] IGrainStorage storage,
+    CategoryCache categories,
+    TimeProvider time) : Grain, ICaseReceptionGrain
+{
+    async Task<CaseSnapshot> ICaseReceptionGrain.ReportAsync(string caseId, NewCase report)
+    {
+        if (!CaseIds.IsValid(caseId) || caseId[..6] != this.GetPrimaryKeyString())
+        {
+            throw DomainException.Invalid("id", $"'{caseId}' is not a case id of district {this.GetPrimaryKeyString()}.");
+        }
+
+        var @case = GrainFactory.GetGrain<ICaseGrain>(caseId);
+        var state = new CaseGrainState();
+        state.Append(await NewCases.SnapshotAsync(caseId, report, GrainFactory, categories, time), "reported", report.ReportedBy, null, time.GetUtcNow());
+        try
+        {
+            await storage.WriteStateAsync(CaseGrain.StateName, @case.GetGrainId(), new GrainState<CaseGrainState>(state));
+        }
+        catch (InconsistentStateException)
+        {
+            // The case exists: answer it as stored.
+            if (await @case.GetAsync() is { } stored)
+            {
+                return stored;
+            }
+
+            throw;
+        }
+
+        await NewCases.StreamOf(this.GetStreamProvider(ProviderNames.Streams), report.GridCode).OnNextBatchAsync(state.UnpublishedEvents());
+        return state.Current!;
+    }
+}

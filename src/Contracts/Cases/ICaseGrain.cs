@@ -20,6 +20,13 @@ public interface ICaseGrain : IGrainWithStringKey, ITenantGrain
     /// <summary>Carries out an action; refused with a conflict naming the state and the allowed actions.</summary>
     [Alias("act")]
     Task<CaseSnapshot> ActAsync(CaseAction action, long? expectedVersion);
+
+    /// <summary>
+    /// Publishes the case's latest event again (consumers ignore what they have): the outbox sweep's repair for an
+    /// event lost on its way to the grid's view.
+    /// </summary>
+    [Alias("republish")]
+    Task RepublishAsync();
 }
 
 /// <summary>

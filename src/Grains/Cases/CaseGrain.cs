@@ -253,6 +253,16 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
         return Case;
     }
 
+    async Task ICaseGrain.RepublishAsync()
+    {
+        var state = await LoadAsync();
+        if (state.History.Count > 0)
+        {
+            var last = state.History[^1];
+            await NewCases.StreamOf(this.GetStreamProvider(ProviderNames.Streams), last.GridCode).OnNextBatchAsync([last]);
+        }
+    }
+
     async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
     {
         if ((await LoadAsync()).Current is not { } current || reminderName != DeadlineReminder)

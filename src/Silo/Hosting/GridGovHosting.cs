@@ -123,6 +123,9 @@ public static class GridGovHosting
             o.DataMaxAgeInCache = TimeSpan.FromSeconds(30);
         });
         silo.Services.AddStores(database, connectionString, signer);
+        silo.Services.TryAddSingleton(CaseSweepSettings.Default);
+        silo.Services.TryAddSingleton(new CaseOutboxStore(database, connectionString));
+        silo.Services.AddHostedService<CaseOutboxSweeper>();
         silo.AddIncomingGrainCallFilter<TenantCallFilter>();
         silo.AddGridGovLive(database, connectionString);
         return silo;

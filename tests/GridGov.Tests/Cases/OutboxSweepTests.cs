@@ -1,0 +1,58 @@
+using GridGov.Contracts;
+using GridGov.Contracts.Cases;
+using GridGov.Contracts.Territory;
+using GridGov.Grains.Cases;
+using GridGov.Silo.Cases;
+using GridGov.Silo.Storage;
+using GridGov.Tests.Infrastructure;
+using GridGov.Tests.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using Orleans.TestingHost;
+
+namespace GridGov.Tests.Cases;
+
+/// <summary>
+/// A case whose write reached storage but whose event never reached the grid's view (its silo died with the event in
+/// a memory stream's queue) is found by the outbox sweep and published again, so it is listed.
+/// </summary>
+public sealed class OutboxSweepTests
+{
+    [Theory]
+    [InlineData(DatabaseKind.PostgreSql)]
+    [InlineData(DatabaseKind.Sqlite)]
+    public async Task A_case_whose_event_was_lost_reaches_the_grids_view_and_the_read_model(DatabaseKind kind)
+    {
+        TestCallers.EnterOperator();
+        await using var store = await MigratedStore.CreateAsync(kind);
+        await using var cluster = await GridCluster.StartAsync(kind, store.ConnectionString, configure: silo =>
+            silo.Services.AddSingleton(new CaseSweepSettings(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5))));
+        var d = Fresh.District();
+        var grid = $"{d}001001001";
+        var id = CaseIds.New(d, DateTimeOffset.UtcNow);
+
+        // Written as case reception writes it, and never published.
+        var state = new CaseGrainState();
+        state.Append(
+            new CaseSnapshot(
+                id, CaseState.Reported, "event.other", CaseSource.GridPatrol, "Lost on its way", grid, null, null, null, null, null, [],
+                CasePriority.Normal, null, "w-1", DateTimeOffset.UtcNow, null, null, null, false, false, TerritoryLevel.Grid, null,
+                null, null, null, null, 0, 0, null, 0),
+            "reported", "w-1", null, DateTimeOffset.UtcNow);
+        var services = ((InProcessSiloHandle)cluster.Silos[0]).SiloHost.Services;
+        await services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.MainStorage).WriteStateAsync(
+            CaseGrain.StateName, cluster.Client.GetGrain<ICaseGrain>(id).GetGrainId(), new GrainState<CaseGrainState>(state));
+
+        var readModel = services.GetRequiredService<ICaseReadModel>();
+        var listed = await Eventually.MatchesAsync(
+            () => readModel.CasesOfNodeAsync(grid, CancellationToken.None),
+            cases => cases.Any(c => c.Id == id),
+            "the swept case is in the read model");
+        Assert.Equal((CaseState.Reported, 1L), listed.Where(c => c.Id == id).Select(c => (c.State, c.Version)).Single());
+        Assert.Contains((await cluster.Client.GetGrain<IGridCasesGrain>(grid).GetAsync()).Open, c => c.Id == id);
+
+        // Once listed, it is not swept again.
+        var sweeper = services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<CaseOutboxSweeper>().Single();
+        Assert.Equal(0, await sweeper.SweepOnceAsync(CancellationToken.None));
+    }
+}

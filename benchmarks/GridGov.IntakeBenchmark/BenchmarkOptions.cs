@@ -50,6 +50,9 @@ public sealed record BenchmarkOptions
     /// <summary>PostgreSQL with fsync and synchronous commit (default: off, as ./test.sh runs it).</summary>
     public bool DurablePostgres { get; init; }
 
+    /// <summary>Extra PostgreSQL settings (<c>name=value</c>), for both apps' server.</summary>
+    public IReadOnlyList<string> PostgresSettings { get; init; } = [];
+
     /// <summary>The app servers' log level (both apps get the same). Default Warning: no line per request.</summary>
     public string LogLevel { get; init; } = "Warning";
 
@@ -101,6 +104,7 @@ public sealed record BenchmarkOptions
           --no-ceiling       skip the ceiling app (ratios are then not printed)
           --profile          load pg_stat_statements and print each app's SQL per request
           --durable-pg       keep PostgreSQL's fsync/synchronous_commit on (default off, as ./test.sh)
+          --pg-setting N=V   one more PostgreSQL setting for the run (repeatable), e.g. shared_buffers=2GB
           --log-level L      both servers' minimum log level (default Warning)
           --api-dll PATH     the GridGov.Api.dll to run (default: src/Api's build of this configuration)
           --logs DIR         keep the servers' logs in DIR (default: a temp folder, printed)
@@ -130,6 +134,7 @@ public sealed record BenchmarkOptions
                 "--no-ceiling" => options with { RunCeiling = false },
                 "--profile" => options with { Profile = true },
                 "--durable-pg" => options with { DurablePostgres = true },
+                "--pg-setting" => options with { PostgresSettings = [.. options.PostgresSettings, Setting(Value())] },
                 "--log-level" => options with { LogLevel = Value() },
                 "--api-dll" => options with { ApiDll = Path.GetFullPath(Value()) },
                 "--logs" => options with { LogFolder = Path.GetFullPath(Value()) },
@@ -166,6 +171,11 @@ public sealed record BenchmarkOptions
         double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var f) && f is > 0 and <= 2
             ? f
             : throw new ArgumentException($"'{text}' is not a fraction in (0, 2].");
+
+    private static string Setting(string text) =>
+        System.Text.RegularExpressions.Regex.IsMatch(text, "^[a-z_.]+=[A-Za-z0-9_.]+$")
+            ? text
+            : throw new ArgumentException($"'{text}' is not a PostgreSQL setting of the form name=value.");
 
     private static int MultipleOfEight(int n) => n % 8 == 0 ? n : throw new ArgumentException("--grids must be a multiple of 8.");
 

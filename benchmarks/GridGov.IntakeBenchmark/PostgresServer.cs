@@ -33,7 +33,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database}";
 
-    public static async Task<PostgresServer> StartAsync(bool durable, bool statStatements, CancellationToken cancellationToken)
+    public static async Task<PostgresServer> StartAsync(bool durable, bool statStatements, IReadOnlyList<string> extraSettings, CancellationToken cancellationToken)
     {
         var bin = FindBin() ?? throw new InvalidOperationException(
             "No PostgreSQL server under /usr/lib/postgresql/*/bin (initdb, pg_ctl, postgres); install Debian's postgresql package.");
@@ -41,7 +41,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var server = new PostgresServer(bin, root);
         try
         {
-            await server.InitAsync(durable, statStatements, cancellationToken);
+            await server.InitAsync(durable, statStatements, extraSettings, cancellationToken);
             return server;
         }
         catch
@@ -51,7 +51,7 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    private async Task InitAsync(bool durable, bool statStatements, CancellationToken cancellationToken)
+    private async Task InitAsync(bool durable, bool statStatements, IReadOnlyList<string> extraSettings, CancellationToken cancellationToken)
     {
         var socket = Path.Combine(_root, "sock");
         Directory.CreateDirectory(_data);
@@ -80,6 +80,7 @@ public sealed class PostgresServer : IAsyncDisposable
             settings.AddRange(["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]);
         }
 
+        settings.AddRange(extraSettings.Select(setting => "-c " + setting));
         if (statStatements)
         {
             settings.AddRange(["-c shared_preload_libraries=pg_stat_statements", "-c pg_stat_statements.max=1000"]);

@@ -75,8 +75,8 @@ public static class Program
         var imports = new List<ImportRun>();
         try
         {
-            await using var postgres = await PostgresServer.StartAsync(options.DurablePostgres, options.Profile, cancel.Token);
-            Print($"PostgreSQL {postgres.Version} on 127.0.0.1:{postgres.Port} ({(options.DurablePostgres ? "durable" : "fsync=off, synchronous_commit=off, full_page_writes=off, as ./test.sh")}); server logs in {logFolder}");
+            await using var postgres = await PostgresServer.StartAsync(options.DurablePostgres, options.Profile, options.PostgresSettings, cancel.Token);
+            Print($"PostgreSQL {postgres.Version} on 127.0.0.1:{postgres.Port} ({(options.DurablePostgres ? "durable" : "fsync=off, synchronous_commit=off, full_page_writes=off, as ./test.sh")}{string.Concat(options.PostgresSettings.Select(setting => ", " + setting))}); server logs in {logFolder}");
             if (options.Profile)
             {
                 await postgres.ExecuteAsync("postgres", "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", cancel.Token);

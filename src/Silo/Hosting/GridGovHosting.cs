@@ -122,6 +122,9 @@ public static class GridGovHosting
             o.DataMinTimeInCache = TimeSpan.FromSeconds(30);
             o.DataMaxAgeInCache = TimeSpan.FromSeconds(30);
         });
+        // A grid's events that arrive between two pulls reach its view in one delivery, not one delivery each.
+        silo.Services.AddOptions<Orleans.Configuration.StreamPullingAgentOptions>(ProviderNames.Streams)
+            .Configure(o => o.BatchContainerBatchSize = 64);
         silo.Services.AddStores(database, connectionString, signer);
         silo.Services.TryAddSingleton(CaseSweepSettings.Default);
         silo.Services.TryAddSingleton(new CaseOutboxStore(database, connectionString));

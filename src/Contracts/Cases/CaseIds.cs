@@ -6,7 +6,10 @@ namespace GridGov.Contracts.Cases;
 
 /// <summary>
 /// Case ids: <c>{district}-{yyyyMMdd}-{unique}</c>, made where the case is reported, with no central counter. The
-/// unique part is 10 characters of Crockford base32 (50 random bits).
+/// unique part is 16 characters of Crockford base32: 6 for the millisecond of the (UTC) day, then 10 random (50 bits).
+/// The time first makes a district's ids of a day sort in report order, so the read model's primary key grows at its
+/// end instead of at random places (a smaller working set for PostgreSQL under intake). Ids made before, with 10
+/// random characters, stay valid.
 /// </summary>
 public static class CaseIds
 {
@@ -14,15 +17,22 @@ public static class CaseIds
 
     public static string New(string district, DateTimeOffset at)
     {
+        var utc = at.UtcDateTime;
+        var millisecond = (long)utc.TimeOfDay.TotalMilliseconds;
         Span<byte> random = stackalloc byte[10];
         RandomNumberGenerator.Fill(random);
-        Span<char> unique = stackalloc char[10];
-        for (var i = 0; i < unique.Length; i++)
+        Span<char> unique = stackalloc char[16];
+        for (var i = 0; i < 6; i++)
         {
-            unique[i] = Alphabet[random[i] & 31];
+            unique[i] = Alphabet[(int)(millisecond >> (5 * (5 - i))) & 31];
         }
 
-        return $"{district}-{at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}-{unique}";
+        for (var i = 0; i < 10; i++)
+        {
+            unique[6 + i] = Alphabet[random[i] & 31];
+        }
+
+        return $"{district}-{utc.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}-{unique}";
     }
 
     public static bool IsValid(string? id) =>

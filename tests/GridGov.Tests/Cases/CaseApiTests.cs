@@ -82,7 +82,7 @@ public sealed class CaseApiTests(CaseFixture f) : IClassFixture<CaseFixture>
     {
         var reported = await f.ReportAsync(f.App);
         var id = Id(reported);
-        Assert.Matches($"^{f.District}-\\d{{8}}-[0-9A-Z]{{10}}$", id);
+        Assert.Matches($"^{f.District}-\\d{{8}}-[0-9A-Z]{{16}}$", id);
         Assert.Equal(("reported", f.Grid1, 1L), (State(reported), reported.GetProperty("gridCode").GetString(), reported.GetProperty("version").GetInt64()));
         Assert.Equal(JsonValueKind.Null, reported.GetProperty("reporter").ValueKind); // apps see no personal data
 

@@ -96,9 +96,9 @@ internal static class NewCases
 /// 80 % warning and, at 100 %, the escalation one level up.
 /// </summary>
 /// <remarks>
-/// The state is read on first use, not on activation: a report creates a case under a new id, so its first write is
-/// an insert that needs no read before it (the store refuses it when the row exists after all, and the case then reads
-/// what is stored). Intake thus costs one database round-trip, not two.
+/// The state is read on first use, not on activation, and read again while it finds no case: case reception
+/// (<see cref="CaseReceptionGrain"/>) creates a case by writing its first state without activating this grain, so an
+/// activation that looked before then must look again.
 /// </remarks>
 internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
 {
@@ -169,37 +169,12 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
 
     async Task<CaseSnapshot> ICaseGrain.ReportAsync(NewCase report)
     {
-        // Nothing read yet: the case is taken to be new, and its first write (an insert) proves it.
-        var unread = _loading is null;
-        if (!unread && (await LoadAsync()).Current is { } existing)
+        if ((await LoadAsync()).Current is { } existing)
         {
             return existing;
         }
 
-        try
-        {
-            var snapshot = await NewCases.SnapshotAsync(Id, report, GrainFactory, _categories, _time);
-            if (unread)
-            {
-                _state.State = new CaseGrainState();
-            }
-
-            await CommitAsync(snapshot, "reported", report.ReportedBy, null);
-            _loading = Task.CompletedTask;
-        }
-        catch (Exception e) when (unread && e is DomainException or InconsistentStateException)
-        {
-            // A replay reaching a new activation of a case that exists: answer it as stored. (Refusing the report first
-            // would be wrong when, say, its category was removed since the case was created.)
-            _state.State = new CaseGrainState();
-            _state.Etag = null;
-            if ((await LoadAsync()).Current is { } stored)
-            {
-                return stored;
-            }
-
-            throw;
-        }
+        await CommitAsync(await NewCases.SnapshotAsync(Id, report, GrainFactory, _categories, _time), "reported", report.ReportedBy, null);
 
         // A new case waits for staff, who come minutes or hours later: holding its activation meanwhile only costs
         // memory (at intake rates, gigabytes), so it is released now and read back from storage when next touched.

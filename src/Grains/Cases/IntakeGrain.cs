@@ -34,8 +34,7 @@ internal sealed class IntakeGrain(
             throw DomainException.Conflict("This Idempotency-Key was already used for a different request.", "Idempotency-Key");
         }
 
-        // A replay: the case exists unless the first attempt stopped between the two writes; then its grain creates it.
-        var @case = GrainFactory.GetGrain<ICaseGrain>(state.State.CaseId);
-        return await @case.GetAsync() ?? await @case.ReportAsync(report);
+        // A replay: the case's grain answers the case, or creates it if the first attempt stopped between the two writes.
+        return await GrainFactory.GetGrain<ICaseGrain>(state.State.CaseId).ReportAsync(report);
     }
 }

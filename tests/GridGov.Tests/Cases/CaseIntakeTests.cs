@@ -11,8 +11,8 @@ using Orleans.TestingHost;
 namespace GridGov.Tests.Cases;
 
 /// <summary>
-/// A report writes a new case without reading it first (its first write is an insert): through case reception, without
-/// activating the case's grain at all. A report reaching a case that exists answers the stored case and changes nothing.
+/// Case reception writes a new case without reading it first (its first write is an insert) and without activating the
+/// case's grain. A report reaching a case that exists, through either, answers the stored case and changes nothing.
 /// </summary>
 [Collection(GridClusterCollection.Name)]
 public sealed class CaseIntakeTests(GridClusterFixture fixture)
@@ -30,7 +30,7 @@ public sealed class CaseIntakeTests(GridClusterFixture fixture)
         var grain = fixture.Grains.GetGrain<ICaseGrain>(id);
 
         var first = await grain.ReportAsync(Report(grid, "event.other", "Broken bench"));
-        // The case released its activation after the report: these reach activations that have read nothing.
+        // The case released its activation after the report: these reach new activations, which read it.
         var again = await grain.ReportAsync(Report(grid, "event.other", "A different description"));
         var unknownCategory = await grain.ReportAsync(Report(grid, "no.such.category", "Replayed after the category went"));
 

@@ -94,6 +94,29 @@ public sealed class AuditLog(GridGovSettings settings) : BackgroundService
     {
         await using var connection = await Database.OpenAsync(settings.Database, settings.ConnectionString, cancellationToken);
         await using var command = connection.CreateCommand();
+        if (settings.Database == DatabaseKind.PostgreSql)
+        {
+            // One fixed text whatever the batch's size, its rows as arrays: parsed and planned once per connection, and ten
+            // parameters rather than ten per row.
+            command.CommandText = """
+                INSERT INTO gridgov_audit_log (at, subject, role, scope, district, action, entity, status, remote_ip, trace_id)
+                SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                    $8::integer[], $9::text[], $10::text[])
+                """;
+            AddArray(command, entries.Select(e => e.At.UtcDateTime));
+            AddArray(command, entries.Select(e => e.Subject));
+            AddArray(command, entries.Select(e => e.Role));
+            AddArray(command, entries.Select(e => e.Scope));
+            AddArray(command, entries.Select(e => e.District));
+            AddArray(command, entries.Select(e => e.Action));
+            AddArray(command, entries.Select(e => e.Entity));
+            AddArray(command, entries.Select(e => e.Status));
+            AddArray(command, entries.Select(e => e.RemoteIp));
+            AddArray(command, entries.Select(e => e.TraceId));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
+
         var sql = new StringBuilder(
             "INSERT INTO gridgov_audit_log (at, subject, role, scope, district, action, entity, status, remote_ip, trace_id) VALUES ");
         for (var i = 0; i < entries.Count; i++)
@@ -115,5 +138,12 @@ public sealed class AuditLog(GridGovSettings settings) : BackgroundService
 
         command.CommandText = sql.ToString();
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void AddArray<T>(System.Data.Common.DbCommand command, IEnumerable<T> values)
+    {
+        var parameter = command.CreateParameter();
+        parameter.Value = values.ToArray();
+        command.Parameters.Add(parameter);
     }
 }

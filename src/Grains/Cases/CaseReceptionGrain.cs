@@ -1,9 +1,7 @@
 using GridGov.Contracts;
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
-using Orleans.Storage;
 
 namespace GridGov.Grains.Cases;
 
@@ -13,11 +11,12 @@ namespace GridGov.Grains.Cases;
 /// activating it only to write once and be released cost a placement, a directory entry, an activation and a
 /// deactivation per report. The write is an insert, refused when the case exists; the case's grain reads the row when
 /// the case is next read or acted on (and publishes the event again then if it was never published).
-/// It keeps no state, so it is reentrant: each worker takes many reports at once.
+/// It keeps no state, so it is reentrant: each worker takes many reports at once, and the store commits the reports
+/// that arrive together in one statement (<see cref="INewCaseStore"/>).
 /// </summary>
 [StatelessWorker, Reentrant]
 internal sealed class CaseReceptionGrain(
-    [FromKeyedServices(ProviderNames.MainStorage)] IGrainStorage storage,
+    INewCaseStore store,
     CategoryCache categories,
     TimeProvider time) : Grain, ICaseReceptionGrain
 {
@@ -31,19 +30,11 @@ internal sealed class CaseReceptionGrain(
         var @case = GrainFactory.GetGrain<ICaseGrain>(caseId);
         var state = new CaseGrainState();
         state.Append(await NewCases.SnapshotAsync(caseId, report, GrainFactory, categories, time), "reported", report.ReportedBy, null, time.GetUtcNow());
-        try
-        {
-            await storage.WriteStateAsync(CaseGrain.StateName, @case.GetGrainId(), new GrainState<CaseGrainState>(state));
-        }
-        catch (InconsistentStateException)
+        if (!await store.TryInsertAsync(@case.GetGrainId(), CaseGrain.StateName, state))
         {
             // The case exists: answer it as stored.
-            if (await @case.GetAsync() is { } stored)
-            {
-                return stored;
-            }
-
-            throw;
+            return await @case.GetAsync()
+                ?? throw new InvalidOperationException($"Case {caseId} is stored without a case; it was not created again.");
         }
 
         await NewCases.StreamOf(this.GetStreamProvider(ProviderNames.Streams), report.GridCode).OnNextBatchAsync(state.UnpublishedEvents());

@@ -14,6 +14,7 @@ using GridGov.Silo.Territory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -126,6 +127,16 @@ public static class GridGovHosting
         silo.Services.AddOptions<Orleans.Configuration.StreamPullingAgentOptions>(ProviderNames.Streams)
             .Configure(o => o.BatchContainerBatchSize = 64);
         silo.Services.AddStores(database, connectionString, signer);
+        // Case reception's first writes: grouped into one statement per round trip on PostgreSQL, one by one on SQLite.
+        silo.Services.TryAddSingleton<INewCaseStore>(sp =>
+        {
+            var plain = new GrainStorageNewCaseStore(sp.GetRequiredKeyedService<IGrainStorage>(ProviderNames.MainStorage));
+            return database == DatabaseKind.PostgreSql
+                ? new PostgresNewCaseStore(
+                    connectionString, sp.GetRequiredService<IOptions<ClusterOptions>>(),
+                    sp.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>(), plain)
+                : plain;
+        });
         silo.Services.TryAddSingleton(CaseSweepSettings.Default);
         silo.Services.TryAddSingleton(new CaseOutboxStore(database, connectionString));
         silo.Services.AddHostedService<CaseOutboxSweeper>();

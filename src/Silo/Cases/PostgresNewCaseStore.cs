@@ -1,0 +1,181 @@
+using System.Text;
+using GridGov.Contracts;
+using GridGov.Grains.Cases;
+using GridGov.Silo.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Storage;
+
+namespace GridGov.Silo.Cases;
+
+/// <summary>
+/// New cases' first states on PostgreSQL, committed in groups: the reports that arrive while one statement runs go
+/// together in the next, one multi-row insert into the grain storage table (<c>orleans_storage</c>, the schema of
+/// migration 0003) with the rows exactly as the grain storage writes them — its serializer, its hashes, version 1.
+/// A row that exists already is left alone (<c>ON CONFLICT DO NOTHING</c>) and its report answered false. Each report
+/// is answered only after its statement committed, so an acknowledged case is stored.
+/// </summary>
+/// <remarks>
+/// One insert per report was the largest single cost of intake in PostgreSQL (about 0.14 ms each, a round trip and a
+/// parse of the storage's generic write). A grain id with a numeric or Guid part, or a generic state name, which this
+/// does not lay out, goes through the grain storage instead.
+/// </remarks>
+public sealed class PostgresNewCaseStore : INewCaseStore
+{
+    private const int MaxRowsPerStatement = 1000;
+
+    private const string Insert = """
+        INSERT INTO orleans_storage
+            (grain_id_hash, grain_type_hash, service_id, grain_id_n0, grain_id_n1, grain_type, grain_id_extension, payload, version, modified_at)
+        SELECT r.id_hash, r.type_hash, $1, 0, 0, r.grain_type, r.id, r.payload, 1, now()
+        FROM unnest($2::integer[], $3::integer[], $4::text[], $5::text[], $6::bytea[]) AS r(id_hash, type_hash, grain_type, id, payload)
+        ON CONFLICT DO NOTHING
+        RETURNING grain_type, grain_id_extension
+        """;
+
+    private readonly string _connectionString;
+    private readonly string _serviceId;
+    private readonly AdoNetGrainStorageOptions _storage;
+    private readonly Hashers _hashers;
+    private readonly INewCaseStore _fallback;
+    private readonly Lock _gate = new();
+    private List<Row> _queue = [];
+    private bool _writing;
+
+    public PostgresNewCaseStore(
+        string connectionString, IOptions<ClusterOptions> cluster, IOptionsMonitor<AdoNetGrainStorageOptions> storage, INewCaseStore fallback)
+    {
+        _connectionString = connectionString;
+        _serviceId = cluster.Value.ServiceId;
+        _storage = storage.Get(ProviderNames.MainStorage);
+        _hashers = new Hashers(_storage.HashPicker ?? new StorageHasherPicker([new OrleansDefaultHasher()]));
+        _fallback = fallback;
+    }
+
+    public Task<bool> TryInsertAsync<T>(GrainId grain, string stateName, T state)
+    {
+        if (grain.TryGetGuidKey(out _, out _) || grain.TryGetIntegerKey(out _, out _) || stateName.IndexOfAny(['`', '[', ']']) >= 0)
+        {
+            return _fallback.TryInsertAsync(grain, stateName, state);
+        }
+
+        // As the grain storage keys a string-keyed grain: the key's UTF-8 bytes, reversed on little-endian machines, hashed
+        // by the configured hasher; the type's UTF-8 bytes likewise, unreversed.
+        var key = grain.Key.ToString()!;
+        var keyBytes = Encoding.UTF8.GetBytes(key);
+        if (BitConverter.IsLittleEndian)
+        {
+            Array.Reverse(keyBytes);
+        }
+
+        var grainState = new GrainState<T>(state);
+        var row = new Row(
+            _hashers.Pick(_serviceId, stateName, grain, grainState).Hash(keyBytes),
+            _hashers.Pick(_serviceId, stateName, grain, grainState).Hash(Encoding.UTF8.GetBytes(stateName)),
+            stateName,
+            key,
+            _storage.GrainStorageSerializer.Serialize(state).ToArray());
+        Enqueue(row);
+        return row.Done.Task;
+    }
+
+    private void Enqueue(Row row)
+    {
+        lock (_gate)
+        {
+            _queue.Add(row);
+            if (_writing)
+            {
+                return;
+            }
+
+            _writing = true;
+        }
+
+        // Off the calling grain's scheduler: the writer serves every grain of the silo.
+        _ = Task.Run(WriteQueuedAsync);
+    }
+
+    private async Task WriteQueuedAsync()
+    {
+        while (true)
+        {
+            List<Row> rows;
+            lock (_gate)
+            {
+                if (_queue.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
+
+                (rows, _queue) = (_queue, []);
+            }
+
+            foreach (var chunk in rows.Chunk(MaxRowsPerStatement))
+            {
+                try
+                {
+                    await WriteAsync(chunk);
+                }
+                catch (Exception e)
+                {
+                    foreach (var row in chunk)
+                    {
+                        row.Done.TrySetException(e);
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task WriteAsync(Row[] rows)
+    {
+        // The same grain twice in one statement: only its first row may insert; the others find it stored.
+        var first = new Dictionary<(string Type, string Id), Row>();
+        foreach (var row in rows)
+        {
+            if (!first.TryAdd((row.Type, row.Id), row))
+            {
+                row.Done.TrySetResult(false);
+            }
+        }
+
+        var batch = first.Values.ToArray();
+        await using var connection = (NpgsqlConnection)await Database.OpenAsync(DatabaseKind.PostgreSql, _connectionString, CancellationToken.None);
+        await using var command = new NpgsqlCommand(Insert, connection);
+        command.Parameters.Add(new() { Value = _serviceId });
+        command.Parameters.Add(new() { Value = batch.Select(r => r.IdHash).ToArray() });
+        command.Parameters.Add(new() { Value = batch.Select(r => r.TypeHash).ToArray() });
+        command.Parameters.Add(new() { Value = batch.Select(r => r.Type).ToArray() });
+        command.Parameters.Add(new() { Value = batch.Select(r => r.Id).ToArray() });
+        command.Parameters.Add(new() { Value = batch.Select(r => r.Payload).ToArray() });
+        var inserted = new HashSet<(string, string)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                inserted.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        foreach (var row in batch)
+        {
+            row.Done.TrySetResult(inserted.Contains((row.Type, row.Id)));
+        }
+    }
+
+    private sealed record Row(int IdHash, int TypeHash, string Type, string Id, byte[] Payload)
+    {
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>The storage's hasher for a grain's state, picked as the storage picks it (by its base type name, here the state name).</summary>
+    private sealed class Hashers(IStorageHasherPicker picker)
+    {
+        public IHasher Pick<T>(string serviceId, string stateName, GrainId grain, IGrainState<T> state) =>
+            picker.PickHasher(serviceId, ProviderNames.MainStorage, stateName, grain, state)
+            ?? throw new InvalidOperationException($"The grain storage {ProviderNames.MainStorage} has no hasher for {stateName}.");
+    }
+}

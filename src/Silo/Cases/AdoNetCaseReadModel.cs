@@ -21,10 +21,99 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
         WHERE gridgov_cases.version < excluded.version
         """;
 
-    public Task ProjectAsync(IReadOnlyCollection<CaseSnapshot> cases, IReadOnlyCollection<CaseEvent> events, CancellationToken cancellationToken) =>
-        database == DatabaseKind.PostgreSql
-            ? ProjectOnPostgresAsync(cases, events, cancellationToken)
-            : ProjectRowByRowAsync(cases, events, cancellationToken);
+    private readonly Lock _gate = new();
+    private List<Projection> _queue = [];
+    private bool _writing;
+
+    /// <summary>
+    /// Projects one grid's batch together with whatever the silo's other grids hand over meanwhile (group commit): the
+    /// batches that arrive while one write runs go in the next, so the database sees one write per round trip rather
+    /// than one per grid per flush. Each caller is answered when the write that carried its batch committed.
+    /// </summary>
+    public Task ProjectAsync(IReadOnlyCollection<CaseSnapshot> cases, IReadOnlyCollection<CaseEvent> events, CancellationToken cancellationToken)
+    {
+        var projection = new Projection(cases, events);
+        lock (_gate)
+        {
+            _queue.Add(projection);
+            if (!_writing)
+            {
+                _writing = true;
+                // Off the calling grain's scheduler: the writer serves every grid of the silo.
+                _ = Task.Run(WriteQueuedAsync, CancellationToken.None);
+            }
+        }
+
+        return projection.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task WriteQueuedAsync()
+    {
+        while (true)
+        {
+            List<Projection> batch;
+            lock (_gate)
+            {
+                if (_queue.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
+
+                (batch, _queue) = (_queue, []);
+            }
+
+            try
+            {
+                await WriteAsync(batch);
+                batch.ForEach(p => p.Done.TrySetResult());
+            }
+            catch (Exception) when (batch.Count > 1)
+            {
+                // One grid's rows must not hold the others back: each batch on its own, so only a failing one fails.
+                foreach (var projection in batch)
+                {
+                    try
+                    {
+                        await WriteAsync([projection]);
+                        projection.Done.TrySetResult();
+                    }
+                    catch (Exception e)
+                    {
+                        projection.Done.TrySetException(e);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                batch.ForEach(p => p.Done.TrySetException(e));
+            }
+        }
+    }
+
+    private Task WriteAsync(IReadOnlyList<Projection> batch)
+    {
+        // A case two grids hand over (it moved between them) is written once, at its newest version: one statement may
+        // not upsert a row twice.
+        var cases = new Dictionary<string, CaseSnapshot>(StringComparer.Ordinal);
+        foreach (var c in batch.SelectMany(p => p.Cases))
+        {
+            if (!cases.TryGetValue(c.Id, out var other) || other.Version < c.Version)
+            {
+                cases[c.Id] = c;
+            }
+        }
+
+        var events = batch.SelectMany(p => p.Events).ToArray();
+        return database == DatabaseKind.PostgreSql
+            ? ProjectOnPostgresAsync(cases.Values, events, CancellationToken.None)
+            : ProjectRowByRowAsync(cases.Values, events, CancellationToken.None);
+    }
+
+    private sealed record Projection(IReadOnlyCollection<CaseSnapshot> Cases, IReadOnlyCollection<CaseEvent> Events)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     /// <summary>
     /// PostgreSQL: both statements in one batch (one round trip, one implicit transaction), each with a fixed text that

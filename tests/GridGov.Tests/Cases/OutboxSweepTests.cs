@@ -55,4 +55,45 @@ public sealed class OutboxSweepTests
         var sweeper = services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<CaseOutboxSweeper>().Single();
         Assert.Equal(0, await sweeper.SweepOnceAsync(CancellationToken.None));
     }
+
+    [Theory]
+    [InlineData(DatabaseKind.PostgreSql)]
+    [InlineData(DatabaseKind.Sqlite)]
+    public async Task Cases_written_together_are_all_swept_when_a_page_ends_among_them(DatabaseKind kind)
+    {
+        TestCallers.EnterOperator();
+        await using var store = await MigratedStore.CreateAsync(kind);
+        // Pages of 5, and no timed sweep: this test sweeps itself.
+        await using var cluster = await GridCluster.StartAsync(kind, store.ConnectionString, configure: silo =>
+            silo.Services.AddSingleton(new CaseSweepSettings(TimeSpan.FromHours(1), TimeSpan.Zero, TimeSpan.FromMinutes(5), Batch: 5)));
+        var d = Fresh.District();
+        var grid = $"{d}001001001";
+        var services = ((InProcessSiloHandle)cluster.Silos[0]).SiloHost.Services;
+
+        // Written at once, as case reception writes them (on PostgreSQL most in one statement, so at one write time), and
+        // never published.
+        var ids = Enumerable.Range(0, 12).Select(_ => CaseIds.New(d, DateTimeOffset.UtcNow)).ToArray();
+        var newCases = services.GetRequiredService<INewCaseStore>();
+        var written = await Task.WhenAll(ids.Select(id =>
+        {
+            var state = new CaseGrainState();
+            state.Append(
+                new CaseSnapshot(
+                    id, CaseState.Reported, "event.other", CaseSource.GridPatrol, "Written together", grid, null, null, null, null, null, [],
+                    CasePriority.Normal, null, "w-1", DateTimeOffset.UtcNow, null, null, null, false, false, TerritoryLevel.Grid, null,
+                    null, null, null, null, 0, 0, null, 0),
+                "reported", "w-1", null, DateTimeOffset.UtcNow);
+            return newCases.TryInsertAsync(cluster.Client.GetGrain<ICaseGrain>(id).GetGrainId(), CaseGrain.StateName, state);
+        }));
+        Assert.All(written, Assert.True);
+
+        var sweeper = services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<CaseOutboxSweeper>().Single();
+        Assert.Equal(ids.Length, await sweeper.SweepOnceAsync(CancellationToken.None));
+
+        var readModel = services.GetRequiredService<ICaseReadModel>();
+        await Eventually.MatchesAsync(
+            () => readModel.CasesOfNodeAsync(grid, CancellationToken.None),
+            cases => ids.All(id => cases.Any(c => c.Id == id)),
+            "every swept case is in the read model");
+    }
 }

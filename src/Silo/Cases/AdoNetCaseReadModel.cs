@@ -8,7 +8,7 @@ using GridGov.Silo.Storage;
 namespace GridGov.Silo.Cases;
 
 /// <summary>The case read model on PostgreSQL or SQLite: batched idempotent upserts, keyset-paged queries.</summary>
-internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connectionString) : ICaseReadModel
+internal sealed class AdoNetCaseReadModel : ICaseReadModel
 {
     private const int MaxRowsPerStatement = 200;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
@@ -21,74 +21,56 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
         WHERE gridgov_cases.version < excluded.version
         """;
 
-    private readonly Lock _gate = new();
-    private List<Projection> _queue = [];
-    private bool _writing;
+    private readonly DatabaseKind _database;
+    private readonly string _connectionString;
+    private readonly GroupCommit<Projection> _commits;
+
+    public AdoNetCaseReadModel(DatabaseKind database, string connectionString)
+    {
+        (_database, _connectionString) = (database, connectionString);
+        _commits = new GroupCommit<Projection>(WriteGroupAsync, (p, e) => p.Done.TrySetException(e));
+    }
 
     /// <summary>
     /// Projects one grid's batch together with whatever the silo's other grids hand over meanwhile (group commit): the
-    /// batches that arrive while one write runs go in the next, so the database sees one write per round trip rather
-    /// than one per grid per flush. Each caller is answered when the write that carried its batch committed.
+    /// database sees one write per round trip rather than one per grid per flush. Each caller is answered when the write
+    /// that carried its batch committed.
     /// </summary>
     public Task ProjectAsync(IReadOnlyCollection<CaseSnapshot> cases, IReadOnlyCollection<CaseEvent> events, CancellationToken cancellationToken)
     {
         var projection = new Projection(cases, events);
-        lock (_gate)
-        {
-            _queue.Add(projection);
-            if (!_writing)
-            {
-                _writing = true;
-                // Off the calling grain's scheduler: the writer serves every grid of the silo.
-                _ = Task.Run(WriteQueuedAsync, CancellationToken.None);
-            }
-        }
-
+        _commits.Enqueue(projection);
         return projection.Done.Task.WaitAsync(cancellationToken);
     }
 
-    private async Task WriteQueuedAsync()
+    private async Task WriteGroupAsync(List<Projection> batch)
     {
-        while (true)
+        try
         {
-            List<Projection> batch;
-            lock (_gate)
+            await WriteAsync(batch);
+            batch.ForEach(p => p.Done.TrySetResult());
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            // One grid's rows must not hold the others back: each batch on its own, so only a failing one fails.
+            foreach (var projection in batch)
             {
-                if (_queue.Count == 0)
+                try
                 {
-                    _writing = false;
-                    return;
+                    await WriteAsync([projection]);
+                    projection.Done.TrySetResult();
                 }
-
-                (batch, _queue) = (_queue, []);
-            }
-
-            try
-            {
-                await WriteAsync(batch);
-                batch.ForEach(p => p.Done.TrySetResult());
-            }
-            catch (Exception) when (batch.Count > 1)
-            {
-                // One grid's rows must not hold the others back: each batch on its own, so only a failing one fails.
-                foreach (var projection in batch)
+                catch (Exception e)
                 {
-                    try
-                    {
-                        await WriteAsync([projection]);
-                        projection.Done.TrySetResult();
-                    }
-                    catch (Exception e)
-                    {
-                        projection.Done.TrySetException(e);
-                    }
+                    projection.Done.TrySetException(e);
                 }
-            }
-            catch (Exception e)
-            {
-                batch.ForEach(p => p.Done.TrySetException(e));
             }
         }
+    }
+
+    private sealed record Projection(IReadOnlyCollection<CaseSnapshot> Cases, IReadOnlyCollection<CaseEvent> Events)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private Task WriteAsync(IReadOnlyList<Projection> batch)
@@ -105,14 +87,9 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
         }
 
         var events = batch.SelectMany(p => p.Events).ToArray();
-        return database == DatabaseKind.PostgreSql
+        return _database == DatabaseKind.PostgreSql
             ? ProjectOnPostgresAsync(cases.Values, events, CancellationToken.None)
             : ProjectRowByRowAsync(cases.Values, events, CancellationToken.None);
-    }
-
-    private sealed record Projection(IReadOnlyCollection<CaseSnapshot> Cases, IReadOnlyCollection<CaseEvent> Events)
-    {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>
@@ -121,7 +98,7 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
     /// </summary>
     private async Task ProjectOnPostgresAsync(IReadOnlyCollection<CaseSnapshot> cases, IReadOnlyCollection<CaseEvent> events, CancellationToken cancellationToken)
     {
-        await using var connection = (Npgsql.NpgsqlConnection)await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var connection = (Npgsql.NpgsqlConnection)await Database.OpenAsync(_database, _connectionString, cancellationToken);
         await using var batch = connection.CreateBatch();
         if (events.Count > 0)
         {
@@ -171,7 +148,7 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
 
     private async Task ProjectRowByRowAsync(IReadOnlyCollection<CaseSnapshot> cases, IReadOnlyCollection<CaseEvent> events, CancellationToken cancellationToken)
     {
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var connection = await Database.OpenAsync(_database, _connectionString, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var chunk in events.Chunk(MaxRowsPerStatement))
         {
@@ -188,7 +165,7 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
                 command.AddParameter($"case{i}", e.CaseId);
                 command.AddParameter($"version{i}", e.Version);
                 command.AddParameter($"type{i}", e.Type);
-                command.AddTimestamp(database, $"at{i}", e.At);
+                command.AddTimestamp(_database, $"at{i}", e.At);
                 command.AddParameter($"payload{i}", JsonSerializer.Serialize(e, Json));
             }
 
@@ -215,10 +192,10 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
                 command.AddParameter($"state{i}", c.State.ToString());
                 command.AddParameter($"category{i}", c.Category);
                 command.AddParameter($"source{i}", c.Source.ToString());
-                command.AddTimestamp(database, $"reported{i}", c.ReportedAt);
-                command.AddTimestamp(database, $"deadline{i}", c.Deadline);
-                command.AddParameter($"overdue{i}", database == DatabaseKind.PostgreSql ? c.Overdue : c.Overdue ? 1 : 0);
-                command.AddParameter($"warned{i}", database == DatabaseKind.PostgreSql ? c.Warned : c.Warned ? 1 : 0);
+                command.AddTimestamp(_database, $"reported{i}", c.ReportedAt);
+                command.AddTimestamp(_database, $"deadline{i}", c.Deadline);
+                command.AddParameter($"overdue{i}", _database == DatabaseKind.PostgreSql ? c.Overdue : c.Overdue ? 1 : 0);
+                command.AddParameter($"warned{i}", _database == DatabaseKind.PostgreSql ? c.Warned : c.Warned ? 1 : 0);
                 command.AddText($"assignee{i}", c.Assignee);
                 command.AddParameter($"version{i}", c.Version);
                 command.AddParameter($"snapshot{i}", JsonSerializer.Serialize(c, Json));
@@ -253,7 +230,7 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
     private async IAsyncEnumerable<CaseSnapshot> ReadAsync(
         string condition, string district, string code, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var connection = await Database.OpenAsync(_database, _connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT snapshot FROM gridgov_cases WHERE district = @district AND {condition}";
         command.AddParameter("district", district);
@@ -267,7 +244,7 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
 
     public async Task<IReadOnlyList<CaseSnapshot>> QueryAsync(CaseQuery q, CancellationToken cancellationToken)
     {
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var connection = await Database.OpenAsync(_database, _connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
         var where = new List<string>();
         if (q.District is not null)
@@ -297,15 +274,15 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
         if (q.Overdue is { } overdue)
         {
             where.Add("overdue = @overdue");
-            command.AddParameter("overdue", database == DatabaseKind.PostgreSql ? overdue : overdue ? 1 : 0);
+            command.AddParameter("overdue", _database == DatabaseKind.PostgreSql ? overdue : overdue ? 1 : 0);
         }
 
         if (q.Warned is { } warned)
         {
             // Warned (督办) and not yet overdue: the cases at risk.
             where.Add(warned ? "(warned = @warned AND overdue = @not_warned)" : "warned = @warned");
-            command.AddParameter("warned", database == DatabaseKind.PostgreSql ? warned : warned ? 1 : 0);
-            command.AddParameter("not_warned", database == DatabaseKind.PostgreSql ? !warned : warned ? 0 : 1);
+            command.AddParameter("warned", _database == DatabaseKind.PostgreSql ? warned : warned ? 1 : 0);
+            command.AddParameter("not_warned", _database == DatabaseKind.PostgreSql ? !warned : warned ? 0 : 1);
         }
 
         if (q.Open is { } open)
@@ -316,13 +293,13 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
         if (q.From is { } from)
         {
             where.Add("reported_at >= @from");
-            command.AddTimestamp(database, "from", from);
+            command.AddTimestamp(_database, "from", from);
         }
 
         if (q.To is { } to)
         {
             where.Add("reported_at < @to");
-            command.AddTimestamp(database, "to", to);
+            command.AddTimestamp(_database, "to", to);
         }
 
         if (q.Assignee is not null)
@@ -334,7 +311,7 @@ internal sealed class AdoNetCaseReadModel(DatabaseKind database, string connecti
         if (q.After is { } after)
         {
             where.Add("(reported_at < @after_at OR (reported_at = @after_at AND id < @after_id))");
-            command.AddTimestamp(database, "after_at", after.ReportedAt);
+            command.AddTimestamp(_database, "after_at", after.ReportedAt);
             command.AddParameter("after_id", after.Id);
         }
 

@@ -39,9 +39,7 @@ public sealed class PostgresNewCaseStore : INewCaseStore
     private readonly AdoNetGrainStorageOptions _storage;
     private readonly Hashers _hashers;
     private readonly INewCaseStore _fallback;
-    private readonly Lock _gate = new();
-    private List<Row> _queue = [];
-    private bool _writing;
+    private readonly GroupCommit<Row> _commits;
 
     public PostgresNewCaseStore(
         string connectionString, IOptions<ClusterOptions> cluster, IOptionsMonitor<AdoNetGrainStorageOptions> storage, INewCaseStore fallback)
@@ -51,6 +49,7 @@ public sealed class PostgresNewCaseStore : INewCaseStore
         _storage = storage.Get(ProviderNames.MainStorage);
         _hashers = new Hashers(_storage.HashPicker ?? new StorageHasherPicker([new OrleansDefaultHasher()]));
         _fallback = fallback;
+        _commits = new GroupCommit<Row>(WriteGroupAsync, (row, e) => row.Done.TrySetException(e));
     }
 
     public Task<bool> TryInsertAsync<T>(GrainId grain, string stateName, T state)
@@ -76,55 +75,23 @@ public sealed class PostgresNewCaseStore : INewCaseStore
             stateName,
             key,
             _storage.GrainStorageSerializer.Serialize(state).ToArray());
-        Enqueue(row);
+        _commits.Enqueue(row);
         return row.Done.Task;
     }
 
-    private void Enqueue(Row row)
+    private async Task WriteGroupAsync(List<Row> rows)
     {
-        lock (_gate)
+        foreach (var chunk in rows.Chunk(MaxRowsPerStatement))
         {
-            _queue.Add(row);
-            if (_writing)
+            try
             {
-                return;
+                await WriteAsync(chunk);
             }
-
-            _writing = true;
-        }
-
-        // Off the calling grain's scheduler: the writer serves every grain of the silo.
-        _ = Task.Run(WriteQueuedAsync);
-    }
-
-    private async Task WriteQueuedAsync()
-    {
-        while (true)
-        {
-            List<Row> rows;
-            lock (_gate)
+            catch (Exception e)
             {
-                if (_queue.Count == 0)
+                foreach (var row in chunk)
                 {
-                    _writing = false;
-                    return;
-                }
-
-                (rows, _queue) = (_queue, []);
-            }
-
-            foreach (var chunk in rows.Chunk(MaxRowsPerStatement))
-            {
-                try
-                {
-                    await WriteAsync(chunk);
-                }
-                catch (Exception e)
-                {
-                    foreach (var row in chunk)
-                    {
-                        row.Done.TrySetException(e);
-                    }
+                    row.Done.TrySetException(e);
                 }
             }
         }

@@ -224,7 +224,11 @@ public sealed class LoadGenerator(IReadOnlyDictionary<string, string> headers, I
 /// What a paced (open-loop) load measured: latencies from each request's scheduled send time. <see cref="FellBehind"/>
 /// when the load stopped early because the answers were more than <see cref="PacedLoad.MaxBacklog"/> behind.
 /// </summary>
-public sealed record PacedResult(double OfferedPerSecond, long Sent, long Completed, long Errors, TimeSpan Elapsed, double P50Ms, double P99Ms, double MaxMs, bool FellBehind)
+/// <param name="LagP99Ms">How late the load generator itself started requests (p99 of start minus scheduled time, before
+/// any wait for a connection): a stall of the generator counts in every latency it delays, whatever the server.</param>
+public sealed record PacedResult(
+    double OfferedPerSecond, long Sent, long Completed, long Errors, TimeSpan Elapsed, double P50Ms, double P99Ms, double MaxMs, bool FellBehind,
+    double LagP99Ms, double LagMaxMs)
 {
     public double AchievedPerSecond => Completed / Elapsed.TotalSeconds;
 }
@@ -244,6 +248,7 @@ public sealed class PacedLoad(IReadOnlyDictionary<string, string> headers, IRead
         using var client = LoadGenerator.Client(connections);
         var total = (long)(perSecond * duration.TotalSeconds);
         var latencies = new long[total];
+        var lags = new long[total];
         long errors = 0, completed = 0;
         var inFlight = new List<Task>();
         var start = Stopwatch.GetTimestamp();
@@ -267,6 +272,7 @@ public sealed class PacedLoad(IReadOnlyDictionary<string, string> headers, IRead
             var index = i;
             inFlight.Add(Task.Run(async () =>
             {
+                lags[index] = Math.Max(1, Stopwatch.GetTimestamp() - scheduled);
                 using var request = LoadGenerator.Message(requests[(int)(index % requests.Count)], headers);
 
                 try
@@ -293,7 +299,10 @@ public sealed class PacedLoad(IReadOnlyDictionary<string, string> headers, IRead
         var elapsed = Stopwatch.GetElapsedTime(start);
         var answered = latencies.Where(l => l > 0).ToArray();
         Array.Sort(answered);
+        var started = lags.Where(l => l > 0).ToArray();
+        Array.Sort(started);
         return new PacedResult(perSecond, sent, completed, errors, elapsed,
-            LoadGenerator.Milliseconds(answered, 0.50), LoadGenerator.Milliseconds(answered, 0.99), LoadGenerator.Milliseconds(answered, 1), fellBehind);
+            LoadGenerator.Milliseconds(answered, 0.50), LoadGenerator.Milliseconds(answered, 0.99), LoadGenerator.Milliseconds(answered, 1), fellBehind,
+            LoadGenerator.Milliseconds(started, 0.99), LoadGenerator.Milliseconds(started, 1));
     }
 }

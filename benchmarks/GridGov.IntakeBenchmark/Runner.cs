@@ -138,7 +138,7 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
         var rate = Math.Round(ceiling * options.PacedFraction);
         Print($"{name}: paced at {rate:F0} req/s ({options.PacedFraction:0.##} × the ceiling's {ceiling:F0}) for {options.PacedSeconds} s, {options.Connections} connections at most");
         var result = await new PacedLoad(headers, requests, options.Connections).RunAsync(rate, TimeSpan.FromSeconds(options.PacedSeconds), cancellationToken);
-        Print($"{name}: paced: {result.Completed} of {result.Sent} answered ({result.AchievedPerSecond:F0} req/s), p50 {result.P50Ms:F1} ms, p99 {result.P99Ms:F1} ms, max {result.MaxMs:F0} ms, errors {result.Errors}"
+        Print($"{name}: paced: {result.Completed} of {result.Sent} answered ({result.AchievedPerSecond:F0} req/s), p50 {result.P50Ms:F1} ms, p99 {result.P99Ms:F1} ms, max {result.MaxMs:F0} ms, errors {result.Errors}; the generator started requests late by p99 {result.LagP99Ms:F1} ms, max {result.LagMaxMs:F0} ms"
             + (result.FellBehind ? $"; stopped early: the answers fell more than {PacedLoad.MaxBacklog.TotalSeconds:F0} s behind the schedule" : ""));
         return result;
     }

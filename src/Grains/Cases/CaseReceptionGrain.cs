@@ -32,8 +32,9 @@ internal sealed class CaseReceptionGrain(
         state.Append(await NewCases.SnapshotAsync(caseId, report, GrainFactory, categories, time), "reported", report.ReportedBy, null, time.GetUtcNow());
         if (!await store.TryInsertAsync(@case.GetGrainId(), CaseGrain.StateName, state))
         {
-            // The case exists: answer it as stored.
-            return await @case.GetAsync()
+            // The case exists: answer it as stored. A read that began before the row was committed (someone asked for the
+            // case first) finds nothing; the grain reads again on the next call.
+            return await @case.GetAsync() ?? await @case.GetAsync()
                 ?? throw new InvalidOperationException($"Case {caseId} is stored without a case; it was not created again.");
         }
 

@@ -99,38 +99,48 @@ public sealed class PostgresNewCaseStore : INewCaseStore
 
     private async Task WriteAsync(Row[] rows)
     {
-        // The same grain twice in one statement: only its first row may insert; the others find it stored.
+        // The same grain twice in one statement: only its first row may insert. The others are answered once the
+        // statement committed, so that they find the stored row when they read it.
         var first = new Dictionary<(string Type, string Id), Row>();
+        var repeated = new List<Row>();
         foreach (var row in rows)
         {
             if (!first.TryAdd((row.Type, row.Id), row))
             {
-                row.Done.TrySetResult(false);
+                repeated.Add(row);
             }
         }
 
         var batch = first.Values.ToArray();
-        await using var connection = (NpgsqlConnection)await Database.OpenAsync(DatabaseKind.PostgreSql, _connectionString, CancellationToken.None);
-        await using var command = new NpgsqlCommand(Insert, connection);
-        command.Parameters.Add(new() { Value = _serviceId });
-        command.Parameters.Add(new() { Value = batch.Select(r => r.IdHash).ToArray() });
-        command.Parameters.Add(new() { Value = batch.Select(r => r.TypeHash).ToArray() });
-        command.Parameters.Add(new() { Value = batch.Select(r => r.Type).ToArray() });
-        command.Parameters.Add(new() { Value = batch.Select(r => r.Id).ToArray() });
-        command.Parameters.Add(new() { Value = batch.Select(r => r.Payload).ToArray() });
         var inserted = new HashSet<(string, string)>();
-        await using (var reader = await command.ExecuteReaderAsync())
+        try
         {
+            await using var connection = (NpgsqlConnection)await Database.OpenAsync(DatabaseKind.PostgreSql, _connectionString, CancellationToken.None);
+            await using var command = new NpgsqlCommand(Insert, connection);
+            command.Parameters.Add(new() { Value = _serviceId });
+            command.Parameters.Add(new() { Value = batch.Select(r => r.IdHash).ToArray() });
+            command.Parameters.Add(new() { Value = batch.Select(r => r.TypeHash).ToArray() });
+            command.Parameters.Add(new() { Value = batch.Select(r => r.Type).ToArray() });
+            command.Parameters.Add(new() { Value = batch.Select(r => r.Id).ToArray() });
+            command.Parameters.Add(new() { Value = batch.Select(r => r.Payload).ToArray() });
+            await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
                 inserted.Add((reader.GetString(0), reader.GetString(1)));
             }
+        }
+        catch (Exception e)
+        {
+            repeated.ForEach(row => row.Done.TrySetException(e));
+            throw;
         }
 
         foreach (var row in batch)
         {
             row.Done.TrySetResult(inserted.Contains((row.Type, row.Id)));
         }
+
+        repeated.ForEach(row => row.Done.TrySetResult(false));
     }
 
     private sealed record Row(int IdHash, int TypeHash, string Type, string Id, byte[] Payload)

@@ -37,7 +37,7 @@ public sealed class PostgresNewCaseStore : INewCaseStore
     private readonly string _connectionString;
     private readonly string _serviceId;
     private readonly AdoNetGrainStorageOptions _storage;
-    private readonly Hashers _hashers;
+    private readonly IStorageHasherPicker _hashers;
     private readonly INewCaseStore _fallback;
     private readonly GroupCommit<Row> _commits;
 
@@ -47,7 +47,7 @@ public sealed class PostgresNewCaseStore : INewCaseStore
         _connectionString = connectionString;
         _serviceId = cluster.Value.ServiceId;
         _storage = storage.Get(ProviderNames.MainStorage);
-        _hashers = new Hashers(_storage.HashPicker ?? new StorageHasherPicker([new OrleansDefaultHasher()]));
+        _hashers = _storage.HashPicker ?? new StorageHasherPicker([new OrleansDefaultHasher()]);
         _fallback = fallback;
         _commits = new GroupCommit<Row>(WriteGroupAsync, (row, e) => row.Done.TrySetException(e));
     }
@@ -68,10 +68,12 @@ public sealed class PostgresNewCaseStore : INewCaseStore
             Array.Reverse(keyBytes);
         }
 
-        var grainState = new GrainState<T>(state);
+        // Picked as the storage picks it: by the state's base type name, here the state name.
+        var hasher = _hashers.PickHasher(_serviceId, ProviderNames.MainStorage, stateName, grain, new GrainState<T>(state))
+            ?? throw new InvalidOperationException($"The grain storage {ProviderNames.MainStorage} has no hasher for {stateName}.");
         var row = new Row(
-            _hashers.Pick(_serviceId, stateName, grain, grainState).Hash(keyBytes),
-            _hashers.Pick(_serviceId, stateName, grain, grainState).Hash(Encoding.UTF8.GetBytes(stateName)),
+            hasher.Hash(keyBytes),
+            hasher.Hash(Encoding.UTF8.GetBytes(stateName)),
             stateName,
             key,
             _storage.GrainStorageSerializer.Serialize(state).ToArray());
@@ -111,11 +113,11 @@ public sealed class PostgresNewCaseStore : INewCaseStore
             }
         }
 
+        // A failure fails them all, the repeated rows included (WriteGroupAsync).
         var batch = first.Values.ToArray();
         var inserted = new HashSet<(string, string)>();
-        try
+        await using (var connection = (NpgsqlConnection)await Database.OpenAsync(DatabaseKind.PostgreSql, _connectionString, CancellationToken.None))
         {
-            await using var connection = (NpgsqlConnection)await Database.OpenAsync(DatabaseKind.PostgreSql, _connectionString, CancellationToken.None);
             await using var command = new NpgsqlCommand(Insert, connection);
             command.Parameters.Add(new() { Value = _serviceId });
             command.Parameters.Add(new() { Value = batch.Select(r => r.IdHash).ToArray() });
@@ -129,11 +131,6 @@ public sealed class PostgresNewCaseStore : INewCaseStore
                 inserted.Add((reader.GetString(0), reader.GetString(1)));
             }
         }
-        catch (Exception e)
-        {
-            repeated.ForEach(row => row.Done.TrySetException(e));
-            throw;
-        }
 
         foreach (var row in batch)
         {
@@ -146,13 +143,5 @@ public sealed class PostgresNewCaseStore : INewCaseStore
     private sealed record Row(int IdHash, int TypeHash, string Type, string Id, byte[] Payload)
     {
         public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    /// <summary>The storage's hasher for a grain's state, picked as the storage picks it (by its base type name, here the state name).</summary>
-    private sealed class Hashers(IStorageHasherPicker picker)
-    {
-        public IHasher Pick<T>(string serviceId, string stateName, GrainId grain, IGrainState<T> state) =>
-            picker.PickHasher(serviceId, ProviderNames.MainStorage, stateName, grain, state)
-            ?? throw new InvalidOperationException($"The grain storage {ProviderNames.MainStorage} has no hasher for {stateName}.");
     }
 }

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
-using GridGov.Silo.Hosting;
+using GridGov.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,5 @@
 using System.Net;
-using GridGov.Silo.Storage;
+using GridGov.Hosting.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;

@@ -5,7 +5,7 @@ using GridGov.Api.Live;
 using GridGov.Api.People;
 using GridGov.Api.Security;
 using GridGov.Api.Territory;
-using GridGov.Silo.Hosting;
+using GridGov.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 try

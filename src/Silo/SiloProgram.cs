@@ -1,5 +1,5 @@
-using GridGov.Silo.Hosting;
-using GridGov.Silo.Storage;
+using GridGov.Hosting;
+using GridGov.Hosting.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 

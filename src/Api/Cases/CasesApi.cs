@@ -8,7 +8,6 @@ using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
-using GridGov.Grains.Cases;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GridGov.Api.Cases;
@@ -81,7 +80,7 @@ public static class CasesApi
     {
         var caller = http.Caller();
         var gridCode = await RouteAsync(request, caller, http, cluster);
-        var district = TerritoryCode.DistrictOf(gridCode);
+        var district = DistrictCode.Of(gridCode);
         var report = ToNewCase(request, gridCode, caller);
 
         CaseSnapshot snapshot;
@@ -133,7 +132,7 @@ public static class CasesApi
                 throw DomainException.Invalid("territory", $"territory is {TerritoryCode.FormatDescription}.");
             }
 
-            http.RequireDistrict(TerritoryCode.DistrictOf(territory), $"Territory {territory}");
+            http.RequireDistrict(DistrictCode.Of(territory), $"Territory {territory}");
         }
 
         CaseState? parsedState = null;
@@ -147,7 +146,7 @@ public static class CasesApi
         var take = Paging.Limit(limit);
         // Grid workers see only the cases dispatched to them (a worker key without a staff id sees none).
         var assignee = caller.Role == Roles.GridWorker ? caller.StaffId ?? "" : null;
-        var query = new CaseQuery(http.OwnDistrict(), territory, parsedState, category, overdue, from, to, ParseCursor(cursor), take + 1, assignee, warned, open);
+        var query = new CaseQuery(http.Caller().DistrictFilter, territory, parsedState, category, overdue, from, to, ParseCursor(cursor), take + 1, assignee, warned, open);
         var rows = await readModel.QueryAsync(query, cancellationToken);
         var page = rows.Take(take).ToArray();
         var next = rows.Count > take ? Cursor(rows[take - 1]) : null;
@@ -195,7 +194,7 @@ public static class CasesApi
 
         var action = new CaseAction(
             kind,
-            caller.StaffId ?? caller.Subject,
+            caller.Actor,
             request.Note?.Trim(),
             request.Assignee?.Trim(),
             request.Satisfaction,
@@ -216,7 +215,7 @@ public static class CasesApi
             throw DomainException.Invalid("id", $"'{id}' is not a case id of the form {{district}}-{{yyyyMMdd}}-{{unique}}.");
         }
 
-        http.RequireDistrict(id[..6], $"Case {id}");
+        http.RequireDistrict(DistrictCode.Of(id), $"Case {id}");
         var caller = http.Caller();
         var snapshot = await cluster.GetGrain<ICaseGrain>(id).GetAsync();
         var visible = snapshot is not null && caller.Role switch
@@ -242,7 +241,7 @@ public static class CasesApi
                 throw DomainException.Invalid("gridCode", "gridCode is the code of a grid (or a community or micro-grid).");
             }
 
-            http.RequireDistrict(TerritoryCode.DistrictOf(gridCode), $"Territory {gridCode}");
+            http.RequireDistrict(DistrictCode.Of(gridCode), $"Territory {gridCode}");
             if (await cluster.GetGrain<ITerritoryGrain>(gridCode).GetAsync() is null)
             {
                 throw DomainException.Invalid("gridCode", $"Territory {gridCode} does not exist.");
@@ -261,7 +260,7 @@ public static class CasesApi
             throw DomainException.Invalid("lon", "lon is a longitude from -180 to 180.");
         }
 
-        var located = await cluster.GetGrain<ILocatorGrain>(0).LocateAsync(lat, lon, http.OwnDistrict());
+        var located = await cluster.GetGrain<ILocatorGrain>(0).LocateAsync(lat, lon, http.Caller().DistrictFilter);
         return located.Grid?.Code
             ?? (located.Fallback is { Level: >= TerritoryLevel.Community } fallback ? fallback.Code : null)
             ?? throw DomainException.Invalid("lat", "No grid or community of your district covers this point.");

@@ -2,7 +2,6 @@ using GridGov.Api.Security;
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Territory;
-using GridGov.Grains.Cases;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GridGov.Api.Cases;

@@ -7,7 +7,6 @@ using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
-using GridGov.Grains.Cases;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GridGov.Api.Cases;

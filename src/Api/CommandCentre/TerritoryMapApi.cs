@@ -4,7 +4,6 @@ using GridGov.Api.Security;
 using GridGov.Api.Territory;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Territory;
-using GridGov.Grains.Territory;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GridGov.Api.CommandCentre;

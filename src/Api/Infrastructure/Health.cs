@@ -1,6 +1,6 @@
 using GridGov.Contracts.Common;
-using GridGov.Silo.Hosting;
-using GridGov.Silo.Storage;
+using GridGov.Hosting;
+using GridGov.Hosting.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -6,8 +6,8 @@ using GridGov.Api.Territory;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
-using GridGov.Silo.Live;
-using GridGov.Silo.Security;
+using GridGov.Hosting.Live;
+using GridGov.Hosting.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 

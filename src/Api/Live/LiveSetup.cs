@@ -1,6 +1,6 @@
-using GridGov.Silo.Hosting;
-using GridGov.Silo.Live;
-using GridGov.Silo.Security;
+using GridGov.Hosting;
+using GridGov.Hosting.Live;
+using GridGov.Hosting.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GridGov.Api.Live;

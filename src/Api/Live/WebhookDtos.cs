@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
-using GridGov.Silo.Live;
+using GridGov.Hosting.Live;
 
 namespace GridGov.Api.Live;
 

@@ -7,7 +7,7 @@ using GridGov.Api.Security;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
-using GridGov.Silo.Live;
+using GridGov.Hosting.Live;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GridGov.Api.Live;
@@ -86,7 +86,7 @@ public static class WebhooksApi
         var url = CheckUrl(request.Url.Trim(), settings.AllowInsecureUrls);
         var events = CheckEvents(request.Events);
         var territory = request.Territory?.Trim() ?? district;
-        if (!TerritoryCode.IsValid(territory) || TerritoryCode.DistrictOf(territory) != district)
+        if (!TerritoryCode.IsValid(territory) || DistrictCode.Of(territory) != district)
         {
             throw DomainException.Invalid("territory", $"territory is a territory code of district {district} (default: the district itself).");
         }

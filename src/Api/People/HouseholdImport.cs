@@ -4,7 +4,7 @@ using GridGov.Api.Security;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.People;
 using GridGov.Contracts.Territory;
-using GridGov.Silo.Security;
+using GridGov.Hosting.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GridGov.Api.People;
@@ -36,7 +36,7 @@ public static class HouseholdImport
     public static async Task<HouseholdImportResult> RunAsync(Stream body, Contracts.Security.CallerContext caller, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)
     {
         var own = caller.Scope == Contracts.Security.Scopes.All ? null : caller.Scope;
-        var actor = caller.StaffId ?? caller.Subject;
+        var actor = caller.Actor;
         var key = auth.PersonalDataKey();
         var errors = new ConcurrentQueue<ImportRowError>();
         var (created, updated, unchanged, rejected) = (0, 0, 0, 0);
@@ -147,7 +147,7 @@ public static class HouseholdImport
             return null;
         }
 
-        var district = TerritoryCode.DistrictOf(first.GridCode);
+        var district = DistrictCode.Of(first.GridCode);
         if (own is not null && district != own)
         {
             Bad(first, "grid_code", $"Grid {first.GridCode} is outside your district {own}.");

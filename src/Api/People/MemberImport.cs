@@ -3,8 +3,9 @@ using System.Globalization;
 using GridGov.Api.Security;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.People;
-using GridGov.Silo.Security;
+using GridGov.Hosting.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using GridGov.Contracts.Territory;
 
 namespace GridGov.Api.People;
 
@@ -28,7 +29,7 @@ public static class MemberImport
     public static async Task<MemberImportResult> RunAsync(Stream body, Contracts.Security.CallerContext caller, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)
     {
         var own = caller.Scope == Contracts.Security.Scopes.All ? null : caller.Scope;
-        var actor = caller.StaffId ?? caller.Subject;
+        var actor = caller.Actor;
         var key = auth.PersonalDataKey();
         var errors = new ConcurrentQueue<ImportRowError>();
         var (created, updated, unchanged, rejected, links) = (0, 0, 0, 0, 0);
@@ -104,7 +105,7 @@ public static class MemberImport
             return null;
         }
 
-        var district = organization[..6];
+        var district = DistrictCode.Of(organization);
         if (own is not null && district != own)
         {
             Bad("organization_id", $"{organization} is outside your district {own}.");

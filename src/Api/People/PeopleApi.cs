@@ -5,8 +5,7 @@ using GridGov.Contracts.Common;
 using GridGov.Contracts.People;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
-using GridGov.Grains.People;
-using GridGov.Silo.Security;
+using GridGov.Hosting.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GridGov.Api.People;
@@ -135,7 +134,7 @@ public static class PeopleApi
         var existed = await grain.GetAsync() is not null;
         var snapshot = await grain.PutAsync(
             new HouseholdAddress(request.GridCode.Trim(), request.MicroGridCode?.Trim(), request.Building.Trim(), request.Unit?.Trim(), request.Room.Trim()),
-            request.Tags ?? [], residents, Actor(http), ETags.ExpectedVersion(http.Request));
+            request.Tags ?? [], residents, http.Caller().Actor, ETags.ExpectedVersion(http.Request));
         ETags.Set(http.Response, snapshot.Version);
         var view = HouseholdView.From(snapshot);
         return existed ? TypedResults.Ok(view) : TypedResults.Created($"/api/v1/households/{id}", view);
@@ -152,7 +151,7 @@ public static class PeopleApi
     {
         var expected = ETags.ExpectedVersion(http.Request);
         await ReadHouseholdAsync(id, http, cluster);
-        await cluster.GetGrain<IHouseholdGrain>(id).DeleteAsync(Actor(http), expected);
+        await cluster.GetGrain<IHouseholdGrain>(id).DeleteAsync(http.Caller().Actor, expected);
         return TypedResults.NoContent();
     }
 
@@ -165,7 +164,7 @@ public static class PeopleApi
         }
 
         await ReadHouseholdAsync(id, http, cluster);
-        var household = await cluster.GetGrain<IHouseholdGrain>(id).RemoveResidentAsync(residentId, Actor(http), expected);
+        var household = await cluster.GetGrain<IHouseholdGrain>(id).RemoveResidentAsync(residentId, http.Caller().Actor, expected);
         ETags.Set(http.Response, household.Version);
         return TypedResults.NoContent();
     }
@@ -174,14 +173,14 @@ public static class PeopleApi
     {
         await ReadHouseholdAsync(id, http, cluster);
         RequireId(request.MemberId, "M", "memberId", http, asField: true);
-        return TypedResults.Ok(HouseholdView.From(await cluster.GetGrain<IHouseholdGrain>(id).LinkMemberAsync(request.MemberId.Trim(), Actor(http))));
+        return TypedResults.Ok(HouseholdView.From(await cluster.GetGrain<IHouseholdGrain>(id).LinkMemberAsync(request.MemberId.Trim(), http.Caller().Actor)));
     }
 
     public static async Task<Ok<HouseholdView>> UnlinkMember(string id, MemberLinkRequest request, HttpContext http, IClusterClient cluster)
     {
         await ReadHouseholdAsync(id, http, cluster);
         RequireId(request.MemberId, "M", "memberId", http, asField: true);
-        return TypedResults.Ok(HouseholdView.From(await cluster.GetGrain<IHouseholdGrain>(id).UnlinkMemberAsync(request.MemberId.Trim(), Actor(http))));
+        return TypedResults.Ok(HouseholdView.From(await cluster.GetGrain<IHouseholdGrain>(id).UnlinkMemberAsync(request.MemberId.Trim(), http.Caller().Actor)));
     }
 
     public static async Task<Ok<HouseholdView>> MoveResident(string id, string residentId, ResidentMoveRequest request, HttpContext http, IClusterClient cluster)
@@ -198,7 +197,7 @@ public static class PeopleApi
             throw DomainException.Invalid("toHousehold", "The resident already lives in this household.");
         }
 
-        var actor = Actor(http);
+        var actor = http.Caller().Actor;
         await cluster.GetGrain<IHouseholdGrain>(to.Id).AdmitResidentAsync(resident, id, actor);
         await cluster.GetGrain<IHouseholdGrain>(id).ReleaseResidentAsync(residentId, to.Id, actor);
         return TypedResults.Ok(HouseholdView.From((await cluster.GetGrain<IHouseholdGrain>(to.Id).GetAsync())!));
@@ -230,7 +229,7 @@ public static class PeopleApi
             throw DomainException.Invalid("idNumber", "The identity number is not valid (18 characters with a GB 11643 check digit).");
         }
 
-        var district = http.OwnDistrict() ?? request.District
+        var district = http.Caller().DistrictFilter ?? request.District
             ?? throw DomainException.Invalid("district", "Operators name the district to search.");
         var ids = await readModel.FindHouseholdsByIdNumberAsync(district, PersonalData.Hash(auth.PersonalDataKey(), "id", number), cancellationToken);
         return TypedResults.Ok(new HouseholdMatchView(ids));
@@ -260,7 +259,7 @@ public static class PeopleApi
     {
         var expected = ETags.ExpectedVersion(http.Request);
         RequireId(id, "PO", "Party organization", http);
-        await cluster.GetGrain<IPartyOrganizationGrain>(id).DeleteAsync(Actor(http), expected);
+        await cluster.GetGrain<IPartyOrganizationGrain>(id).DeleteAsync(http.Caller().Actor, expected);
         return TypedResults.NoContent();
     }
 
@@ -273,7 +272,7 @@ public static class PeopleApi
         var existed = await grain.GetAsync() is not null;
         var snapshot = await grain.PutAsync(
             new PartyMemberProfile(request.Name, phoneHash, phoneMasked, request.Status, request.Mobile, request.Joined, request.OrganizationId.Trim(), request.GridRole),
-            Actor(http), ETags.ExpectedVersion(http.Request));
+            http.Caller().Actor, ETags.ExpectedVersion(http.Request));
         ETags.Set(http.Response, snapshot.Version);
         var view = PartyMemberView.From(snapshot);
         return existed ? TypedResults.Ok(view) : TypedResults.Created($"/api/v1/party-members/{id}", view);
@@ -296,7 +295,7 @@ public static class PeopleApi
     {
         var expected = ETags.ExpectedVersion(http.Request);
         RequireId(id, "M", "Party member", http);
-        var actor = Actor(http);
+        var actor = http.Caller().Actor;
         var member = cluster.GetGrain<IPartyMemberGrain>(id);
         var households = await member.BeginDeleteAsync(actor, expected);
         foreach (var chunk in households.Chunk(16))
@@ -311,7 +310,7 @@ public static class PeopleApi
     public static async Task<Ok<PartyMemberView>> TransferMember(string id, TransferRequest request, HttpContext http, IClusterClient cluster)
     {
         RequireId(id, "M", "Party member", http);
-        return TypedResults.Ok(PartyMemberView.From(await cluster.GetGrain<IPartyMemberGrain>(id).TransferAsync(request.OrganizationId.Trim(), Actor(http), request.Note?.Trim())));
+        return TypedResults.Ok(PartyMemberView.From(await cluster.GetGrain<IPartyMemberGrain>(id).TransferAsync(request.OrganizationId.Trim(), http.Caller().Actor, request.Note?.Trim())));
     }
 
     public static async Task<Ok<PartyOrganizationPage>> ListPartyGridOrganizations(string id, HttpContext http, IClusterClient cluster, IPeopleReadModel readModel, CancellationToken cancellationToken)
@@ -335,7 +334,7 @@ public static class PeopleApi
             throw DomainException.Invalid("id", $"'{id}' is not a Party-building grid id of the form {{district}}-PG{{n}}.");
         }
 
-        http.RequireDistrict(id[..6], $"Party-building grid {id}");
+        http.RequireDistrict(DistrictCode.Of(id), $"Party-building grid {id}");
         var partyGrid = await cluster.GetGrain<IPartyGridGrain>(id).GetAsync() ?? throw DomainException.NotFound($"Party-building grid {id} does not exist.");
         return await readModel.ListOrganizationsAsync(id, partyGrid.GridCodes, cancellationToken);
     }
@@ -373,15 +372,14 @@ public static class PeopleApi
 
         if (!asField)
         {
-            http.RequireDistrict(id![..6], $"{what} {id}");
+            http.RequireDistrict(DistrictCode.Of(id!), $"{what} {id}");
         }
-        else if (!Scopes.Covers(http.Caller().Scope, id![..6]))
+        else if (!Scopes.Covers(http.Caller().Scope, DistrictCode.Of(id!)))
         {
             throw DomainException.Invalid(what, $"{id} is not in your district.");
         }
     }
 
-    private static string Actor(HttpContext http) => http.Caller() is var c && c.StaffId is not null ? c.StaffId : c.Subject;
 }
 
 public sealed record ResidentSearchRequest(

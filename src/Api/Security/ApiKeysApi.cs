@@ -3,7 +3,6 @@ using GridGov.Api.Infrastructure;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
-using GridGov.Grains.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GridGov.Api.Security;
@@ -103,7 +102,7 @@ public static class ApiKeysApi
     public static async Task<Ok<ApiKeyPage>> ListKeys(string? cursor, int? limit, HttpContext http, IApiKeyStore store, CancellationToken cancellationToken)
     {
         var take = Paging.Limit(limit);
-        var keys = await store.ListAsync(http.OwnDistrict(), cursor, take + 1, cancellationToken);
+        var keys = await store.ListAsync(http.Caller().DistrictFilter, cursor, take + 1, cancellationToken);
         return TypedResults.Ok(new ApiKeyPage(
             keys.Take(take).Select(ApiKeySummary.From).ToArray(),
             keys.Count > take ? keys[take - 1].Id : null));

@@ -2,7 +2,7 @@ using System.Globalization;
 using GridGov.Api.Infrastructure;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Territory;
-using GridGov.Silo.Security;
+using GridGov.Hosting.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GridGov.Api.Security;
@@ -41,7 +41,7 @@ public static class AuditApi
                 : throw DomainException.Invalid("cursor", "The cursor is the nextCursor of a previous page.");
         }
 
-        var own = http.OwnDistrict();
+        var own = http.Caller().DistrictFilter;
         if (own is not null && district is not null && district != own)
         {
             throw DomainException.NotFound($"District {district} does not exist.");

@@ -1,7 +1,7 @@
 using GridGov.Api.Infrastructure;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Territory;
-using GridGov.Silo.Security;
+using GridGov.Hosting.Security;
 
 namespace GridGov.Api.Security;
 
@@ -55,7 +55,7 @@ internal sealed class AuditFilter(AuditLog audit, TimeProvider time) : IEndpoint
         var entity = http.Request.RouteValues.TryGetValue("code", out var code) ? code as string
             : http.Request.RouteValues.TryGetValue("id", out var id) ? id as string
             : null;
-        var district = entity is { Length: >= 6 } && TerritoryCode.IsValid(entity[..6]) ? entity[..6]
+        var district = entity is { Length: >= 6 } && TerritoryCode.IsValid(DistrictCode.Of(entity)) ? DistrictCode.Of(entity)
             : caller.Scope == Contracts.Security.Scopes.All ? null : caller.Scope;
         var endpoint = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value;
         return audit.AppendAsync(

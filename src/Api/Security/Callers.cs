@@ -26,7 +26,4 @@ public static class Callers
             throw DomainException.NotFound($"{entity} does not exist.");
         }
     }
-
-    /// <summary>The district a caller may see when it asks about all of them: its own, or null (all) for operators.</summary>
-    public static string? OwnDistrict(this HttpContext http) => http.Caller().Scope is var s && s == Scopes.All ? null : s;
 }

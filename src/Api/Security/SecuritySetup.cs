@@ -2,7 +2,7 @@ using System.Threading.RateLimiting;
 using GridGov.Api.CommandCentre;
 using GridGov.Api.Infrastructure;
 using GridGov.Contracts.Security;
-using GridGov.Silo.Security;
+using GridGov.Hosting.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;

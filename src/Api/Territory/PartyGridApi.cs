@@ -57,6 +57,6 @@ public static class PartyGridApi
             throw DomainException.Invalid("id", $"'{id}' is not a Party-building grid id of the form {{district}}-PG{{n}}, e.g. 460204-PG1.");
         }
 
-        http.RequireDistrict(id[..6], $"Party-building grid {id}");
+        http.RequireDistrict(DistrictCode.Of(id), $"Party-building grid {id}");
     }
 }

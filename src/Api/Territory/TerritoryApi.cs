@@ -116,7 +116,7 @@ public static class TerritoryApi
             throw DomainException.Invalid("lon", "lon is required: a longitude from -180 to 180 (WGS-84).");
         }
 
-        var result = await cluster.GetGrain<ILocatorGrain>(0).LocateAsync(latitude, longitude, http.OwnDistrict());
+        var result = await cluster.GetGrain<ILocatorGrain>(0).LocateAsync(latitude, longitude, http.Caller().DistrictFilter);
         var deepest = result.MicroGrid ?? result.Grid ?? result.Fallback;
         return TypedResults.Ok(new LocateView(
             result.Grid is not null,
@@ -134,7 +134,7 @@ public static class TerritoryApi
             throw DomainException.Invalid("code", $"'{code}' is not {TerritoryCode.FormatDescription}.");
         }
 
-        http.RequireDistrict(TerritoryCode.DistrictOf(code), $"Territory {code}");
+        http.RequireDistrict(DistrictCode.Of(code), $"Territory {code}");
     }
 
     /// <summary>As <see cref="RequireCode"/>, and the node must exist: its snapshot, or a 404.</summary>

@@ -20,7 +20,7 @@ public static class TerritoryImport
 
     public static async Task<Ok<TerritoryImportResult>> ImportAsync(HttpRequest request, IClusterClient cluster, CancellationToken cancellationToken)
     {
-        var own = request.HttpContext.OwnDistrict();
+        var own = request.HttpContext.Caller().DistrictFilter;
         if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var media)
             || !(media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
                 || media.MediaType.Equals("application/geo+json", StringComparison.OrdinalIgnoreCase)))
@@ -49,7 +49,7 @@ public static class TerritoryImport
             foreach (var (index, feature) in features.Select((f, i) => (i, f)))
             {
                 var candidate = Parse(index, feature, out var reason);
-                if (candidate is not null && own is not null && TerritoryCode.DistrictOf(candidate.Code) != own)
+                if (candidate is not null && own is not null && DistrictCode.Of(candidate.Code) != own)
                 {
                     rejected.Add(new RejectedFeature(index, candidate.Code, $"{candidate.Code} is outside your district {own}."));
                 }

@@ -35,8 +35,8 @@ public static class CaseIds
         return $"{district}-{utc.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}-{unique}";
     }
 
-    public static bool IsValid(string? id) =>
-        id is { Length: >= 22 and <= 40 } && TerritoryCode.IsValid(id[..6]) && id[6] == '-'
+    public static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id) =>
+        id is { Length: >= 22 and <= 40 } && TerritoryCode.IsValid(DistrictCode.Of(id)) && id[6] == '-'
         && DateTime.TryParseExact(id.AsSpan(7, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
         && id[15] == '-' && id[16..].All(c => Alphabet.Contains(c, StringComparison.Ordinal));
 }

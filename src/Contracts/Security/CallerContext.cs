@@ -15,6 +15,12 @@ public sealed record CallerContext(
     [property: Id(2)] string Scope,
     [property: Id(3)] string? StaffId = null)
 {
+    /// <summary>Who is named in histories and the audit log: the staff member behind the key, else the key itself.</summary>
+    public string Actor => StaffId ?? Subject;
+
+    /// <summary>The district this caller's lists and searches are limited to: its own, or null (every one) for operators.</summary>
+    public string? DistrictFilter => Scope == Scopes.All ? null : Scope;
+
     private const string SubjectKey = "gg.sub";
     private const string RoleKey = "gg.role";
     private const string ScopeKey = "gg.scope";

@@ -20,14 +20,13 @@ public static class TerritoryCode
 
     public static bool IsValid(string? code) =>
         code is not null && Array.IndexOf(Lengths, code.Length) >= 0 && code.All(char.IsAsciiDigit)
-        && code[..6] != "000000";
+        && DistrictCode.Of(code) != "000000";
 
     public static TerritoryLevel LevelOf(string code) => (TerritoryLevel)Array.IndexOf(Lengths, code.Length);
 
     public static string? ParentOf(string code) =>
         LevelOf(code) == TerritoryLevel.District ? null : code[..Lengths[(int)LevelOf(code) - 1]];
 
-    public static string DistrictOf(string code) => code[..6];
 
     /// <summary>Codes of every ancestor, the district first.</summary>
     public static IReadOnlyList<string> AncestorsOf(string code) =>

@@ -64,8 +64,8 @@ internal static class NewCases
             throw DomainException.Invalid("id", $"'{id}' is not a case id of the form {{district}}-{{yyyyMMdd}}-{{unique}}.");
         }
 
-        var category = await categories.GetAsync(grains, id[..6], report.Category)
-            ?? throw DomainException.Invalid("category", $"'{report.Category}' is not a category of district {id[..6]}.");
+        var category = await categories.GetAsync(grains, DistrictCode.Of(id), report.Category)
+            ?? throw DomainException.Invalid("category", $"'{report.Category}' is not a category of district {DistrictCode.Of(id)}.");
 
         string? duplicate = null;
         if (report.Lat is { } lat && report.Lon is { } lon)
@@ -304,7 +304,7 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
             return current with { Assignee = action.Assignee };
         }
 
-        var category = await _categories.GetAsync(GrainFactory, Id[..6], current.Category)
+        var category = await _categories.GetAsync(GrainFactory, DistrictCode.Of(Id), current.Category)
             ?? throw DomainException.Conflict($"The category {current.Category} no longer exists in the catalogue.");
         return current with
         {
@@ -380,7 +380,7 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
     private async Task<CaseSnapshot> MergeAsync(CaseSnapshot current, CaseAction action)
     {
         var into = action.Into?.Trim();
-        if (!CaseIds.IsValid(into) || into == Id || into![..6] != Id[..6])
+        if (!CaseIds.IsValid(into) || into == Id || DistrictCode.Of(into) != DistrictCode.Of(Id))
         {
             throw DomainException.Invalid("into", "into names another case of the same district.");
         }
@@ -419,18 +419,4 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId} could not republish its outbox on activation")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string caseId);
-}
-
-public static class CaseActions
-{
-    /// <summary>The action's name in the API path (<c>request-extension</c>).</summary>
-    public static string Name(CaseActionKind kind) => kind switch
-    {
-        CaseActionKind.RequestExtension => "request-extension",
-        CaseActionKind.ApproveExtension => "approve-extension",
-        _ => kind.ToString().ToLowerInvariant(),
-    };
-
-    public static CaseActionKind? Parse(string name) =>
-        Enum.GetValues<CaseActionKind>().Cast<CaseActionKind?>().FirstOrDefault(k => Name(k!.Value) == name);
 }

@@ -2,6 +2,7 @@ using GridGov.Contracts;
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
 using Orleans.Concurrency;
+using GridGov.Contracts.Territory;
 
 namespace GridGov.Grains.Cases;
 
@@ -22,7 +23,7 @@ internal sealed class CaseReceptionGrain(
 {
     async Task<CaseSnapshot> ICaseReceptionGrain.ReportAsync(string caseId, NewCase report)
     {
-        if (!CaseIds.IsValid(caseId) || caseId[..6] != this.GetPrimaryKeyString())
+        if (!CaseIds.IsValid(caseId) || DistrictCode.Of(caseId) != this.GetPrimaryKeyString())
         {
             throw DomainException.Invalid("id", $"'{caseId}' is not a case id of district {this.GetPrimaryKeyString()}.");
         }

@@ -1,6 +1,7 @@
 using GridGov.Contracts;
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
+using GridGov.Contracts.Territory;
 
 namespace GridGov.Grains.Cases;
 
@@ -23,10 +24,10 @@ internal sealed class IntakeGrain(
     {
         if (state.State.CaseId is null)
         {
-            state.State.CaseId = CaseIds.New(this.GetPrimaryKeyString()[..6], time.GetUtcNow());
+            state.State.CaseId = CaseIds.New(DistrictCode.Of(this.GetPrimaryKeyString()), time.GetUtcNow());
             state.State.Fingerprint = fingerprint;
             await state.WriteStateAsync();
-            return await GrainFactory.GetGrain<ICaseReceptionGrain>(state.State.CaseId[..6]).ReportAsync(state.State.CaseId, report);
+            return await GrainFactory.GetGrain<ICaseReceptionGrain>(DistrictCode.Of(state.State.CaseId)).ReportAsync(state.State.CaseId, report);
         }
 
         if (state.State.Fingerprint != fingerprint)

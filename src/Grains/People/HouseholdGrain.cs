@@ -116,7 +116,7 @@ internal sealed class HouseholdGrain(
             throw DomainException.Conflict($"Household {Id} is already linked to Party member {current.LinkedMemberId}; unlink first.", "memberId");
         }
 
-        if (memberId[..6] != Id[..6] || await GrainFactory.GetGrain<IPartyMemberGrain>(memberId).GetAsync() is null)
+        if (DistrictCode.Of(memberId) != DistrictCode.Of(Id) || await GrainFactory.GetGrain<IPartyMemberGrain>(memberId).GetAsync() is null)
         {
             throw MemberGone(memberId);
         }
@@ -328,7 +328,7 @@ internal sealed class HouseholdGrain(
     }
 
     private DomainException MemberGone(string memberId) =>
-        DomainException.Invalid("memberId", $"Party member {memberId} does not exist in district {Id[..6]}.");
+        DomainException.Invalid("memberId", $"Party member {memberId} does not exist in district {DistrictCode.Of(Id)}.");
 
     private async Task<HouseholdSnapshot> CommitAsync(HouseholdSnapshot next)
     {
@@ -344,9 +344,9 @@ internal sealed class HouseholdGrain(
     private async Task ValidateAddressAsync(HouseholdAddress address)
     {
         if (!TerritoryCode.IsValid(address.GridCode) || TerritoryCode.LevelOf(address.GridCode) != TerritoryLevel.Grid
-            || TerritoryCode.DistrictOf(address.GridCode) != Id[..6])
+            || DistrictCode.Of(address.GridCode) != DistrictCode.Of(Id))
         {
-            throw DomainException.Invalid("gridCode", $"gridCode is a 15-digit comprehensive grid of district {Id[..6]}.");
+            throw DomainException.Invalid("gridCode", $"gridCode is a 15-digit comprehensive grid of district {DistrictCode.Of(Id)}.");
         }
 
         if (!await nodes.ExistsAsync(GrainFactory, address.GridCode))
@@ -387,9 +387,9 @@ internal sealed class HouseholdGrain(
         for (var i = 0; i < residents.Count; i++)
         {
             var r = residents[i];
-            if (!PeopleIds.IsValid(r.Id, "R") || r.Id[..6] != Id[..6])
+            if (!PeopleIds.IsValid(r.Id, "R") || DistrictCode.Of(r.Id) != DistrictCode.Of(Id))
             {
-                throw DomainException.Invalid($"residents[{i}].id", $"A resident id is of the form {Id[..6]}-R{{id}}.");
+                throw DomainException.Invalid($"residents[{i}].id", $"A resident id is of the form {DistrictCode.Of(Id)}-R{{id}}.");
             }
 
             if (!ids.Add(r.Id))

@@ -1,6 +1,7 @@
 using GridGov.Contracts;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.People;
+using GridGov.Contracts.Territory;
 
 namespace GridGov.Grains.People;
 
@@ -226,9 +227,9 @@ internal sealed class PartyMemberGrain(
     /// <summary>Enrolls in the organization (which refuses when it does not exist); until recorded, the member counts as joining.</summary>
     private async Task EnrollAsync(string organizationId)
     {
-        if (!PeopleIds.IsValid(organizationId, "PO") || organizationId[..6] != Id[..6])
+        if (!PeopleIds.IsValid(organizationId, "PO") || DistrictCode.Of(organizationId) != DistrictCode.Of(Id))
         {
-            throw DomainException.Invalid("organizationId", $"Party organization {organizationId} does not exist in district {Id[..6]}.");
+            throw DomainException.Invalid("organizationId", $"Party organization {organizationId} does not exist in district {DistrictCode.Of(Id)}.");
         }
 
         _joining = organizationId;

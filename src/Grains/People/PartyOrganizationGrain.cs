@@ -69,7 +69,7 @@ internal sealed class PartyOrganizationGrain(
             throw DomainException.Conflict("An organization keeps its kind and its parent; create a new one to restructure.", "parentId");
         }
 
-        var district = Id[..6];
+        var district = DistrictCode.Of(Id);
         var (expectedParent, parentRule) = kind switch
         {
             OrganizationKind.Committee => ((OrganizationKind?)null, "A committee is at the top of its tree: it has no parent."),
@@ -83,7 +83,7 @@ internal sealed class PartyOrganizationGrain(
 
         if (parentId is not null)
         {
-            var parent = PeopleIds.IsValid(parentId, "PO") && parentId[..6] == district
+            var parent = PeopleIds.IsValid(parentId, "PO") && DistrictCode.Of(parentId) == district
                 ? await GrainFactory.GetGrain<IPartyOrganizationGrain>(parentId).GetAsync()
                 : null;
             if (parent is null)
@@ -158,7 +158,7 @@ internal sealed class PartyOrganizationGrain(
     async Task IPartyOrganizationGrain.EnrollAsync(string memberId)
     {
         await SettleAsync();
-        var current = Live ?? throw DomainException.Invalid("organizationId", $"Party organization {Id} does not exist in district {Id[..6]}.");
+        var current = Live ?? throw DomainException.Invalid("organizationId", $"Party organization {Id} does not exist in district {DistrictCode.Of(Id)}.");
         if (!current.Members.Contains(memberId))
         {
             await CommitAsync(current with { Members = current.Members.Append(memberId).ToArray() });
@@ -283,14 +283,14 @@ internal sealed class PartyOrganizationGrain(
             throw DomainException.Invalid("partyGridId", "A group is built on a Party-building grid or a comprehensive grid.");
         }
 
-        if (partyGridId is not null && (!PartyGridId.IsValid(partyGridId) || partyGridId[..6] != district
+        if (partyGridId is not null && (!PartyGridId.IsValid(partyGridId) || DistrictCode.Of(partyGridId) != district
             || await GrainFactory.GetGrain<IPartyGridGrain>(partyGridId).GetAsync() is null))
         {
             throw DomainException.Invalid("partyGridId", $"Party-building grid {partyGridId} does not exist in district {district}.");
         }
 
         if (gridCode is not null && (!TerritoryCode.IsValid(gridCode) || TerritoryCode.LevelOf(gridCode) != TerritoryLevel.Grid
-            || TerritoryCode.DistrictOf(gridCode) != district || await GrainFactory.GetGrain<ITerritoryGrain>(gridCode).GetAsync() is null))
+            || DistrictCode.Of(gridCode) != district || await GrainFactory.GetGrain<ITerritoryGrain>(gridCode).GetAsync() is null))
         {
             throw DomainException.Invalid("gridCode", $"Grid {gridCode} does not exist in district {district}.");
         }

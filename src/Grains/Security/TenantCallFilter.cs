@@ -1,5 +1,6 @@
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Security;
+using GridGov.Contracts.Territory;
 
 namespace GridGov.Grains.Security;
 
@@ -44,7 +45,7 @@ public sealed class TenantCallFilter(CallerSigner signer) : IIncomingGrainCallFi
         }
 
         var key = context.TargetId.Key.ToString();
-        if (key.Length < 6 || !Scopes.Covers(caller.Scope, key[..6]))
+        if (key.Length < 6 || !Scopes.Covers(caller.Scope, DistrictCode.Of(key)))
         {
             // Refused as not found, like the API: another district's entity does not exist for this caller.
             throw DomainException.NotFound($"{context.TargetId.Key} does not exist.");

@@ -121,7 +121,7 @@ internal sealed class PartyGridGrain(
             throw DomainException.Invalid("gridCodes", $"At most {MaxGrids} grids.");
         }
 
-        var district = Id[..6];
+        var district = DistrictCode.Of(Id);
         var codes = new SortedSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < gridCodes.Count; i++)
         {
@@ -131,7 +131,7 @@ internal sealed class PartyGridGrain(
                 throw DomainException.Invalid($"gridCodes[{i}]", $"'{code}' is not a 15-digit comprehensive grid code.");
             }
 
-            if (TerritoryCode.DistrictOf(code!) != district)
+            if (DistrictCode.Of(code!) != district)
             {
                 throw DomainException.Invalid($"gridCodes[{i}]", $"Grid {code} is not in district {district}.");
             }

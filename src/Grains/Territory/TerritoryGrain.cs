@@ -163,7 +163,7 @@ internal sealed partial class TerritoryGrain(
         var level = TerritoryCode.LevelOf(Code);
         var tasks = new List<Task>(2)
         {
-            GrainFactory.GetGrain<ITerritoryIndexGrain>(TerritoryCode.DistrictOf(Code))
+            GrainFactory.GetGrain<ITerritoryIndexGrain>(DistrictCode.Of(Code))
                 .UpsertAsync(new TerritoryIndexEntry(Code, S.Name, S.Boundary, S.Version)),
         };
         if (TerritoryCode.ParentOf(Code) is { } parentCode)

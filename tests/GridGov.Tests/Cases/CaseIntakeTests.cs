@@ -1,7 +1,7 @@
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Territory;
-using GridGov.Silo.Hosting;
+using GridGov.Hosting;
 using GridGov.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Metadata;

@@ -1,5 +1,5 @@
 using GridGov.Contracts.Cases;
-using GridGov.Silo.Storage;
+using GridGov.Hosting.Storage;
 using GridGov.Tests.Infrastructure;
 using GridGov.Tests.Storage;
 

@@ -1,7 +1,7 @@
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Territory;
-using GridGov.Silo.Hosting;
-using GridGov.Silo.Storage;
+using GridGov.Hosting;
+using GridGov.Hosting.Storage;
 using GridGov.Tests.Infrastructure;
 using GridGov.Tests.Storage;
 using Microsoft.Extensions.DependencyInjection;

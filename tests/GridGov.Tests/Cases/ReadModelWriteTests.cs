@@ -1,7 +1,7 @@
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Territory;
-using GridGov.Silo.Cases;
-using GridGov.Silo.Storage;
+using GridGov.Hosting.Cases;
+using GridGov.Hosting.Storage;
 using GridGov.Tests.Infrastructure;
 using GridGov.Tests.Storage;
 

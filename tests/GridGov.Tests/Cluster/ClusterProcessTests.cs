@@ -8,7 +8,7 @@ using System.Text.Json;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
-using GridGov.Silo.Hosting;
+using GridGov.Hosting;
 using GridGov.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -1,5 +1,5 @@
-using GridGov.Silo.Hosting;
-using GridGov.Silo.Security;
+using GridGov.Hosting;
+using GridGov.Hosting.Security;
 using GridGov.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 

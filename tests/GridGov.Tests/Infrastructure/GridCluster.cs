@@ -1,5 +1,5 @@
-using GridGov.Silo.Hosting;
-using GridGov.Silo.Storage;
+using GridGov.Hosting;
+using GridGov.Hosting.Storage;
 using GridGov.Tests.Storage;
 using Orleans.TestingHost;
 

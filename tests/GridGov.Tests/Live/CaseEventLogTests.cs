@@ -1,9 +1,9 @@
 using System.Text.Json;
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Territory;
-using GridGov.Silo.Hosting;
-using GridGov.Silo.Live;
-using GridGov.Silo.Storage;
+using GridGov.Hosting;
+using GridGov.Hosting.Live;
+using GridGov.Hosting.Storage;
 using GridGov.Tests.Infrastructure;
 using GridGov.Tests.Storage;
 using Microsoft.Extensions.Configuration;

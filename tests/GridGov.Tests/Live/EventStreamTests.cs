@@ -1,6 +1,6 @@
 using System.Net;
 using GridGov.Contracts.Security;
-using GridGov.Silo.Live;
+using GridGov.Hosting.Live;
 using GridGov.Tests.Api;
 using GridGov.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -247,11 +247,11 @@ internal static class LogRows
                 INSERT INTO gridgov_case_events (district, grid_code, case_id, version, type, at, payload)
                 VALUES (@district, @grid, @case, 1, 'reported', @at, @payload) RETURNING position
                 """;
-            Silo.Storage.Database.AddParameter(command, "district", grid[..6]);
-            Silo.Storage.Database.AddParameter(command, "grid", grid);
-            Silo.Storage.Database.AddParameter(command, "case", snapshot.Id);
-            Silo.Storage.Database.AddTimestamp(command, log.Database, "at", DateTimeOffset.UtcNow);
-            Silo.Storage.Database.AddParameter(command, "payload", System.Text.Json.JsonSerializer.Serialize(e));
+            global::GridGov.Hosting.Storage.Database.AddParameter(command, "district", grid[..6]);
+            global::GridGov.Hosting.Storage.Database.AddParameter(command, "grid", grid);
+            global::GridGov.Hosting.Storage.Database.AddParameter(command, "case", snapshot.Id);
+            global::GridGov.Hosting.Storage.Database.AddTimestamp(command, log.Database, "at", DateTimeOffset.UtcNow);
+            global::GridGov.Hosting.Storage.Database.AddParameter(command, "payload", System.Text.Json.JsonSerializer.Serialize(e));
             positions.Add(Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
         }
 

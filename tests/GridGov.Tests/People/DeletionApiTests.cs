@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using GridGov.Silo.Storage;
+using GridGov.Hosting.Storage;
 using GridGov.Tests.Api;
 using GridGov.Tests.Infrastructure;
 

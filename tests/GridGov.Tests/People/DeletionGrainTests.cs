@@ -3,7 +3,7 @@ using GridGov.Contracts.Common;
 using GridGov.Contracts.People;
 using GridGov.Contracts.Territory;
 using GridGov.Grains.People;
-using GridGov.Silo.Storage;
+using GridGov.Hosting.Storage;
 using GridGov.Tests.Infrastructure;
 using GridGov.Tests.Storage;
 using Microsoft.Extensions.DependencyInjection;

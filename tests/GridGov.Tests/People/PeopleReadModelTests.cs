@@ -1,6 +1,6 @@
 using GridGov.Contracts.People;
-using GridGov.Silo.People;
-using GridGov.Silo.Storage;
+using GridGov.Hosting.People;
+using GridGov.Hosting.Storage;
 using GridGov.Tests.Infrastructure;
 using GridGov.Tests.Storage;
 

@@ -117,7 +117,7 @@ public sealed class ApiKeyTests(ApiFactory factory)
         Assert.Contains(entries, e => e.GetProperty("entity").GetString() == $"{d}001002" && e.GetProperty("status").GetInt32() == 400);
         Assert.All(entries, e => Assert.Equal(d, e.GetProperty("district").GetString()));
 
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(GridGov.Silo.Storage.SchemaMigrator.SqliteConnectionString(Path.Combine(factory.DataFolder, "gridgov.db")));
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(GridGov.Hosting.Storage.SchemaMigrator.SqliteConnectionString(Path.Combine(factory.DataFolder, "gridgov.db")));
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE gridgov_audit_log SET status = 200";

@@ -1,6 +1,6 @@
-using GridGov.Silo.Hosting;
-using GridGov.Silo.Security;
-using GridGov.Silo.Storage;
+using GridGov.Hosting;
+using GridGov.Hosting.Security;
+using GridGov.Hosting.Storage;
 using GridGov.Tests.Storage;
 
 namespace GridGov.Tests.Security;

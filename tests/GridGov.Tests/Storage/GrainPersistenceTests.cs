@@ -1,4 +1,4 @@
-using GridGov.Silo.Storage;
+using GridGov.Hosting.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Orleans.Storage;

@@ -1,6 +1,6 @@
 using GridGov.Contracts;
 using GridGov.Contracts.Territory;
-using GridGov.Silo.Storage;
+using GridGov.Hosting.Storage;
 using GridGov.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;

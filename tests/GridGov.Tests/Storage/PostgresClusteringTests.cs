@@ -1,6 +1,6 @@
 using GridGov.Tests.Infrastructure;
 using System.Net;
-using GridGov.Silo.Storage;
+using GridGov.Hosting.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,5 @@
 using GridGov.Tests.Infrastructure;
-using GridGov.Silo.Storage;
+using GridGov.Hosting.Storage;
 using Orleans.Runtime;
 
 namespace GridGov.Tests.Storage;

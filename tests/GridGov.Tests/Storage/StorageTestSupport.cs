@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Net;
 using System.Net.Sockets;
-using GridGov.Silo.Storage;
+using GridGov.Hosting.Storage;
 using GridGov.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;

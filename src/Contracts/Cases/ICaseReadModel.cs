@@ -1,0 +1,42 @@
+namespace GridGov.Contracts.Cases;
+
+/// <summary>A filter over the case read model (table <c>gridgov_cases</c>).</summary>
+public sealed record CaseQuery(
+    string? District,
+    string? Territory,
+    CaseState? State,
+    string? Category,
+    bool? Overdue,
+    DateTimeOffset? From,
+    DateTimeOffset? To,
+    (DateTimeOffset ReportedAt, string Id)? After,
+    int Limit,
+    string? Assignee = null,
+    bool? Warned = null,
+    bool? Open = null);
+
+/// <summary>The case read model: one row per case, written in batches by the grids' views, newest version wins.</summary>
+public interface ICaseReadModel
+{
+    /// <summary>Writes every snapshot in one statement, each only where the row's version is older.</summary>
+    Task UpsertAsync(IReadOnlyCollection<CaseSnapshot> cases, CancellationToken cancellationToken) =>
+        ProjectAsync(cases, [], cancellationToken);
+
+    /// <summary>
+    /// In one transaction: upserts the snapshots (each only where the row's version is older) and appends the events to
+    /// the case-event log that live feeds and webhooks read.
+    /// </summary>
+    Task ProjectAsync(IReadOnlyCollection<CaseSnapshot> cases, IReadOnlyCollection<CaseEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>Every case routed to exactly this territory node, open or not (what a grid's tally starts from).</summary>
+    Task<IReadOnlyList<CaseSnapshot>> CasesOfNodeAsync(string code, CancellationToken cancellationToken);
+
+    /// <summary>Every case routed to this node or below it, streamed (a full recount of indicators).</summary>
+    IAsyncEnumerable<CaseSnapshot> CasesUnderAsync(string code, CancellationToken cancellationToken);
+
+    /// <summary>Every case of a district assigned to one handler, streamed (per-handler indicators).</summary>
+    IAsyncEnumerable<CaseSnapshot> CasesAssignedAsync(string district, string assignee, CancellationToken cancellationToken);
+
+    /// <summary>Cases newest first (by report time, then id).</summary>
+    Task<IReadOnlyList<CaseSnapshot>> QueryAsync(CaseQuery query, CancellationToken cancellationToken);
+}

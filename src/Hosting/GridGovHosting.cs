@@ -1,0 +1,190 @@
+using System.Net;
+using GridGov.Contracts;
+using GridGov.Contracts.Security;
+using GridGov.Grains.Cases;
+using GridGov.Grains.People;
+using GridGov.Grains.Security;
+using GridGov.Hosting.Cases;
+using GridGov.Hosting.Live;
+using GridGov.Hosting.People;
+using GridGov.Grains.Territory;
+using GridGov.Hosting.Security;
+using GridGov.Hosting.Storage;
+using GridGov.Hosting.Territory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+using GridGov.Contracts.People;
+using GridGov.Contracts.Cases;
+using GridGov.Contracts.Territory;
+
+namespace GridGov.Hosting;
+
+/// <summary>How every GridGov host is configured: one path for the API, the headless silo and the tests.</summary>
+public static class GridGovHosting
+{
+    /// <summary>
+    /// Reads <see cref="GridGovSettings"/> and makes this process a silo (Embedded mode, or Cluster mode with
+    /// <c>HostSilo</c>) or a client of the cluster's silos.
+    /// </summary>
+    public static GridGovSettings AddGridGov(this IHostApplicationBuilder builder)
+    {
+        var settings = GridGovSettings.Load(builder.Configuration);
+        var auth = AuthSettings.Load(builder.Configuration, settings);
+        var signer = auth.Signer();
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(auth);
+        builder.Services.AddStores(settings.Database, settings.ConnectionString, signer);
+
+        if (settings.MigrateOnStart)
+        {
+            // Hosted services start in order: the schema is in place before the silo's own hosted service starts.
+            builder.Services.AddHostedService<MigrateOnStartService>();
+        }
+
+        if (settings.HostSilo)
+        {
+            builder.UseOrleans(silo => silo.ConfigureGridGovSilo(settings, signer));
+        }
+        else
+        {
+            builder.UseOrleansClient(client => client.ConfigureGridGovClient(settings));
+        }
+
+        return settings;
+    }
+
+    public static ISiloBuilder ConfigureGridGovSilo(this ISiloBuilder silo, GridGovSettings settings, CallerSigner signer)
+    {
+        silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+
+        if (settings.Mode == HostingMode.Embedded)
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, settings.ServiceId, settings.ClusterId);
+        }
+        else
+        {
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = StorageInvariants.PostgreSql;
+                o.ConnectionString = settings.ConnectionString;
+            });
+            if (settings.AdvertisedAddress is { } address)
+            {
+                silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
+            }
+            else
+            {
+                silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+            }
+        }
+
+        // Failure detection (probe timeouts, missed probes, …) is tunable per deployment under GridGov:Membership.
+        silo.Services.AddOptions<Orleans.Configuration.ClusterMembershipOptions>().BindConfiguration("GridGov:Membership");
+        return silo.AddGridGovServices(settings.Database, settings.ConnectionString, signer);
+    }
+
+    /// <summary>
+    /// Storage, reminders, streams, the grains' services and the live-feed and webhook services, on the given database
+    /// (tests call this directly).
+    /// </summary>
+    public static ISiloBuilder AddGridGovServices(this ISiloBuilder silo, DatabaseKind database, string connectionString, CallerSigner signer)
+    {
+        var invariant = StorageInvariants.For(database);
+        CachedGrainInterfaceTypes.AddTo(silo.Services);
+        silo.AddAdoNetGrainStorage(ProviderNames.MainStorage, o =>
+        {
+            o.Invariant = invariant;
+            o.ConnectionString = connectionString;
+        });
+        // GridGov's grains store Orleans' binary format and still read the JSON rows written before it.
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(ProviderNames.MainStorage)
+            .Configure<Serializer, IGrainStorageSerializer>((o, binary, legacy) => o.GrainStorageSerializer = new GrainStateSerializer(binary, legacy));
+        silo.AddAdoNetGrainStorage(ProviderNames.PubSubStorage, o =>
+        {
+            o.Invariant = invariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = invariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.AddMemoryStreams(ProviderNames.Streams);
+        // Events are delivered as they arrive; the queue cache only has to cover a consumer that lags briefly. Orleans'
+        // default keeps every message until it is 30 minutes older than the newest, which under load holds gigabytes.
+        silo.Services.AddOptions<Orleans.Configuration.StreamCacheEvictionOptions>(ProviderNames.Streams).Configure(o =>
+        {
+            o.DataMinTimeInCache = TimeSpan.FromSeconds(30);
+            o.DataMaxAgeInCache = TimeSpan.FromSeconds(30);
+        });
+        // A grid's events that arrive between two pulls reach its view in one delivery, not one delivery each.
+        silo.Services.AddOptions<Orleans.Configuration.StreamPullingAgentOptions>(ProviderNames.Streams)
+            .Configure(o => o.BatchContainerBatchSize = 64);
+        silo.Services.AddStores(database, connectionString, signer);
+        // Case reception's first writes: grouped into one statement per round trip on PostgreSQL, one by one on SQLite.
+        silo.Services.TryAddSingleton<INewCaseStore>(sp =>
+        {
+            var plain = new GrainStorageNewCaseStore(sp.GetRequiredKeyedService<IGrainStorage>(ProviderNames.MainStorage));
+            return database == DatabaseKind.PostgreSql
+                ? new PostgresNewCaseStore(
+                    connectionString, sp.GetRequiredService<IOptions<ClusterOptions>>(),
+                    sp.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>(), plain)
+                : plain;
+        });
+        silo.Services.TryAddSingleton(CaseSweepSettings.Default);
+        silo.Services.TryAddSingleton(new CaseOutboxStore(database, connectionString));
+        silo.Services.AddHostedService<CaseOutboxSweeper>();
+        silo.AddIncomingGrainCallFilter<TenantCallFilter>();
+        silo.AddGridGovLive(database, connectionString);
+        return silo;
+    }
+
+    /// <summary>GridGov's own tables and the caller signer, for silos and for the API (which reads lists and the audit log).</summary>
+    private static IServiceCollection AddStores(this IServiceCollection services, DatabaseKind database, string connectionString, CallerSigner signer)
+    {
+        services.TryAddSingleton(signer);
+        services.TryAddSingleton<ITerritoryIndexStore>(new AdoNetTerritoryIndexStore(database, connectionString));
+        services.TryAddSingleton<IApiKeyStore>(new AdoNetApiKeyStore(database, connectionString));
+        services.TryAddSingleton<ICaseReadModel>(new AdoNetCaseReadModel(database, connectionString));
+        services.TryAddSingleton<CategoryCache>();
+        services.TryAddSingleton<Grains.Territory.KnownNodes>();
+        services.TryAddSingleton<Grains.Territory.DistrictIndexes>();
+        services.TryAddSingleton<IPeopleReadModel>(new AdoNetPeopleReadModel(database, connectionString));
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    public static IClientBuilder ConfigureGridGovClient(this IClientBuilder client, GridGovSettings settings)
+    {
+        client.Configure<Orleans.Configuration.ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        client.UseAdoNetClustering(o =>
+        {
+            o.Invariant = StorageInvariants.PostgreSql;
+            o.ConnectionString = settings.ConnectionString;
+        });
+        client.AddMemoryStreams(ProviderNames.Streams);
+        CachedGrainInterfaceTypes.AddTo(client.Services);
+        return client;
+    }
+
+    private sealed class MigrateOnStartService(GridGovSettings settings) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) =>
+            SchemaMigrator.MigrateAsync(settings.Database, settings.ConnectionString, cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

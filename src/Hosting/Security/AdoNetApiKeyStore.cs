@@ -1,0 +1,86 @@
+using System.Data.Common;
+using GridGov.Contracts.Security;
+using GridGov.Grains.Security;
+using GridGov.Hosting.Storage;
+
+namespace GridGov.Hosting.Security;
+
+internal sealed class AdoNetApiKeyStore(DatabaseKind database, string connectionString) : IApiKeyStore
+{
+    private const string Columns = "id, name, role, scope, created_at, expires_at, revoked_at, last_used_at, created_by, secret_hash, staff_id";
+
+    public async Task<StoredApiKey?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM gridgov_api_keys WHERE id = @id";
+        command.AddParameter("id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new StoredApiKey(Read(reader), reader.GetString(9)) : null;
+    }
+
+    public async Task<bool> InsertAsync(StoredApiKey key, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            INSERT INTO gridgov_api_keys ({Columns})
+            VALUES (@id, @name, @role, @scope, @created_at, @expires_at, NULL, NULL, @created_by, @secret_hash, @staff_id)
+            ON CONFLICT (id) DO NOTHING
+            """;
+        var v = key.View;
+        command.AddParameter("id", v.Id);
+        command.AddParameter("name", v.Name);
+        command.AddParameter("role", v.Role);
+        command.AddParameter("scope", v.Scope);
+        command.AddTimestamp(database, "created_at", v.CreatedAt);
+        command.AddTimestamp(database, "expires_at", v.ExpiresAt);
+        command.AddParameter("created_by", v.CreatedBy);
+        command.AddParameter("secret_hash", key.SecretHash);
+        command.AddText("staff_id", v.StaffId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public Task RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) =>
+        SetTimestampAsync("revoked_at", id, at, cancellationToken);
+
+    public Task TouchAsync(string id, DateTimeOffset lastUsedAt, CancellationToken cancellationToken) =>
+        SetTimestampAsync("last_used_at", id, lastUsedAt, cancellationToken);
+
+    public async Task<IReadOnlyList<ApiKeyView>> ListAsync(string? scope, string? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {Columns} FROM gridgov_api_keys
+            WHERE (@scope IS NULL OR scope = @scope) AND (@after IS NULL OR id > @after)
+            ORDER BY id LIMIT @limit
+            """;
+        command.AddText("scope", scope);
+        command.AddText("after", after);
+        command.AddParameter("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new List<ApiKeyView>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(Read(reader));
+        }
+
+        return keys;
+    }
+
+    private async Task SetTimestampAsync(string column, string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"UPDATE gridgov_api_keys SET {column} = @at WHERE id = @id";
+        command.AddParameter("id", id);
+        command.AddTimestamp(database, "at", at);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private ApiKeyView Read(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
+        r.GetTimestamp(database, 4)!.Value, r.GetTimestamp(database, 5), r.GetTimestamp(database, 6), r.GetTimestamp(database, 7),
+        r.GetString(8), r.IsDBNull(10) ? null : r.GetString(10));
+}

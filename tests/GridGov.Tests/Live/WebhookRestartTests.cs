@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using GridGov.Tests.Api;
 using GridGov.Tests.Infrastructure;
+using GridGov.Hosting.Live;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GridGov.Tests.Live;
 
@@ -94,7 +96,14 @@ public sealed class WebhookClusterTests(ReceiverFixture r) : IClassFixture<Recei
             () => Task.FromResult(r.Receiver.To(url)),
             rs => cases.All(c => rs.Any(x => x.Json.GetProperty("caseId").GetString() == c)),
             $"the 20 cases delivered to webhook {id}");
-        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        // Once every delivery of the webhook is recorded delivered in the shared database, neither host claims one
+        // again: what the receiver holds then is final.
+        var store = first.Services.GetRequiredService<WebhookStore>();
+        await Eventually.TrueAsync(
+            async () => (await store.DeliveriesAsync(id, DeliveryStatus.Delivered, 0, 100, CancellationToken.None)).Count == 20
+                && (await store.DeliveriesAsync(id, DeliveryStatus.Pending, 0, 1, CancellationToken.None)).Count == 0,
+            $"the 20 deliveries to webhook {id} recorded delivered and none pending");
         got = r.Receiver.To(url);
         Assert.Equal(20, got.Count);
         Assert.Equal(20, got.Select(x => x.Delivery).Distinct().Count());

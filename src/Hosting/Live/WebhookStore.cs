@@ -53,9 +53,13 @@ public sealed record ClaimedDelivery(string Id, string WebhookId, long Position,
 
 public enum ReplayOutcome
 {
+    /// <summary>The webhook has no such delivery.</summary>
     NotFound,
     NotDead,
     Replayed,
+
+    /// <summary>The webhook does not exist (for the caller).</summary>
+    NoWebhook,
 }
 
 /// <summary>The tables <c>gridgov_webhooks</c> and <c>gridgov_webhook_deliveries</c> on PostgreSQL or SQLite.</summary>

@@ -35,9 +35,7 @@ internal sealed class AdoNetPeopleReadModel : IPeopleReadModel
     internal static string CareTagsColumn(HouseholdSnapshot household) =>
         "|" + string.Join("|", household.Tags.Concat(household.Residents.SelectMany(r => r.CareTags)).Distinct()) + "|";
 
-    private Task UpsertHouseholdStepByStepAsync(HouseholdSnapshot household, CancellationToken cancellationToken) => Database.WriteAsync(
-        database,
-        connectionString,
+    private Task UpsertHouseholdStepByStepAsync(HouseholdSnapshot household, CancellationToken cancellationToken) => WriteAsync(
         async (connection, transaction) =>
         {
             await using (var command = connection.Command(
@@ -194,9 +192,7 @@ internal sealed class AdoNetPeopleReadModel : IPeopleReadModel
             _ => ["DELETE FROM gridgov_party_members WHERE id = @id"],
         };
 
-        await Database.WriteAsync(
-            database,
-            connectionString,
+        await WriteAsync(
             async (connection, transaction) =>
             {
                 await using (var archive = connection.Command(
@@ -235,6 +231,9 @@ internal sealed class AdoNetPeopleReadModel : IPeopleReadModel
         RegistryKind.PartyOrganization => "party-organization",
         _ => "party-member",
     };
+
+    private Task<bool> WriteAsync(Func<DbConnection, DbTransaction, Task<bool>> work, CancellationToken cancellationToken) =>
+        Database.WriteAsync(database, connectionString, work, cancellationToken);
 
     private Task UpsertRowAsync(string sql, string id, long version, string snapshot, Action<DbCommand> more, CancellationToken cancellationToken) =>
         Database.RunAsync(

@@ -4,7 +4,11 @@ using Npgsql;
 
 namespace GridGov.Hosting.Storage;
 
-/// <summary>Connections for GridGov's own tables, on the same database as the Orleans providers.</summary>
+/// <summary>
+/// How GridGov's stores reach their own tables, on the same database as the Orleans providers: a connection
+/// (<see cref="OpenAsync"/>), one statement on a connection of its own (<see cref="RunAsync"/>), or a write transaction
+/// (<see cref="WriteAsync"/>, <see cref="BeginWriteAsync"/>), and the parameter and value conversions both databases need.
+/// </summary>
 public static class Database
 {
     public static DbProviderFactory Factory(DatabaseKind kind) => kind switch

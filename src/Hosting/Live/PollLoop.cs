@@ -4,7 +4,7 @@ namespace GridGov.Hosting.Live;
 /// The loop of every poller of the case-event log and the webhook tables (<see cref="CaseEventTailer"/>,
 /// <see cref="WebhookRouter"/>, <see cref="WebhookDeliverer"/>): run a step at once while it says more may be waiting,
 /// else wait for the next poll; after a failure, log it and back off for four poll intervals, so a database that is down
-/// is not hammered and its outage is logged a few times a second at most. Ends quietly when the host stops.
+/// is neither hammered nor reported at every poll. Ends quietly when the host stops.
 /// </summary>
 internal static class PollLoop
 {

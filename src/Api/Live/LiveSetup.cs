@@ -9,7 +9,7 @@ namespace GridGov.Api.Live;
 public static class LiveSetup
 {
     /// <summary>
-    /// The process's one case-event tailer (feeds), the log reader, the webhook store and the secrets' seal. Reads and
+    /// The process's one case-event tailer (feeds), the log reader, the webhook store and registry, and the secrets' seal. Reads and
     /// checks <c>GridGov:Live</c> and <c>GridGov:Webhooks</c>: call it where configuration errors are reported.
     /// </summary>
     public static void AddGridGovLive(this WebApplicationBuilder builder)
@@ -17,6 +17,7 @@ public static class LiveSetup
         var settings = GridGovSettings.Load(builder.Configuration);
         builder.Services.AddLiveStores(builder.Configuration, settings.Database, settings.ConnectionString);
         builder.Services.TryAddSingleton(sp => new WebhookSecrets(sp.GetRequiredService<AuthSettings>()));
+        builder.Services.TryAddSingleton<WebhookRegistry>();
         builder.Services.AddSingleton<CaseEventTailer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseEventTailer>());
     }

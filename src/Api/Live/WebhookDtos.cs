@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using GridGov.Hosting.Live;
 
 namespace GridGov.Api.Live;
@@ -12,30 +14,47 @@ public sealed record WebhookRequest(
     [property: StringLength(200)] string? Description = null);
 
 /// <summary>A webhook as registered (never its secret).</summary>
-public sealed record WebhookView(
-    string Id,
-    string District,
-    string Territory,
-    string Url,
-    IReadOnlyList<string> Events,
-    string? Description,
-    string Owner,
-    DateTimeOffset CreatedAt)
+public record WebhookView
 {
-    public static WebhookView From(StoredWebhook w) => new(w.Id, w.District, w.Territory, w.Url, w.Events, w.Description, w.Owner, w.CreatedAt);
+    public required string Id { get; init; }
+
+    public required string District { get; init; }
+
+    public required string Territory { get; init; }
+
+    public required string Url { get; init; }
+
+    public required IReadOnlyList<string> Events { get; init; }
+
+    public required string? Description { get; init; }
+
+    public required string Owner { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public static WebhookView From(StoredWebhook w) => new()
+    {
+        Id = w.Id,
+        District = w.District,
+        Territory = w.Territory,
+        Url = w.Url,
+        Events = w.Events,
+        Description = w.Description,
+        Owner = w.Owner,
+        CreatedAt = w.CreatedAt,
+    };
 }
 
-/// <summary>A new webhook: <c>secret</c> signs its deliveries and is shown only in this answer.</summary>
-public sealed record CreatedWebhookView(
-    string Id,
-    string District,
-    string Territory,
-    string Url,
-    IReadOnlyList<string> Events,
-    string? Description,
-    string Owner,
-    DateTimeOffset CreatedAt,
-    string Secret);
+/// <summary>A new webhook: the webhook as registered, then <c>secret</c>, which signs its deliveries and is shown only in this answer.</summary>
+public sealed record CreatedWebhookView : WebhookView
+{
+    [SetsRequiredMembers]
+    internal CreatedWebhookView(WebhookView webhook, string secret)
+        : base(webhook) => Secret = secret;
+
+    [JsonPropertyOrder(1)]
+    public required string Secret { get; init; }
+}
 
 public sealed record WebhookPage(IReadOnlyList<WebhookView> Items, string? NextCursor);
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using GridGov.Api.Infrastructure;
 using GridGov.Api.Security;
 using GridGov.Contracts.Common;
@@ -19,8 +18,6 @@ namespace GridGov.Api.Live;
 /// </summary>
 public static class WebhooksApi
 {
-    public const int MaxWebhooksPerDistrict = 100;
-
     public static void MapWebhooks(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/districts/{district}/webhooks").WithTags("Webhooks").RequireAuthorization(Policies.Webhooks);
@@ -78,11 +75,9 @@ public static class WebhooksApi
     }
 
     public static async Task<Created<CreatedWebhookView>> CreateWebhook(
-        string district, WebhookRequest request, HttpContext http, IClusterClient cluster, WebhookStore store, WebhookSecrets secrets,
-        CaseEventLog log, WebhookSettings settings, TimeProvider time, CancellationToken cancellationToken)
+        string district, WebhookRequest request, HttpContext http, WebhookRegistry webhooks, WebhookSettings settings, CancellationToken cancellationToken)
     {
         RequireDistrict(district, http);
-        var caller = http.Caller();
         var url = CheckUrl(request.Url.Trim(), settings.AllowInsecureUrls);
         var events = CheckEvents(request.Events);
         var territory = request.Territory?.Trim() ?? district;
@@ -91,59 +86,46 @@ public static class WebhooksApi
             throw DomainException.Invalid("territory", $"territory is a territory code of district {district} (default: the district itself).");
         }
 
-        if (await cluster.GetGrain<ITerritoryGrain>(territory).GetAsync() is null)
-        {
-            throw DomainException.Invalid("territory", $"Territory {territory} does not exist.");
-        }
-
-        if (await store.CountAsync(district, cancellationToken) >= MaxWebhooksPerDistrict)
-        {
-            throw DomainException.Conflict($"District {district} has {MaxWebhooksPerDistrict} webhooks, the most it may have; delete one first.");
-        }
-
-        var id = $"{district}-WH{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
-        var secret = WebhookSecrets.New();
-        var webhook = new StoredWebhook(
-            id, district, territory, url, events, request.Description?.Trim(), secrets.Seal(id, secret), caller.Subject, caller.Role,
-            time.GetUtcNow(), await log.LastPositionAsync(cancellationToken));
-        await store.InsertAsync(webhook, cancellationToken);
-        return TypedResults.Created(
-            $"/api/v1/districts/{district}/webhooks/{id}",
-            new CreatedWebhookView(id, district, territory, url, events, webhook.Description, webhook.Owner, webhook.CreatedAt, secret));
+        var (webhook, secret) = await webhooks.RegisterAsync(district, territory, url, events, request.Description?.Trim(), http.Caller(), cancellationToken);
+        return TypedResults.Created($"/api/v1/districts/{district}/webhooks/{webhook.Id}", new CreatedWebhookView(WebhookView.From(webhook), secret));
     }
 
     public static async Task<Ok<WebhookPage>> ListWebhooks(
-        string district, string? cursor, int? limit, HttpContext http, WebhookStore store, CancellationToken cancellationToken)
+        string district, string? cursor, int? limit, HttpContext http, WebhookRegistry webhooks, CancellationToken cancellationToken)
     {
         RequireDistrict(district, http);
         var take = Paging.Limit(limit);
-        if (cursor is not null && !IsWebhookId(district, cursor))
+        if (cursor is not null && !WebhookRegistry.IsWebhookId(district, cursor))
         {
             throw DomainException.Invalid("cursor", "The cursor is the nextCursor of a previous page.");
         }
 
-        var caller = http.Caller();
-        var webhooks = await store.ListAsync(district, caller.Role == Roles.App ? caller.Subject : null, cursor, take + 1, cancellationToken);
+        var page = await webhooks.ListAsync(district, http.Caller(), cursor, take + 1, cancellationToken);
         return TypedResults.Ok(new WebhookPage(
-            webhooks.Take(take).Select(WebhookView.From).ToArray(),
-            webhooks.Count > take ? webhooks[take - 1].Id : null));
+            page.Take(take).Select(WebhookView.From).ToArray(),
+            page.Count > take ? page[take - 1].Id : null));
     }
 
-    public static async Task<Ok<WebhookView>> GetWebhook(string district, string id, HttpContext http, WebhookStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(WebhookView.From(await FindAsync(district, id, http, store, cancellationToken)));
-
-    public static async Task<NoContent> DeleteWebhook(string district, string id, HttpContext http, WebhookStore store, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> GetWebhook(
+        string district, string id, HttpContext http, WebhookRegistry webhooks, CancellationToken cancellationToken)
     {
-        var webhook = await FindAsync(district, id, http, store, cancellationToken);
-        return await store.DeleteAsync(webhook.Id, cancellationToken)
-            ? TypedResults.NoContent()
-            : throw DomainException.NotFound($"Webhook {id} does not exist.");
+        RequireDistrict(district, http);
+        return await webhooks.FindAsync(district, id, http.Caller(), cancellationToken) is { } webhook
+            ? TypedResults.Ok(WebhookView.From(webhook))
+            : NoWebhook(id);
     }
 
-    public static async Task<Ok<DeadLetterPage>> ListDeadLetters(
-        string district, string id, string? cursor, int? limit, HttpContext http, WebhookStore store, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteWebhook(
+        string district, string id, HttpContext http, WebhookRegistry webhooks, CancellationToken cancellationToken)
     {
-        var webhook = await FindAsync(district, id, http, store, cancellationToken);
+        RequireDistrict(district, http);
+        return await webhooks.DeleteAsync(district, id, http.Caller(), cancellationToken) ? TypedResults.NoContent() : NoWebhook(id);
+    }
+
+    public static async Task<Results<Ok<DeadLetterPage>, ProblemHttpResult>> ListDeadLetters(
+        string district, string id, string? cursor, int? limit, HttpContext http, WebhookRegistry webhooks, CancellationToken cancellationToken)
+    {
+        RequireDistrict(district, http);
         var take = Paging.Limit(limit);
         long after = 0;
         if (cursor is not null && !long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after))
@@ -151,52 +133,39 @@ public static class WebhooksApi
             throw DomainException.Invalid("cursor", "The cursor is the nextCursor of a previous page.");
         }
 
-        var letters = await store.DeliveriesAsync(webhook.Id, DeliveryStatus.Dead, after, take + 1, cancellationToken);
-        return TypedResults.Ok(new DeadLetterPage(
-            letters.Take(take).Select(DeadLetterView.From).ToArray(),
-            letters.Count > take ? letters[take - 1].Position.ToString(CultureInfo.InvariantCulture) : null));
+        return await webhooks.DeadLettersAsync(district, id, http.Caller(), after, take + 1, cancellationToken) is { } letters
+            ? TypedResults.Ok(new DeadLetterPage(
+                letters.Take(take).Select(DeadLetterView.From).ToArray(),
+                letters.Count > take ? letters[take - 1].Position.ToString(CultureInfo.InvariantCulture) : null))
+            : NoWebhook(id);
     }
 
-    public static async Task<Accepted<ReplayView>> ReplayAll(
-        string district, string id, HttpContext http, WebhookStore store, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var webhook = await FindAsync(district, id, http, store, cancellationToken);
-        var (_, count) = await store.ReplayAsync(webhook.Id, null, time.GetUtcNow(), cancellationToken);
-        return TypedResults.Accepted($"/api/v1/districts/{district}/webhooks/{webhook.Id}", new ReplayView(count));
-    }
+    public static Task<Results<Accepted<ReplayView>, ProblemHttpResult>> ReplayAll(
+        string district, string id, HttpContext http, WebhookRegistry webhooks, CancellationToken cancellationToken) =>
+        ReplayAsync(district, id, null, http, webhooks, cancellationToken);
 
-    public static async Task<Accepted<ReplayView>> ReplayOne(
-        string district, string id, string deliveryId, HttpContext http, WebhookStore store, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var webhook = await FindAsync(district, id, http, store, cancellationToken);
-        if (!Guid.TryParseExact(deliveryId, "D", out _))
-        {
-            throw DomainException.NotFound($"Delivery {deliveryId} of webhook {id} does not exist.");
-        }
+    public static Task<Results<Accepted<ReplayView>, ProblemHttpResult>> ReplayOne(
+        string district, string id, string deliveryId, HttpContext http, WebhookRegistry webhooks, CancellationToken cancellationToken) =>
+        ReplayAsync(district, id, deliveryId, http, webhooks, cancellationToken);
 
-        var (outcome, count) = await store.ReplayAsync(webhook.Id, deliveryId, time.GetUtcNow(), cancellationToken);
+    private static async Task<Results<Accepted<ReplayView>, ProblemHttpResult>> ReplayAsync(
+        string district, string id, string? deliveryId, HttpContext http, WebhookRegistry webhooks, CancellationToken cancellationToken)
+    {
+        RequireDistrict(district, http);
+        var (outcome, count) = await webhooks.ReplayAsync(district, id, deliveryId, http.Caller(), cancellationToken);
         return outcome switch
         {
-            ReplayOutcome.Replayed => TypedResults.Accepted($"/api/v1/districts/{district}/webhooks/{webhook.Id}", new ReplayView(count)),
-            ReplayOutcome.NotDead => throw DomainException.Conflict($"Delivery {deliveryId} is not a dead letter: it is pending or delivered."),
-            _ => throw DomainException.NotFound($"Delivery {deliveryId} of webhook {id} does not exist."),
+            ReplayOutcome.Replayed => TypedResults.Accepted($"/api/v1/districts/{district}/webhooks/{id}", new ReplayView(count)),
+            ReplayOutcome.NotDead => Refusals.Conflict($"Delivery {deliveryId} is not a dead letter: it is pending or delivered."),
+            ReplayOutcome.NoWebhook => NoWebhook(id),
+            _ => NoDelivery(id, deliveryId),
         };
     }
 
-    /// <summary>The webhook of the district the caller may manage: another district's, or another app's, does not exist.</summary>
-    private static async Task<StoredWebhook> FindAsync(string district, string id, HttpContext http, WebhookStore store, CancellationToken cancellationToken)
-    {
-        RequireDistrict(district, http);
-        var caller = http.Caller();
-        var webhook = IsWebhookId(district, id) ? await store.FindAsync(id, cancellationToken) : null;
-        return webhook is not null && webhook.District == district && (caller.Role != Roles.App || webhook.Owner == caller.Subject)
-            ? webhook
-            : throw DomainException.NotFound($"Webhook {id} does not exist.");
-    }
+    // Another district's webhook, or another app's, is not found either: nothing tells it exists.
+    private static ProblemHttpResult NoWebhook(string id) => Refusals.NotFound($"Webhook {id} does not exist.");
 
-    private static bool IsWebhookId(string district, string id) =>
-        id.Length == district.Length + 3 + 12 && id.StartsWith(district + "-WH", StringComparison.Ordinal)
-        && !id.AsSpan(district.Length + 3).ContainsAnyExcept("0123456789abcdef");
+    private static ProblemHttpResult NoDelivery(string id, string? deliveryId) => Refusals.NotFound($"Delivery {deliveryId} of webhook {id} does not exist.");
 
     private static void RequireDistrict(string district, HttpContext http)
     {

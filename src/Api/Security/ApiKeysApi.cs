@@ -37,7 +37,8 @@ public static class ApiKeysApi
             .WithName("CreateApiKey")
             .WithSummary("Issue an API key")
             .WithDescription("Operators issue keys for any scope and role; a district admin issues non-operator keys of their own district. The key is in this answer only.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
         group.MapGet("/", ListKeys)
             .WithName("ListApiKeys")
@@ -86,10 +87,7 @@ public static class ApiKeysApi
 
         if (caller.Role != Roles.Operator && (scope != caller.Scope || role == Roles.Operator))
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status403Forbidden,
-                title: "Forbidden.",
-                detail: "A district admin issues keys for their own district only, and never operator keys.");
+            return Refusals.Forbidden("A district admin issues keys for their own district only, and never operator keys.");
         }
 
         var (id, key) = ApiKeyFormat.New();
@@ -108,20 +106,18 @@ public static class ApiKeysApi
             keys.Count > take ? keys[take - 1].Id : null));
     }
 
-    public static async Task<Ok<ApiKeySummary>> GetKey(string id, IClusterClient cluster)
-    {
-        var view = await cluster.GetGrain<IApiKeyGrain>(RequireId(id)).GetAsync()
-            ?? throw DomainException.NotFound($"API key {id} does not exist.");
-        return TypedResults.Ok(ApiKeySummary.From(view));
-    }
+    public static async Task<Results<Ok<ApiKeySummary>, ProblemHttpResult>> GetKey(string id, IClusterClient cluster) =>
+        IsKeyId(id) && await cluster.GetGrain<IApiKeyGrain>(id).GetAsync() is { } view
+            ? TypedResults.Ok(ApiKeySummary.From(view))
+            : NoKey(id);
 
-    public static async Task<NoContent> RevokeKey(string id, IClusterClient cluster)
-    {
-        _ = await cluster.GetGrain<IApiKeyGrain>(RequireId(id)).RevokeAsync()
-            ?? throw DomainException.NotFound($"API key {id} does not exist.");
-        return TypedResults.NoContent();
-    }
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, IClusterClient cluster) =>
+        IsKeyId(id) && await cluster.GetGrain<IApiKeyGrain>(id).RevokeAsync() is not null
+            ? TypedResults.NoContent()
+            : NoKey(id);
 
-    private static string RequireId(string id) =>
-        id.Length == 16 && id.All(char.IsAsciiHexDigitLower) ? id : throw DomainException.NotFound($"API key {id} does not exist.");
+    /// <summary>Only an id of the form keys are made in can name a key; anything else is not asked of a grain.</summary>
+    private static bool IsKeyId(string id) => id.Length == 16 && id.All(char.IsAsciiHexDigitLower);
+
+    private static ProblemHttpResult NoKey(string id) => Refusals.NotFound($"API key {id} does not exist.");
 }

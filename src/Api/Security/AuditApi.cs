@@ -23,10 +23,11 @@ public static class AuditApi
             .WithName("ReadAuditLog")
             .WithSummary("Read the audit log, oldest first")
             .WithDescription("Operators read every district (or one, with district=…); a district admin reads their own district.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public static async Task<Ok<AuditPage>> ReadAudit(string? district, string? cursor, int? limit, HttpContext http, AuditLog audit, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> ReadAudit(string? district, string? cursor, int? limit, HttpContext http, AuditLog audit, CancellationToken cancellationToken)
     {
         if (district is not null && !(TerritoryCode.IsValid(district) && TerritoryCode.LevelOf(district) == TerritoryLevel.District))
         {
@@ -44,7 +45,8 @@ public static class AuditApi
         var own = http.Caller().DistrictFilter;
         if (own is not null && district is not null && district != own)
         {
-            throw DomainException.NotFound($"District {district} does not exist.");
+            // Another district does not exist for a district admin: 404, never 403, so nothing is revealed.
+            return Refusals.NotFound($"District {district} does not exist.");
         }
 
         var take = Paging.Limit(limit);

@@ -56,7 +56,7 @@ internal sealed class AuditFilter(AuditLog audit, TimeProvider time) : IEndpoint
             : http.Request.RouteValues.TryGetValue("id", out var id) ? id as string
             : null;
         var district = entity is { Length: >= 6 } && TerritoryCode.IsValid(DistrictCode.Of(entity)) ? DistrictCode.Of(entity)
-            : caller.Scope == Contracts.Security.Scopes.All ? null : caller.Scope;
+            : caller.DistrictFilter;
         var endpoint = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value;
         return audit.AppendAsync(
             new AuditEntry(

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Text.Json;
 using GridGov.Contracts.Cases;
 using GridGov.Hosting.Storage;
-using Microsoft.Data.Sqlite;
 using GridGov.Contracts.Territory;
 
 namespace GridGov.Hosting.Live;
@@ -27,48 +26,48 @@ public sealed class CaseEventLog(DatabaseKind database, string connectionString)
         Storage.Database.OpenAsync(database, connectionString, cancellationToken);
 
     /// <summary>The highest position written so far (0 for an empty log).</summary>
-    public async Task<long> LastPositionAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE(MAX(position), 0) FROM gridgov_case_events";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public Task<long> LastPositionAsync(CancellationToken cancellationToken) => Storage.Database.RunAsync(
+        database, connectionString, "SELECT COALESCE(MAX(position), 0) FROM gridgov_case_events",
+        _ => { }, command => command.ExecuteInt64Async(cancellationToken), cancellationToken);
 
     /// <summary>The events after <paramref name="after"/>, in position order, at most <paramref name="limit"/>.</summary>
-    public async Task<IReadOnlyList<LiveEntry>> ReadAfterAsync(long after, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT position, district, payload FROM gridgov_case_events
-            WHERE position > @after ORDER BY position LIMIT @limit
-            """;
-        command.AddParameter("after", after);
-        command.AddParameter("limit", limit);
-        return await ReadEntriesAsync(command, cancellationToken);
-    }
+    public Task<IReadOnlyList<LiveEntry>> ReadAfterAsync(long after, int limit, CancellationToken cancellationToken) => Storage.Database.RunAsync(
+        database,
+        connectionString,
+        """
+        SELECT position, district, payload FROM gridgov_case_events
+        WHERE position > @after ORDER BY position LIMIT @limit
+        """,
+        command =>
+        {
+            command.AddParameter("after", after);
+            command.AddParameter("limit", limit);
+        },
+        command => command.ReadAllAsync(ReadEntry, cancellationToken),
+        cancellationToken);
 
     /// <summary>
     /// The events of <paramref name="territory"/> and everything below it with positions in (after, through], in
     /// position order, at most <paramref name="limit"/>: the backlog of a resuming feed.
     /// </summary>
-    public async Task<IReadOnlyList<LiveEntry>> ReadSubtreeAsync(string territory, long after, long through, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT position, district, payload FROM gridgov_case_events
-            WHERE district = @district AND grid_code LIKE @prefix AND position > @after AND position <= @through
-            ORDER BY position LIMIT @limit
-            """;
-        command.AddParameter("district", DistrictCode.Of(territory));
-        command.AddParameter("prefix", territory + "%");
-        command.AddParameter("after", after);
-        command.AddParameter("through", through);
-        command.AddParameter("limit", limit);
-        return await ReadEntriesAsync(command, cancellationToken);
-    }
+    public Task<IReadOnlyList<LiveEntry>> ReadSubtreeAsync(string territory, long after, long through, int limit, CancellationToken cancellationToken) => Storage.Database.RunAsync(
+        database,
+        connectionString,
+        """
+        SELECT position, district, payload FROM gridgov_case_events
+        WHERE district = @district AND grid_code LIKE @prefix AND position > @after AND position <= @through
+        ORDER BY position LIMIT @limit
+        """,
+        command =>
+        {
+            command.AddParameter("district", DistrictCode.Of(territory));
+            command.AddParameter("prefix", territory + "%");
+            command.AddParameter("after", after);
+            command.AddParameter("through", through);
+            command.AddParameter("limit", limit);
+        },
+        command => command.ReadAllAsync(ReadEntry, cancellationToken),
+        cancellationToken);
 
     /// <summary>The highest position retention has deleted: a feed resuming from below it has lost events.</summary>
     public async Task<long> PrunedThroughAsync(CancellationToken cancellationToken)
@@ -86,29 +85,28 @@ public sealed class CaseEventLog(DatabaseKind database, string connectionString)
     {
         await using var connection = await OpenAsync(cancellationToken);
         long boundary;
-        await using (var command = connection.CreateCommand())
+        await using (var command = connection.Command("""
+            SELECT COALESCE(
+                (SELECT position FROM gridgov_case_events WHERE at >= @cutoff ORDER BY position LIMIT 1),
+                (SELECT COALESCE(MAX(position), 0) + 1 FROM gridgov_case_events))
+            """))
         {
-            command.CommandText = """
-                SELECT COALESCE(
-                    (SELECT position FROM gridgov_case_events WHERE at >= @cutoff ORDER BY position LIMIT 1),
-                    (SELECT COALESCE(MAX(position), 0) + 1 FROM gridgov_case_events))
-                """;
             command.AddTimestamp(database, "cutoff", cutoff);
-            boundary = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            boundary = await command.ExecuteInt64Async(cancellationToken);
         }
 
         var deleted = 0;
         while (true)
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await connection.BeginWriteAsync(cancellationToken);
             long highest;
-            await using (var command = connection.CreateCommand())
+            await using (var command = connection.Command(
+                """
+                SELECT MAX(position) FROM (
+                    SELECT position FROM gridgov_case_events WHERE position < @boundary ORDER BY position LIMIT @batch) b
+                """,
+                transaction))
             {
-                command.Transaction = transaction;
-                command.CommandText = """
-                    SELECT MAX(position) FROM (
-                        SELECT position FROM gridgov_case_events WHERE position < @boundary ORDER BY position LIMIT @batch) b
-                    """;
                 command.AddParameter("boundary", boundary);
                 command.AddParameter("batch", PruneBatch);
                 var result = await command.ExecuteScalarAsync(cancellationToken);
@@ -121,19 +119,15 @@ public sealed class CaseEventLog(DatabaseKind database, string connectionString)
                 highest = Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            await using (var command = connection.CreateCommand())
+            await using (var command = connection.Command("UPDATE gridgov_live_marks SET value = @value WHERE name = @name AND value < @value", transaction))
             {
-                command.Transaction = transaction;
-                command.CommandText = "UPDATE gridgov_live_marks SET value = @value WHERE name = @name AND value < @value";
                 command.AddParameter("value", highest);
                 command.AddParameter("name", PrunedThroughMark);
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await using (var command = connection.CreateCommand())
+            await using (var command = connection.Command("DELETE FROM gridgov_case_events WHERE position <= @highest", transaction))
             {
-                command.Transaction = transaction;
-                command.CommandText = "DELETE FROM gridgov_case_events WHERE position <= @highest";
                 command.AddParameter("highest", highest);
                 deleted += await command.ExecuteNonQueryAsync(cancellationToken);
             }
@@ -145,44 +139,29 @@ public sealed class CaseEventLog(DatabaseKind database, string connectionString)
     /// <summary>A named position of gridgov_live_marks (0 when absent).</summary>
     internal static async Task<long> MarkAsync(DbConnection connection, DbTransaction? transaction, string name, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT value FROM gridgov_live_marks WHERE name = @name";
+        await using var command = connection.Command("SELECT value FROM gridgov_live_marks WHERE name = @name", transaction);
         command.AddParameter("name", name);
         var result = await command.ExecuteScalarAsync(cancellationToken);
         return result is null or DBNull ? 0 : Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Begins a write transaction: on SQLite it takes the write lock at once, so two writers queue instead of failing.</summary>
-    internal static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        connection is SqliteConnection sqlite
-            ? sqlite.BeginTransaction(deferred: false)
-            : await connection.BeginTransactionAsync(cancellationToken);
-
-    private static async Task<IReadOnlyList<LiveEntry>> ReadEntriesAsync(DbCommand command, CancellationToken cancellationToken)
+    private static LiveEntry ReadEntry(DbDataReader reader)
     {
-        var entries = new List<LiveEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var position = reader.GetInt64(0);
+        var district = reader.GetString(1);
+        CaseEvent? e;
+        try
         {
-            var position = reader.GetInt64(0);
-            var district = reader.GetString(1);
-            CaseEvent? e;
-            try
-            {
-                e = JsonSerializer.Deserialize<CaseEvent>(reader.GetString(2), LiveJson.Log);
-            }
-            catch (JsonException)
-            {
-                e = null;
-            }
-
-            // An unreadable row still holds its position, so readers move past it instead of stopping there.
-            entries.Add(e is null
-                ? new LiveEntry(position, district, "", "", "", ReadOnlyMemory<byte>.Empty)
-                : LiveJson.Entry(position, district, e));
+            e = JsonSerializer.Deserialize<CaseEvent>(reader.GetString(2), LiveJson.Log);
+        }
+        catch (JsonException)
+        {
+            e = null;
         }
 
-        return entries;
+        // An unreadable row still holds its position, so readers move past it instead of stopping there.
+        return e is null
+            ? new LiveEntry(position, district, "", "", "", ReadOnlyMemory<byte>.Empty)
+            : LiveJson.Entry(position, district, e);
     }
 }

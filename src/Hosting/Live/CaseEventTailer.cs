@@ -92,28 +92,8 @@ public sealed partial class CaseEventTailer(CaseEventLog log, LiveSettings setti
         return wait > TimeSpan.Zero ? Task.Delay(wait, time, cancellationToken) : Task.CompletedTask;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (!await PollAsync(stoppingToken))
-                {
-                    await Task.Delay(settings.PollInterval, time, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogReadFailed(logger, e);
-                await DelayQuietlyAsync(settings.PollInterval * 4, stoppingToken);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PollLoop.RunAsync(settings.PollInterval, time, PollAsync, e => LogReadFailed(logger, e), stoppingToken);
 
     /// <summary>One step: sleep while nobody listens (after a linger), take a place when needed, read and fan out. True when there may be more to read at once.</summary>
     private async Task<bool> PollAsync(CancellationToken stoppingToken)
@@ -184,17 +164,6 @@ public sealed partial class CaseEventTailer(CaseEventLog log, LiveSettings setti
         }
 
         return read.Count == ReadLimit && entries.Count == read.Count;
-    }
-
-    private async Task DelayQuietlyAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(delay, time, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-        }
     }
 
     public override void Dispose()

@@ -123,10 +123,22 @@ public sealed record WebhookSettings
     }
 }
 
-/// <summary>Parsing shared by the live settings: every failure names the key and the value.</summary>
+/// <summary>Parsing shared by the live settings: a blank value is the default; every failure names the key and the value.</summary>
 internal static class Settings
 {
-    public static TimeSpan Duration(IConfigurationSection section, string prefix, string key, TimeSpan fallback)
+    public static TimeSpan Duration(IConfigurationSection section, string prefix, string key, TimeSpan fallback) =>
+        Parse(section, prefix, key, fallback, "a positive duration such as 00:00:10 (hh:mm:ss)",
+            value => TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero ? parsed : null);
+
+    public static int Count(IConfigurationSection section, string prefix, string key, int fallback) =>
+        Parse(section, prefix, key, fallback, "a whole number from 1 to 1000000",
+            value => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 1_000_000 ? n : null);
+
+    public static bool Flag(IConfigurationSection section, string prefix, string key, bool fallback) =>
+        Parse(section, prefix, key, fallback, "true or false", value => bool.TryParse(value, out var parsed) ? parsed : null);
+
+    private static T Parse<T>(IConfigurationSection section, string prefix, string key, T fallback, string expected, Func<string, T?> parse)
+        where T : struct
     {
         var value = section[key];
         if (string.IsNullOrWhiteSpace(value))
@@ -134,34 +146,6 @@ internal static class Settings
             return fallback;
         }
 
-        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero
-            ? parsed
-            : throw new GridGovConfigurationException($"{prefix}:{key} must be a positive duration such as 00:00:10 (hh:mm:ss), not '{value}'.");
-    }
-
-    public static int Count(IConfigurationSection section, string prefix, string key, int fallback)
-    {
-        var value = section[key];
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return fallback;
-        }
-
-        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 1_000_000
-            ? n
-            : throw new GridGovConfigurationException($"{prefix}:{key} must be a whole number from 1 to 1000000, not '{value}'.");
-    }
-
-    public static bool Flag(IConfigurationSection section, string prefix, string key, bool fallback)
-    {
-        var value = section[key];
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return fallback;
-        }
-
-        return bool.TryParse(value, out var parsed)
-            ? parsed
-            : throw new GridGovConfigurationException($"{prefix}:{key} must be true or false, not '{value}'.");
+        return parse(value) ?? throw new GridGovConfigurationException($"{prefix}:{key} must be {expected}, not '{value}'.");
     }
 }

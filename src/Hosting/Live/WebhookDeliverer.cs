@@ -64,36 +64,19 @@ public sealed partial class WebhookDeliverer : BackgroundService
         }
 
         var running = new List<Task>();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+        await PollLoop.RunAsync(
+            _settings.PollInterval,
+            _time,
+            async cancellationToken =>
             {
-                var started = await StartDueAsync(running, stoppingToken);
+                var started = await StartDueAsync(running, cancellationToken);
                 running.RemoveAll(t => t.IsCompleted);
-                if (started == 0)
-                {
-                    // Until the next poll, or sooner when an attempt finishes and frees a slot.
-                    await _finished.WaitAsync(_settings.PollInterval, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                LogClaimFailed(_logger, e);
-                try
-                {
-                    await Task.Delay(_settings.PollInterval * 4, _time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-
+                return started > 0;
+            },
+            e => LogClaimFailed(_logger, e),
+            stoppingToken,
+            // Until the next poll, or sooner when an attempt finishes and frees a slot.
+            cancellationToken => _finished.WaitAsync(_settings.PollInterval, cancellationToken));
         await Task.WhenAll(running);
     }
 

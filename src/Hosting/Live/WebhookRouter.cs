@@ -29,35 +29,8 @@ public sealed partial class WebhookRouter(
     private readonly Dictionary<string, bool> _owners = new(StringComparer.Ordinal);
     private DateTimeOffset _ownersCheckedAt = DateTimeOffset.MinValue;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (!await RouteOnceAsync(stoppingToken))
-                {
-                    await Task.Delay(settings.PollInterval, time, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogRoutingFailed(logger, e);
-                try
-                {
-                    await Task.Delay(settings.PollInterval * 4, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PollLoop.RunAsync(settings.PollInterval, time, RouteOnceAsync, e => LogRoutingFailed(logger, e), stoppingToken);
 
     /// <summary>One round. True when a full batch was routed, so there may be more at once.</summary>
     public async Task<bool> RouteOnceAsync(CancellationToken cancellationToken)
@@ -103,13 +76,13 @@ public sealed partial class WebhookRouter(
             return true;
         }
 
-        await using var transaction = await CaseEventLog.BeginWriteAsync(connection, cancellationToken);
-        await using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = log.Database == DatabaseKind.PostgreSql
+        await using var transaction = await connection.BeginWriteAsync(cancellationToken);
+        await using (var command = connection.Command(
+            log.Database == DatabaseKind.PostgreSql
                 ? "SELECT value FROM gridgov_live_marks WHERE name = @name FOR UPDATE SKIP LOCKED"
-                : "SELECT value FROM gridgov_live_marks WHERE name = @name";
+                : "SELECT value FROM gridgov_live_marks WHERE name = @name",
+            transaction))
+        {
             command.AddParameter("name", CaseEventLog.RouterMark);
             var value = await command.ExecuteScalarAsync(cancellationToken);
             if (value is null or DBNull || Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) != cursor)
@@ -123,10 +96,8 @@ public sealed partial class WebhookRouter(
 
         var pairs = entries.SelectMany(e => _webhooks.Where(w => w.Wants(e) && MaySee(w, e)).Select(w => (w, e))).ToList();
         await store.InsertDeliveriesAsync(connection, transaction, pairs, now, cancellationToken);
-        await using (var command = connection.CreateCommand())
+        await using (var command = connection.Command("UPDATE gridgov_live_marks SET value = @value WHERE name = @name", transaction))
         {
-            command.Transaction = transaction;
-            command.CommandText = "UPDATE gridgov_live_marks SET value = @value WHERE name = @name";
             command.AddParameter("value", through);
             command.AddParameter("name", CaseEventLog.RouterMark);
             await command.ExecuteNonQueryAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using GridGov.Contracts.People;
 using GridGov.Grains.People;
@@ -34,82 +35,73 @@ internal sealed class AdoNetPeopleReadModel : IPeopleReadModel
     internal static string CareTagsColumn(HouseholdSnapshot household) =>
         "|" + string.Join("|", household.Tags.Concat(household.Residents.SelectMany(r => r.CareTags)).Distinct()) + "|";
 
-    private async Task UpsertHouseholdStepByStepAsync(HouseholdSnapshot household, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = connection.CreateCommand())
+    private Task UpsertHouseholdStepByStepAsync(HouseholdSnapshot household, CancellationToken cancellationToken) => WriteAsync(
+        async (connection, transaction) =>
         {
-            command.Transaction = transaction;
-            command.CommandText = """
+            await using (var command = connection.Command(
+                """
                 INSERT INTO gridgov_households (id, district, grid_code, micro_grid, care_tags, version, snapshot)
                 VALUES (@id, @district, @grid, @micro, @tags, @version, @snapshot)
                 ON CONFLICT (id) DO UPDATE SET
                     grid_code = excluded.grid_code, micro_grid = excluded.micro_grid, care_tags = excluded.care_tags,
                     version = excluded.version, snapshot = excluded.snapshot
                 WHERE gridgov_households.version < excluded.version
-                """;
-            command.AddParameter("id", household.Id);
-            command.AddParameter("district", DistrictCode.Of(household.Id));
-            command.AddParameter("grid", household.Address.GridCode);
-            command.AddText("micro", household.Address.MicroGridCode);
-            command.AddParameter("tags", CareTagsColumn(household));
-            command.AddParameter("version", household.Version);
-            command.AddParameter("snapshot", JsonSerializer.Serialize(household, Json));
-            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+                """,
+                transaction))
             {
-                return; // a newer version is already there
+                command.AddParameter("id", household.Id);
+                command.AddParameter("district", DistrictCode.Of(household.Id));
+                command.AddParameter("grid", household.Address.GridCode);
+                command.AddText("micro", household.Address.MicroGridCode);
+                command.AddParameter("tags", CareTagsColumn(household));
+                command.AddParameter("version", household.Version);
+                command.AddParameter("snapshot", JsonSerializer.Serialize(household, Json));
+                if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+                {
+                    return false; // a newer version is already there
+                }
             }
-        }
 
-        await using (var delete = connection.CreateCommand())
-        {
-            delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM gridgov_residents WHERE household_id = @id";
-            delete.AddParameter("id", household.Id);
-            await delete.ExecuteNonQueryAsync(cancellationToken);
-        }
+            await using (var delete = connection.Command("DELETE FROM gridgov_residents WHERE household_id = @id", transaction))
+            {
+                delete.AddParameter("id", household.Id);
+                await delete.ExecuteNonQueryAsync(cancellationToken);
+            }
 
-        foreach (var resident in household.Residents)
-        {
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = """
-                INSERT INTO gridgov_residents (id, household_id, district, id_number_hash) VALUES (@id, @household, @district, @hash)
-                ON CONFLICT (id) DO UPDATE SET household_id = excluded.household_id, id_number_hash = excluded.id_number_hash
-                """;
-            insert.AddParameter("id", resident.Id);
-            insert.AddParameter("household", household.Id);
-            insert.AddParameter("district", DistrictCode.Of(household.Id));
-            insert.AddText("hash", resident.IdNumberHash);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
+            foreach (var resident in household.Residents)
+            {
+                await using var insert = connection.Command(
+                    """
+                    INSERT INTO gridgov_residents (id, household_id, district, id_number_hash) VALUES (@id, @household, @district, @hash)
+                    ON CONFLICT (id) DO UPDATE SET household_id = excluded.household_id, id_number_hash = excluded.id_number_hash
+                    """,
+                    transaction);
+                insert.AddParameter("id", resident.Id);
+                insert.AddParameter("household", household.Id);
+                insert.AddParameter("district", DistrictCode.Of(household.Id));
+                insert.AddText("hash", resident.IdNumberHash);
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
 
-        await transaction.CommitAsync(cancellationToken);
-    }
+            return true;
+        },
+        cancellationToken);
 
-    public async Task<IReadOnlyList<HouseholdSnapshot>> ListHouseholdsAsync(string territory, string? careTag, string? after, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+    public Task<IReadOnlyList<HouseholdSnapshot>> ListHouseholdsAsync(string territory, string? careTag, string? after, int limit, CancellationToken cancellationToken) =>
+        QuerySnapshotsAsync<HouseholdSnapshot>(
+            """
             SELECT snapshot FROM gridgov_households
             WHERE grid_code LIKE @territory AND (@tag IS NULL OR care_tags LIKE @tag) AND (@after IS NULL OR id > @after)
             ORDER BY id LIMIT @limit
-            """;
-        command.AddParameter("territory", territory[..Math.Min(territory.Length, 15)] + "%");
-        command.AddText("tag", careTag is null ? null : $"%|{careTag}|%");
-        command.AddText("after", after);
-        command.AddParameter("limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var households = new List<HouseholdSnapshot>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            households.Add(JsonSerializer.Deserialize<HouseholdSnapshot>(reader.GetString(0), Json)!);
-        }
-
-        return households;
-    }
+            """,
+            command =>
+            {
+                command.AddParameter("territory", territory[..Math.Min(territory.Length, 15)] + "%");
+                command.AddText("tag", careTag is null ? null : $"%|{careTag}|%");
+                command.AddText("after", after);
+                command.AddParameter("limit", limit);
+            },
+            cancellationToken);
 
     public Task UpsertOrganizationAsync(PartyOrganizationSnapshot organization, long revision, CancellationToken cancellationToken) =>
         UpsertRowAsync(
@@ -144,23 +136,24 @@ internal sealed class AdoNetPeopleReadModel : IPeopleReadModel
             command => command.AddParameter("organization", member.OrganizationId),
             cancellationToken);
 
-    public async Task<IReadOnlyList<PartyOrganizationSnapshot>> ListOrganizationsAsync(string partyGridId, IReadOnlyList<string> gridCodes, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PartyOrganizationSnapshot>> ListOrganizationsAsync(string partyGridId, IReadOnlyList<string> gridCodes, CancellationToken cancellationToken)
     {
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
-        await using var command = connection.CreateCommand();
         var grids = gridCodes.Select((_, i) => $"@grid{i}").ToArray();
-        command.CommandText = $"""
+        return QuerySnapshotsAsync<PartyOrganizationSnapshot>(
+            $"""
             SELECT snapshot FROM gridgov_party_organizations
             WHERE party_grid_id = @party_grid {(grids.Length == 0 ? "" : $"OR grid_code IN ({string.Join(", ", grids)})")}
             ORDER BY id
-            """;
-        command.AddParameter("party_grid", partyGridId);
-        for (var i = 0; i < gridCodes.Count; i++)
-        {
-            command.AddParameter($"grid{i}", gridCodes[i]);
-        }
-
-        return await ReadSnapshotsAsync<PartyOrganizationSnapshot>(command, cancellationToken);
+            """,
+            command =>
+            {
+                command.AddParameter("party_grid", partyGridId);
+                for (var i = 0; i < gridCodes.Count; i++)
+                {
+                    command.AddParameter($"grid{i}", gridCodes[i]);
+                }
+            },
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<PartyMemberSnapshot>> ListMembersAsync(IReadOnlyList<string> organizationIds, string? after, int limit, CancellationToken cancellationToken)
@@ -170,22 +163,24 @@ internal sealed class AdoNetPeopleReadModel : IPeopleReadModel
             return [];
         }
 
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
-        await using var command = connection.CreateCommand();
         var ids = organizationIds.Select((_, i) => $"@org{i}").ToArray();
-        command.CommandText = $"""
+        return await QuerySnapshotsAsync<PartyMemberSnapshot>(
+            $"""
             SELECT snapshot FROM gridgov_party_members
             WHERE organization_id IN ({string.Join(", ", ids)}) AND (@after IS NULL OR id > @after)
             ORDER BY id LIMIT @limit
-            """;
-        for (var i = 0; i < organizationIds.Count; i++)
-        {
-            command.AddParameter($"org{i}", organizationIds[i]);
-        }
+            """,
+            command =>
+            {
+                for (var i = 0; i < organizationIds.Count; i++)
+                {
+                    command.AddParameter($"org{i}", organizationIds[i]);
+                }
 
-        command.AddText("after", after);
-        command.AddParameter("limit", limit);
-        return await ReadSnapshotsAsync<PartyMemberSnapshot>(command, cancellationToken);
+                command.AddText("after", after);
+                command.AddParameter("limit", limit);
+            },
+            cancellationToken);
     }
 
     public async Task RemoveAsync(RegistryDeletion deletion, CancellationToken cancellationToken)
@@ -197,36 +192,37 @@ internal sealed class AdoNetPeopleReadModel : IPeopleReadModel
             _ => ["DELETE FROM gridgov_party_members WHERE id = @id"],
         };
 
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var archive = connection.CreateCommand())
-        {
-            archive.Transaction = transaction;
-            archive.CommandText = """
-                INSERT INTO gridgov_people_archive (entity_id, kind, district, deleted_at, deleted_by, version, record)
-                VALUES (@id, @kind, @district, @at, @actor, @version, @record)
-                ON CONFLICT (entity_id, deleted_at) DO NOTHING
-                """;
-            archive.AddParameter("id", deletion.Id);
-            archive.AddParameter("kind", KindName(deletion.Kind));
-            archive.AddParameter("district", DistrictCode.Of(deletion.Id));
-            archive.AddTimestamp(database, "at", deletion.At);
-            archive.AddParameter("actor", deletion.Actor);
-            archive.AddParameter("version", deletion.Version);
-            archive.AddParameter("record", JsonSerializer.Serialize(deletion.Record, deletion.Record.GetType(), Json));
-            await archive.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using (var archive = connection.Command(
+                    """
+                    INSERT INTO gridgov_people_archive (entity_id, kind, district, deleted_at, deleted_by, version, record)
+                    VALUES (@id, @kind, @district, @at, @actor, @version, @record)
+                    ON CONFLICT (entity_id, deleted_at) DO NOTHING
+                    """,
+                    transaction))
+                {
+                    archive.AddParameter("id", deletion.Id);
+                    archive.AddParameter("kind", KindName(deletion.Kind));
+                    archive.AddParameter("district", DistrictCode.Of(deletion.Id));
+                    archive.AddTimestamp(database, "at", deletion.At);
+                    archive.AddParameter("actor", deletion.Actor);
+                    archive.AddParameter("version", deletion.Version);
+                    archive.AddParameter("record", JsonSerializer.Serialize(deletion.Record, deletion.Record.GetType(), Json));
+                    await archive.ExecuteNonQueryAsync(cancellationToken);
+                }
 
-        foreach (var sql in tables)
-        {
-            await using var delete = connection.CreateCommand();
-            delete.Transaction = transaction;
-            delete.CommandText = sql;
-            delete.AddParameter("id", deletion.Id);
-            await delete.ExecuteNonQueryAsync(cancellationToken);
-        }
+                foreach (var sql in tables)
+                {
+                    await using var delete = connection.Command(sql, transaction);
+                    delete.AddParameter("id", deletion.Id);
+                    await delete.ExecuteNonQueryAsync(cancellationToken);
+                }
 
-        await transaction.CommitAsync(cancellationToken);
+                return true;
+            },
+            cancellationToken);
     }
 
     private static string KindName(RegistryKind kind) => kind switch
@@ -236,45 +232,44 @@ internal sealed class AdoNetPeopleReadModel : IPeopleReadModel
         _ => "party-member",
     };
 
-    private async Task UpsertRowAsync(string sql, string id, long version, string snapshot, Action<System.Data.Common.DbCommand> more, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.AddParameter("id", id);
-        command.AddParameter("district", DistrictCode.Of(id));
-        command.AddParameter("version", version);
-        command.AddParameter("snapshot", snapshot);
-        more(command);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private Task<bool> WriteAsync(Func<DbConnection, DbTransaction, Task<bool>> work, CancellationToken cancellationToken) =>
+        Database.WriteAsync(database, connectionString, work, cancellationToken);
 
-    private static async Task<IReadOnlyList<T>> ReadSnapshotsAsync<T>(System.Data.Common.DbCommand command, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(JsonSerializer.Deserialize<T>(reader.GetString(0), Json)!);
-        }
+    private Task UpsertRowAsync(string sql, string id, long version, string snapshot, Action<DbCommand> more, CancellationToken cancellationToken) =>
+        Database.RunAsync(
+            database,
+            connectionString,
+            sql,
+            command =>
+            {
+                command.AddParameter("id", id);
+                command.AddParameter("district", DistrictCode.Of(id));
+                command.AddParameter("version", version);
+                command.AddParameter("snapshot", snapshot);
+                more(command);
+            },
+            command => command.ExecuteNonQueryAsync(cancellationToken),
+            cancellationToken);
 
-        return rows;
-    }
+    private Task<IReadOnlyList<T>> QuerySnapshotsAsync<T>(string sql, Action<DbCommand> bind, CancellationToken cancellationToken) =>
+        Database.RunAsync(
+            database,
+            connectionString,
+            sql,
+            bind,
+            command => command.ReadAllAsync(reader => JsonSerializer.Deserialize<T>(reader.GetString(0), Json)!, cancellationToken),
+            cancellationToken);
 
-    public async Task<IReadOnlyList<string>> FindHouseholdsByIdNumberAsync(string district, string idNumberHash, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT DISTINCT household_id FROM gridgov_residents WHERE district = @district AND id_number_hash = @hash ORDER BY household_id";
-        command.AddParameter("district", district);
-        command.AddParameter("hash", idNumberHash);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var ids = new List<string>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
-    }
+    public Task<IReadOnlyList<string>> FindHouseholdsByIdNumberAsync(string district, string idNumberHash, CancellationToken cancellationToken) =>
+        Database.RunAsync(
+            database,
+            connectionString,
+            "SELECT DISTINCT household_id FROM gridgov_residents WHERE district = @district AND id_number_hash = @hash ORDER BY household_id",
+            command =>
+            {
+                command.AddParameter("district", district);
+                command.AddParameter("hash", idNumberHash);
+            },
+            command => command.ReadAllAsync(reader => reader.GetString(0), cancellationToken),
+            cancellationToken);
 }

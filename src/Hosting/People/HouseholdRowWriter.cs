@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using GridGov.Contracts.People;
+using GridGov.Hosting.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using GridGov.Contracts.Territory;
@@ -89,8 +90,7 @@ internal sealed class HouseholdRowWriter
             .Select(g => g.Last())
             .ToArray();
 
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = (NpgsqlConnection)await Database.OpenAsync(DatabaseKind.PostgreSql, _connectionString, cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             WITH input AS (

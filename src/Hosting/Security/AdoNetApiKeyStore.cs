@@ -11,35 +11,35 @@ internal sealed class AdoNetApiKeyStore(DatabaseKind database, string connection
 
     public async Task<StoredApiKey?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM gridgov_api_keys WHERE id = @id";
-        command.AddParameter("id", id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? new StoredApiKey(Read(reader), reader.GetString(9)) : null;
+        var found = await RunAsync(
+            $"SELECT {Columns} FROM gridgov_api_keys WHERE id = @id",
+            command => command.AddParameter("id", id),
+            command => command.ReadAllAsync(reader => new StoredApiKey(Read(reader), reader.GetString(9)), cancellationToken),
+            cancellationToken);
+        return found.Count == 0 ? null : found[0];
     }
 
-    public async Task<bool> InsertAsync(StoredApiKey key, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            INSERT INTO gridgov_api_keys ({Columns})
-            VALUES (@id, @name, @role, @scope, @created_at, @expires_at, NULL, NULL, @created_by, @secret_hash, @staff_id)
-            ON CONFLICT (id) DO NOTHING
-            """;
-        var v = key.View;
-        command.AddParameter("id", v.Id);
-        command.AddParameter("name", v.Name);
-        command.AddParameter("role", v.Role);
-        command.AddParameter("scope", v.Scope);
-        command.AddTimestamp(database, "created_at", v.CreatedAt);
-        command.AddTimestamp(database, "expires_at", v.ExpiresAt);
-        command.AddParameter("created_by", v.CreatedBy);
-        command.AddParameter("secret_hash", key.SecretHash);
-        command.AddText("staff_id", v.StaffId);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    public Task<bool> InsertAsync(StoredApiKey key, CancellationToken cancellationToken) => RunAsync(
+        $"""
+        INSERT INTO gridgov_api_keys ({Columns})
+        VALUES (@id, @name, @role, @scope, @created_at, @expires_at, NULL, NULL, @created_by, @secret_hash, @staff_id)
+        ON CONFLICT (id) DO NOTHING
+        """,
+        command =>
+        {
+            var v = key.View;
+            command.AddParameter("id", v.Id);
+            command.AddParameter("name", v.Name);
+            command.AddParameter("role", v.Role);
+            command.AddParameter("scope", v.Scope);
+            command.AddTimestamp(database, "created_at", v.CreatedAt);
+            command.AddTimestamp(database, "expires_at", v.ExpiresAt);
+            command.AddParameter("created_by", v.CreatedBy);
+            command.AddParameter("secret_hash", key.SecretHash);
+            command.AddText("staff_id", v.StaffId);
+        },
+        async command => await command.ExecuteNonQueryAsync(cancellationToken) == 1,
+        cancellationToken);
 
     public Task RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) =>
         SetTimestampAsync("revoked_at", id, at, cancellationToken);
@@ -47,37 +47,33 @@ internal sealed class AdoNetApiKeyStore(DatabaseKind database, string connection
     public Task TouchAsync(string id, DateTimeOffset lastUsedAt, CancellationToken cancellationToken) =>
         SetTimestampAsync("last_used_at", id, lastUsedAt, cancellationToken);
 
-    public async Task<IReadOnlyList<ApiKeyView>> ListAsync(string? scope, string? after, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT {Columns} FROM gridgov_api_keys
-            WHERE (@scope IS NULL OR scope = @scope) AND (@after IS NULL OR id > @after)
-            ORDER BY id LIMIT @limit
-            """;
-        command.AddText("scope", scope);
-        command.AddText("after", after);
-        command.AddParameter("limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var keys = new List<ApiKeyView>();
-        while (await reader.ReadAsync(cancellationToken))
+    public Task<IReadOnlyList<ApiKeyView>> ListAsync(string? scope, string? after, int limit, CancellationToken cancellationToken) => RunAsync(
+        $"""
+        SELECT {Columns} FROM gridgov_api_keys
+        WHERE (@scope IS NULL OR scope = @scope) AND (@after IS NULL OR id > @after)
+        ORDER BY id LIMIT @limit
+        """,
+        command =>
         {
-            keys.Add(Read(reader));
-        }
+            command.AddText("scope", scope);
+            command.AddText("after", after);
+            command.AddParameter("limit", limit);
+        },
+        command => command.ReadAllAsync(Read, cancellationToken),
+        cancellationToken);
 
-        return keys;
-    }
+    private Task SetTimestampAsync(string column, string id, DateTimeOffset at, CancellationToken cancellationToken) => RunAsync(
+        $"UPDATE gridgov_api_keys SET {column} = @at WHERE id = @id",
+        command =>
+        {
+            command.AddParameter("id", id);
+            command.AddTimestamp(database, "at", at);
+        },
+        command => command.ExecuteNonQueryAsync(cancellationToken),
+        cancellationToken);
 
-    private async Task SetTimestampAsync(string column, string id, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"UPDATE gridgov_api_keys SET {column} = @at WHERE id = @id";
-        command.AddParameter("id", id);
-        command.AddTimestamp(database, "at", at);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private Task<T> RunAsync<T>(string sql, Action<DbCommand> bind, Func<DbCommand, Task<T>> execute, CancellationToken cancellationToken) =>
+        Database.RunAsync(database, connectionString, sql, bind, execute, cancellationToken);
 
     private ApiKeyView Read(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),

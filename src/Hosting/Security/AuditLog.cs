@@ -1,4 +1,3 @@
-using System.Text;
 using System.Threading.Channels;
 using GridGov.Hosting;
 using GridGov.Hosting.Storage;
@@ -39,32 +38,29 @@ public sealed class AuditLog(GridGovSettings settings) : BackgroundService
         await done.Task.WaitAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<AuditEntry>> QueryAsync(string? district, long? after, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenAsync(settings.Database, settings.ConnectionString, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT id, at, subject, role, scope, district, action, entity, status, remote_ip, trace_id
-            FROM gridgov_audit_log
-            WHERE (@district IS NULL OR district = @district) AND id > @after
-            ORDER BY id LIMIT @limit
-            """;
-        command.AddText("district", district);
-        command.AddParameter("after", after ?? 0L);
-        command.AddParameter("limit", limit);
-        await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        var entries = new List<AuditEntry>();
-        while (await r.ReadAsync(cancellationToken))
+    public Task<IReadOnlyList<AuditEntry>> QueryAsync(string? district, long? after, int limit, CancellationToken cancellationToken) => Database.RunAsync(
+        settings.Database,
+        settings.ConnectionString,
+        """
+        SELECT id, at, subject, role, scope, district, action, entity, status, remote_ip, trace_id
+        FROM gridgov_audit_log
+        WHERE (@district IS NULL OR district = @district) AND id > @after
+        ORDER BY id LIMIT @limit
+        """,
+        command =>
         {
-            entries.Add(new AuditEntry(
+            command.AddText("district", district);
+            command.AddParameter("after", after ?? 0L);
+            command.AddParameter("limit", limit);
+        },
+        command => command.ReadAllAsync(
+            r => new AuditEntry(
                 r.GetTimestamp(settings.Database, 1)!.Value, r.GetString(2), r.GetString(3), r.GetString(4),
                 r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7),
                 r.GetInt32(8), r.IsDBNull(9) ? null : r.GetString(9), r.IsDBNull(10) ? null : r.GetString(10),
-                r.GetInt64(0)));
-        }
-
-        return entries;
-    }
+                r.GetInt64(0)),
+            cancellationToken),
+        cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -90,55 +86,58 @@ public sealed class AuditLog(GridGovSettings settings) : BackgroundService
         }
     }
 
-    private async Task InsertAsync(List<AuditEntry> entries, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenAsync(settings.Database, settings.ConnectionString, cancellationToken);
-        await using var command = connection.CreateCommand();
-        if (settings.Database == DatabaseKind.PostgreSql)
-        {
+    private Task InsertAsync(List<AuditEntry> entries, CancellationToken cancellationToken) => settings.Database == DatabaseKind.PostgreSql
+        ? Database.RunAsync(
+            settings.Database,
+            settings.ConnectionString,
             // One fixed text whatever the batch's size, its rows as arrays: parsed and planned once per connection, and ten
             // parameters rather than ten per row.
-            command.CommandText = """
-                INSERT INTO gridgov_audit_log (at, subject, role, scope, district, action, entity, status, remote_ip, trace_id)
-                SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                    $8::integer[], $9::text[], $10::text[])
-                """;
-            AddArray(command, entries.Select(e => e.At.UtcDateTime));
-            AddArray(command, entries.Select(e => e.Subject));
-            AddArray(command, entries.Select(e => e.Role));
-            AddArray(command, entries.Select(e => e.Scope));
-            AddArray(command, entries.Select(e => e.District));
-            AddArray(command, entries.Select(e => e.Action));
-            AddArray(command, entries.Select(e => e.Entity));
-            AddArray(command, entries.Select(e => e.Status));
-            AddArray(command, entries.Select(e => e.RemoteIp));
-            AddArray(command, entries.Select(e => e.TraceId));
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return;
-        }
-
-        var sql = new StringBuilder(
-            "INSERT INTO gridgov_audit_log (at, subject, role, scope, district, action, entity, status, remote_ip, trace_id) VALUES ");
-        for (var i = 0; i < entries.Count; i++)
-        {
-            var e = entries[i];
-            sql.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"(@at{i}, @subject{i}, @role{i}, @scope{i}, @district{i}, @action{i}, @entity{i}, @status{i}, @ip{i}, @trace{i})");
-            command.AddTimestamp(settings.Database, $"at{i}", e.At);
-            command.AddParameter($"subject{i}", e.Subject);
-            command.AddParameter($"role{i}", e.Role);
-            command.AddParameter($"scope{i}", e.Scope);
-            command.AddText($"district{i}", e.District);
-            command.AddParameter($"action{i}", e.Action);
-            command.AddText($"entity{i}", e.Entity);
-            command.AddParameter($"status{i}", e.Status);
-            command.AddText($"ip{i}", e.RemoteIp);
-            command.AddText($"trace{i}", e.TraceId);
-        }
-
-        command.CommandText = sql.ToString();
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+            """
+            INSERT INTO gridgov_audit_log (at, subject, role, scope, district, action, entity, status, remote_ip, trace_id)
+            SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                $8::integer[], $9::text[], $10::text[])
+            """,
+            command =>
+            {
+                AddArray(command, entries.Select(e => e.At.UtcDateTime));
+                AddArray(command, entries.Select(e => e.Subject));
+                AddArray(command, entries.Select(e => e.Role));
+                AddArray(command, entries.Select(e => e.Scope));
+                AddArray(command, entries.Select(e => e.District));
+                AddArray(command, entries.Select(e => e.Action));
+                AddArray(command, entries.Select(e => e.Entity));
+                AddArray(command, entries.Select(e => e.Status));
+                AddArray(command, entries.Select(e => e.RemoteIp));
+                AddArray(command, entries.Select(e => e.TraceId));
+            },
+            command => command.ExecuteNonQueryAsync(cancellationToken),
+            cancellationToken)
+        : Database.RunAsync(
+            settings.Database,
+            settings.ConnectionString,
+            "INSERT INTO gridgov_audit_log (at, subject, role, scope, district, action, entity, status, remote_ip, trace_id) VALUES "
+                + string.Join(", ", entries.Select((_, i) => string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"(@at{i}, @subject{i}, @role{i}, @scope{i}, @district{i}, @action{i}, @entity{i}, @status{i}, @ip{i}, @trace{i})"))),
+            command =>
+            {
+                for (var i = 0; i < entries.Count; i++)
+                {
+                    var e = entries[i];
+                    command.AddTimestamp(settings.Database, $"at{i}", e.At);
+                    command.AddParameter($"subject{i}", e.Subject);
+                    command.AddParameter($"role{i}", e.Role);
+                    command.AddParameter($"scope{i}", e.Scope);
+                    command.AddText($"district{i}", e.District);
+                    command.AddParameter($"action{i}", e.Action);
+                    command.AddText($"entity{i}", e.Entity);
+                    command.AddParameter($"status{i}", e.Status);
+                    command.AddText($"ip{i}", e.RemoteIp);
+                    command.AddText($"trace{i}", e.TraceId);
+                }
+            },
+            command => command.ExecuteNonQueryAsync(cancellationToken),
+            cancellationToken);
 
     private static void AddArray<T>(System.Data.Common.DbCommand command, IEnumerable<T> values)
     {

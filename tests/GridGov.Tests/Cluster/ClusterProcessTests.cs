@@ -3,22 +3,14 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
-using GridGov.Hosting;
 using GridGov.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Npgsql;
 using Orleans.Runtime;
 using Xunit.Abstractions;
-using Xunit.Sdk;
 
 namespace GridGov.Tests.Cluster;
 
@@ -28,17 +20,21 @@ namespace GridGov.Tests.Cluster;
 /// (GridGov__… environment variables, the migrate command, ADO.NET clustering).
 /// </summary>
 [Collection(ClusterProcessCollection.Name)]
-public sealed class ClusterProcessTests(ITestOutputHelper log) : IAsyncLifetime
+public sealed partial class ClusterProcessTests(ITestOutputHelper log) : IAsyncLifetime
 {
     private const int Active = (int)SiloStatus.Active;
     private const int Dead = (int)SiloStatus.Dead;
     private const int Streets = 20;
+
+    /// <summary>Street codes have three digits after the district's six.</summary>
+    private const int MaxStreets = 980;
 
     private static readonly TimeSpan ProcessExitTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan FailoverTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DeathDeclarationTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan SpreadTimeout = TimeSpan.FromSeconds(60);
 
     private readonly List<SiloProcess> _silos = [];
     private readonly List<IAsyncDisposable> _cleanup = [];
@@ -148,8 +144,14 @@ public sealed class ClusterProcessTests(ITestOutputHelper log) : IAsyncLifetime
         // with the cluster secret the silo processes were given (so they verify it in another process).
         new CallerContext("cluster-test", Roles.DistrictAdmin, district).Enter(new CallerSigner(_clusterSecret));
 
-        var hosts = await management.GetHosts(onlyActive: true);
-        Assert.Equal(ports.Values.Order(), hosts.Keys.Select(h => h.Endpoint.Port).Order());
+        // The table says both joined; wait until the silo answering the client counts both as active too, since that view
+        // is what placement chooses from.
+        await PollAsync(
+            async () => (await management.GetHosts(onlyActive: true)).Keys.Select(h => h.Endpoint.Port).Order().ToArray(),
+            active => active.SequenceEqual(ports.Values.Order()),
+            "the cluster to report both silos as active hosts",
+            JoinTimeout,
+            active => string.Join(", ", active));
         Step("client connected; the cluster reports two active hosts");
 
         // 3. A district and its streets, written through the client.
@@ -162,18 +164,29 @@ public sealed class ClusterProcessTests(ITestOutputHelper log) : IAsyncLifetime
         Step($"district {district} and {Streets} streets written");
 
         // Which silo holds which node: Orleans' own activation report, from each silo's activation directory. Placement
-        // weighs the silos' load, so a busy machine may put a first batch on one silo: add streets (bounded) until both
-        // silos hold some, so that calls are routed across them.
+        // weighs the silos' load as each silo last heard it (refreshed about once a second), so on a busy machine batch
+        // after batch may land on one silo: while either silo holds none, add a batch of streets per probe (at most
+        // MaxStreets in all, until SpreadTimeout), so that later batches are placed on fresher load figures.
         var codes = streets.Prepend(district).ToArray();
-        var placement = await TerritoryPlacementAsync(management, grains, codes);
-        for (var batch = 1; ports.Values.Any(port => !placement.Values.Contains(port)) && batch < 10; batch++)
-        {
-            var more = Enumerable.Range((batch * Streets) + 1, Streets).Select(i => district + i.ToString("000", CultureInfo.InvariantCulture)).ToArray();
-            await Task.WhenAll(more.Select(code => grains.GetGrain<ITerritoryGrain>(code).UpsertAsync(new TerritoryUpsert(StreetName(code), null, []), null, false)));
-            streets = [.. streets, .. more];
-            codes = streets.Prepend(district).ToArray();
-            placement = await TerritoryPlacementAsync(management, grains, codes);
-        }
+        var placement = await PollAsync(
+            async () =>
+            {
+                var now = await TerritoryPlacementAsync(management, grains, codes);
+                if (ports.Values.All(now.Values.Contains) || streets.Length + Streets > MaxStreets)
+                {
+                    return now;
+                }
+
+                var more = Enumerable.Range(streets.Length + 1, Streets).Select(i => district + i.ToString("000", CultureInfo.InvariantCulture)).ToArray();
+                await Task.WhenAll(more.Select(code => grains.GetGrain<ITerritoryGrain>(code).UpsertAsync(new TerritoryUpsert(StreetName(code), null, []), null, false)));
+                streets = [.. streets, .. more];
+                codes = streets.Prepend(district).ToArray();
+                return await TerritoryPlacementAsync(management, grains, codes);
+            },
+            now => ports.Values.All(now.Values.Contains),
+            "both silos to host territory nodes",
+            SpreadTimeout,
+            now => string.Join(", ", now.GroupBy(p => p.Value).Select(g => $"port {g.Key}: {g.Count()} of {codes.Length} node(s)")));
 
         log.WriteLine("placement: " + string.Join(", ", placement.GroupBy(p => p.Value).Select(g => $"port {g.Key}: {g.Count()} node(s)")));
         Assert.Equal(codes.Order(StringComparer.Ordinal), placement.Keys.Order(StringComparer.Ordinal));
@@ -274,229 +287,4 @@ public sealed class ClusterProcessTests(ITestOutputHelper log) : IAsyncLifetime
         Assert.Equal(2, json.GetProperty("version").GetInt64());
         Step("the API in client mode is ready and serves a node");
     }
-
-    private static string StreetName(string code) => $"Street {code[6..]}";
-
-    private Dictionary<string, string> ClusterEnvironment(string clusterId, string serviceId, int? siloPort, int? gatewayPort)
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["GridGov__Mode"] = "Cluster",
-            ["GridGov__ConnectionString"] = Database.ConnectionString,
-            ["GridGov__ClusterId"] = clusterId,
-            ["GridGov__ServiceId"] = serviceId,
-            ["GridGov__AdvertisedAddress"] = "127.0.0.1",
-            ["GridGov__MigrateOnStart"] = "false",
-            ["GridGov__HostSilo"] = "true",
-            ["GridGov__Auth__ClusterSecret"] = Convert.ToBase64String(_clusterSecret),
-            // Notice the killed silo quickly (Orleans' defaults suit production, not a test).
-            ["GridGov__Membership__ProbeTimeout"] = "00:00:01",
-            ["GridGov__Membership__NumMissedProbesLimit"] = "2",
-        };
-        if (siloPort is { } silo)
-        {
-            environment["GridGov__SiloPort"] = silo.ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (gatewayPort is { } gateway)
-        {
-            environment["GridGov__GatewayPort"] = gateway.ToString(CultureInfo.InvariantCulture);
-        }
-
-        return environment;
-    }
-
-    private async Task<IHost> StartClientAsync(string clusterId, string serviceId)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["GridGov:Mode"] = "Cluster",
-                ["GridGov:HostSilo"] = "false",
-                ["GridGov:ConnectionString"] = Database.ConnectionString,
-                ["GridGov:ClusterId"] = clusterId,
-                ["GridGov:ServiceId"] = serviceId,
-            })
-            .Build();
-        var settings = GridGovSettings.Load(configuration);
-
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddConfiguration(configuration);
-        builder.UseOrleansClient(c => c.ConfigureGridGovClient(settings));
-        var host = builder.Build();
-        _cleanup.Add(new StoppingHost(host));
-        using var start = new CancellationTokenSource(JoinTimeout);
-        await host.StartAsync(start.Token);
-        return host;
-    }
-
-    /// <summary>The silo port of the activation of each given territory node, from every active silo's own report.</summary>
-    private static async Task<Dictionary<string, int>> TerritoryPlacementAsync(IManagementGrain management, IClusterClient grains, string[] codes)
-    {
-        var wanted = codes.ToDictionary(c => grains.GetGrain<ITerritoryGrain>(c).GetGrainId(), c => c);
-        var statistics = await management.GetDetailedGrainStatistics();
-        var placement = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var statistic in statistics)
-        {
-            if (wanted.TryGetValue(statistic.GrainId, out var code))
-            {
-                Assert.False(placement.ContainsKey(code), $"{code} is active on two silos at once.");
-                placement[code] = statistic.SiloAddress.Endpoint.Port;
-            }
-        }
-
-        return placement;
-    }
-
-    private async Task<List<Member>> MembersAsync(string clusterId)
-    {
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT address, port, generation, status, proxy_port FROM orleans_membership WHERE deployment_id = @id", connection);
-        command.Parameters.AddWithValue("id", clusterId);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<Member>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(new Member(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4)));
-        }
-
-        return rows;
-    }
-
-    private async Task<bool> TableExistsAsync(string table)
-    {
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection);
-        command.Parameters.AddWithValue("name", table);
-        return (bool)(await command.ExecuteScalarAsync())!;
-    }
-
-    /// <summary>Polls until the condition holds; fails fast when a silo process has died on its own.</summary>
-    private async Task<T> PollAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, string what, TimeSpan timeout, Func<T, string> describe)
-    {
-        var deadline = _clock.Elapsed + timeout;
-        var delay = TimeSpan.FromMilliseconds(50);
-        while (true)
-        {
-            var value = await probe();
-            if (condition(value))
-            {
-                return value;
-            }
-
-            if (_silos.FirstOrDefault(s => s.HasExited && !s.WasKilled) is { } crashed)
-            {
-                throw new InvalidOperationException($"{crashed.Name} exited with {crashed.ExitCode} while waiting for {what}.");
-            }
-
-            if (_clock.Elapsed >= deadline)
-            {
-                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}; last value: {describe(value)}.");
-            }
-
-            await Task.Delay(delay);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
-        }
-    }
-
-    /// <summary>
-    /// Retries a grain call while the cluster notices a dead silo (each attempt bounded, so a message stuck on the
-    /// dead silo does not use up the budget), up to <see cref="FailoverTimeout"/> after <paramref name="since"/>.
-    /// </summary>
-    private async Task<T> RetryAsync<T>(Func<Task<T>> call, string what, TimeSpan since)
-    {
-        var deadline = since + FailoverTimeout;
-        var failures = 0;
-        string? lastFailure = null;
-        while (true)
-        {
-            try
-            {
-                var result = await call().WaitAsync(CallTimeout);
-                if (failures > 0)
-                {
-                    log.WriteLine($"{_clock.Elapsed.TotalSeconds,7:0.0} s  {what}: succeeded after {failures} failed attempt(s)");
-                }
-
-                return result;
-            }
-            catch (Exception e) when (e is not XunitException && _clock.Elapsed < deadline)
-            {
-                failures++;
-                var failure = e.GetType().Name + "/" + e.InnerException?.GetType().Name;
-                if (failure != lastFailure)
-                {
-                    log.WriteLine($"{_clock.Elapsed.TotalSeconds,7:0.0} s  {what}: attempt {failures} failed: {e.GetType().Name}: {FirstLine(e.Message)}");
-                    lastFailure = failure;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(250));
-            }
-        }
-    }
-
-    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
-
-    private void Step(string what) => log.WriteLine($"{_clock.Elapsed.TotalSeconds,7:0.0} s  {what}");
-
-    private sealed record Member(string Address, int Port, int Generation, int Status, int ProxyPort);
-
-    /// <summary>Stops a host (bounded) and disposes it.</summary>
-    private sealed class StoppingHost(IHost host) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await host.StopAsync(stop.Token);
-            }
-            finally
-            {
-                host.Dispose();
-            }
-        }
-    }
-
-    /// <summary>The API process's composition, as a client of a running cluster.</summary>
-    private sealed class ClientModeApi(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-        }
-    }
-}
-
-/// <summary>A cluster test failure, with the captured output of every silo process.</summary>
-public sealed class ClusterTestFailure(Exception inner, IEnumerable<string> outputs)
-    : XunitException(Describe(inner, outputs), inner)
-{
-    private static string Describe(Exception inner, IEnumerable<string> outputs)
-    {
-        var text = new StringBuilder();
-        text.AppendLine(inner.Message);
-        foreach (var output in outputs)
-        {
-            text.AppendLine().AppendLine(output);
-        }
-
-        return text.ToString();
-    }
-}
-
-/// <summary>
-/// The process-based cluster tests: their own collection, so the two tests in it run one after the other (each
-/// starts real processes), while the rest of the suite may run in parallel with them.
-/// </summary>
-[CollectionDefinition(Name)]
-public sealed class ClusterProcessCollection
-{
-    public const string Name = "cluster-processes";
 }

@@ -5,8 +5,12 @@ public static class Eventually
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Probes until the value satisfies the condition, and answers it; the failure shows the last value.</summary>
-    public static async Task<T> MatchesAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, string what, TimeSpan? timeout = null)
+    /// <summary>
+    /// Probes until the value satisfies the condition, and answers it; the failure shows the last value (through
+    /// <paramref name="describe"/> when given). A probe that throws ends the wait with its exception.
+    /// </summary>
+    public static async Task<T> MatchesAsync<T>(
+        Func<Task<T>> probe, Func<T, bool> condition, string what, TimeSpan? timeout = null, Func<T, string>? describe = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
         var delay = TimeSpan.FromMilliseconds(20);
@@ -20,7 +24,7 @@ public static class Eventually
 
             if (DateTime.UtcNow >= deadline)
             {
-                throw new TimeoutException($"Timed out after {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s waiting for {what}; last value: {value}.");
+                throw new TimeoutException($"Timed out after {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s waiting for {what}; last value: {(describe is null ? value : describe(value))}.");
             }
 
             await Task.Delay(delay);

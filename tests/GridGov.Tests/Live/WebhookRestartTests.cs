@@ -1,6 +1,7 @@
-using System.Security.Cryptography;
 using GridGov.Tests.Api;
 using GridGov.Tests.Infrastructure;
+using GridGov.Hosting.Live;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GridGov.Tests.Live;
 
@@ -18,17 +19,8 @@ public sealed class WebhookRestartTests(ReceiverFixture r) : IClassFixture<Recei
     public async Task A_subscription_survives_a_restart_in_cluster_mode()
     {
         await using var database = await PostgresServer.CreateDatabaseAsync();
-        var cluster = "live-" + Guid.NewGuid().ToString("N");
-        var settings = LiveFixture.QuickSettings();
-        settings["GridGov:Mode"] = "Cluster";
-        settings["GridGov:ConnectionString"] = database.ConnectionString;
-        settings["GridGov:ClusterId"] = cluster;
-        settings["GridGov:ServiceId"] = cluster;
-        settings["GridGov:AdvertisedAddress"] = "127.0.0.1";
-        settings["GridGov:MigrateOnStart"] = "true";
-        settings["GridGov:Auth:ClusterSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        settings["GridGov:Auth:BootstrapApiKey"] = "bootstrap-" + Guid.NewGuid().ToString("N");
-        await RestartAsync(() => new ApiFactory(Fresh.TempFolder(), settings), _ => settings["GridGov:Auth:BootstrapApiKey"]!);
+        var settings = LiveFixture.QuickSettings().InCluster(database.ConnectionString, "live");
+        await RestartAsync(() => new ApiFactory(Fresh.TempFolder(), settings), _ => settings[ClusterSettings.BootstrapKey]!);
     }
 
     private async Task RestartAsync(Func<ApiFactory> start, Func<ApiFactory, string> operatorKey)
@@ -62,22 +54,13 @@ public sealed class WebhookClusterTests(ReceiverFixture r) : IClassFixture<Recei
     public async Task Two_hosts_make_one_delivery_per_event_and_never_the_same_attempt_twice()
     {
         await using var database = await PostgresServer.CreateDatabaseAsync();
-        var cluster = "live-" + Guid.NewGuid().ToString("N");
-        var settings = LiveFixture.QuickSettings();
-        settings["GridGov:Mode"] = "Cluster";
-        settings["GridGov:ConnectionString"] = database.ConnectionString;
-        settings["GridGov:ClusterId"] = cluster;
-        settings["GridGov:ServiceId"] = cluster;
-        settings["GridGov:AdvertisedAddress"] = "127.0.0.1";
-        settings["GridGov:MigrateOnStart"] = "true";
-        settings["GridGov:Auth:ClusterSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        settings["GridGov:Auth:BootstrapApiKey"] = "bootstrap-" + Guid.NewGuid().ToString("N");
+        var settings = LiveFixture.QuickSettings().InCluster(database.ConnectionString, "live");
         await using var first = new ApiFactory(Fresh.TempFolder(), settings);
         _ = first.Server;
         await using var second = new ApiFactory(Fresh.TempFolder(), settings);
         _ = second.Server;
-        using var one = first.CreateClient(settings["GridGov:Auth:BootstrapApiKey"]!);
-        using var two = second.CreateClient(settings["GridGov:Auth:BootstrapApiKey"]!);
+        using var one = first.CreateClient(settings[ClusterSettings.BootstrapKey]!);
+        using var two = second.CreateClient(settings[ClusterSettings.BootstrapKey]!);
 
         var land = new Territory(Fresh.District());
         await land.ImportAsync(one);
@@ -94,7 +77,14 @@ public sealed class WebhookClusterTests(ReceiverFixture r) : IClassFixture<Recei
             () => Task.FromResult(r.Receiver.To(url)),
             rs => cases.All(c => rs.Any(x => x.Json.GetProperty("caseId").GetString() == c)),
             $"the 20 cases delivered to webhook {id}");
-        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        // Once every delivery of the webhook is recorded delivered in the shared database, neither host claims one
+        // again: what the receiver holds then is final.
+        var store = first.Services.GetRequiredService<WebhookStore>();
+        await Eventually.TrueAsync(
+            async () => (await store.DeliveriesAsync(id, DeliveryStatus.Delivered, 0, 100, CancellationToken.None)).Count == 20
+                && (await store.DeliveriesAsync(id, DeliveryStatus.Pending, 0, 1, CancellationToken.None)).Count == 0,
+            $"the 20 deliveries to webhook {id} recorded delivered and none pending");
         got = r.Receiver.To(url);
         Assert.Equal(20, got.Count);
         Assert.Equal(20, got.Select(x => x.Delivery).Distinct().Count());

@@ -4,8 +4,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using GridGov.Contracts.Security;
+using GridGov.Hosting.Live;
 using GridGov.Tests.Api;
 using GridGov.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GridGov.Tests.Live;
 
@@ -45,6 +47,36 @@ public sealed class WebhookTests(LiveFixture f, ReceiverFixture r) : IClassFixtu
         return CryptographicOperations.FixedTimeEquals(expected, Convert.FromHexString(parts["v1"])) && age < TimeSpan.FromMinutes(5);
     }
 
+    /// <summary>
+    /// Waits until the router has routed <paramref name="caseId"/>'s event of <paramref name="type"/>: until a probe
+    /// webhook that wants every event of the territory got it (the router inserts a round's deliveries for every webhook in
+    /// one transaction), and answers the event's position in the log.
+    /// </summary>
+    private async Task<long> RoutedAsync(string probeUrl, string caseId, string type)
+    {
+        var got = await ReceivedAsync(
+            Receiver, probeUrl, rs => rs.Any(x => IsEvent(x, caseId, type)), $"the probe webhook to get the {type} event of case {caseId}");
+        return got.First(x => IsEvent(x, caseId, type)).Json.GetProperty("position").GetInt64();
+    }
+
+    /// <summary>
+    /// Asserts that webhook <paramref name="id"/> has no delivery of the event at <paramref name="position"/>, in any state.
+    /// Once the router has routed the event this is final: the router never routes a position twice, and only a delivery
+    /// row is ever attempted.
+    /// </summary>
+    private async Task AssertNoDeliveryAsync(string id, long position)
+    {
+        var store = f.Api.Services.GetRequiredService<WebhookStore>();
+        foreach (var status in new[] { DeliveryStatus.Pending, DeliveryStatus.Delivered, DeliveryStatus.Dead })
+        {
+            var deliveries = await store.DeliveriesAsync(id, status, position - 1, 1, CancellationToken.None);
+            Assert.DoesNotContain(deliveries, d => d.Position == position);
+        }
+    }
+
+    private static bool IsEvent(ReceivedRequest request, string caseId, string type) =>
+        request.Json.GetProperty("caseId").GetString() == caseId && request.Headers["GridGov-Event"] == type;
+
     private static Task<IReadOnlyList<ReceivedRequest>> ReceivedAsync(Receiver receiver, string url, Func<IReadOnlyList<ReceivedRequest>, bool> condition, string what, TimeSpan? timeout = null) =>
         Eventually.MatchesAsync(() => Task.FromResult(receiver.To(url)), condition, what, timeout);
 
@@ -52,7 +84,9 @@ public sealed class WebhookTests(LiveFixture f, ReceiverFixture r) : IClassFixtu
     public async Task A_delivery_is_signed_with_the_secret_returned_at_registration()
     {
         var url = Receiver.Hook(Receiver.Mode.Ok);
-        var (_, secret) = await RegisterAsync(f.Operator, f.Land.District, url, f.Land.GridA, """["reported","filed"]""");
+        var probe = Receiver.Hook(Receiver.Mode.Ok);
+        var (webhook, secret) = await RegisterAsync(f.Operator, f.Land.District, url, f.Land.GridA, """["reported","filed"]""");
+        await RegisterAsync(f.Operator, f.Land.District, probe, f.Land.GridA);
         Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
 
         var id = await f.Land.ReportAsync(f.Operator);
@@ -72,8 +106,9 @@ public sealed class WebhookTests(LiveFixture f, ReceiverFixture r) : IClassFixtu
         Assert.Equal("reported", mine[0].Json.GetProperty("case").GetProperty("state").GetString());
         Assert.DoesNotContain("张三", mine[0].Body, StringComparison.Ordinal);
 
-        // The dispatch is not among the types the webhook asked for.
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        // The dispatch is not among the types the webhook asked for: routed (the probe got it), it made no delivery.
+        var dispatched = await RoutedAsync(probe, id, "dispatched");
+        await AssertNoDeliveryAsync(webhook, dispatched);
         Assert.DoesNotContain(Receiver.To(url), x => x.Headers["GridGov-Event"] == "dispatched");
     }
 
@@ -90,7 +125,11 @@ public sealed class WebhookTests(LiveFixture f, ReceiverFixture r) : IClassFixtu
         Assert.All(got, x => Assert.Equal(caseId, x.Json.GetProperty("caseId").GetString()));
         Assert.True(got[2].At - got[0].At >= TimeSpan.FromMilliseconds(250), "the back-off (100 ms, then 200 ms) was not waited");
 
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        // Recorded delivered, the delivery is never claimed again: the receiver's count is final.
+        var store = f.Api.Services.GetRequiredService<WebhookStore>();
+        await Eventually.TrueAsync(
+            async () => (await store.DeliveriesAsync(id, DeliveryStatus.Delivered, 0, 10, CancellationToken.None)).Count == 1,
+            $"the delivery of case {caseId} to webhook {id} to be recorded delivered");
         Assert.Equal(3, Receiver.To(url).Count);
         var dead = await (await f.Operator.GetAsync($"{Webhooks}/{id}/dead-letters")).AssertOkAsync();
         Assert.Equal(0, dead.GetProperty("items").GetArrayLength());
@@ -211,7 +250,9 @@ public sealed class WebhookTests(LiveFixture f, ReceiverFixture r) : IClassFixtu
         using var app = f.Api.CreateClient(await f.Api.CreateKeyAsync(Roles.App, f.Land.District));
         using var otherApp = f.Api.CreateClient(await f.Api.CreateKeyAsync(Roles.App, f.Land.District));
         var url = Receiver.Hook(Receiver.Mode.Ok);
+        var probe = Receiver.Hook(Receiver.Mode.Ok);
         var (id, _) = await RegisterAsync(app, f.Land.District, url, f.Land.District);
+        await RegisterAsync(f.Operator, f.Land.District, probe, f.Land.District);
 
         await (await otherApp.GetAsync($"{Webhooks}/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
         Assert.DoesNotContain(id, (await (await otherApp.GetAsync(Webhooks)).AssertOkAsync()).GetRawText(), StringComparison.Ordinal);
@@ -220,7 +261,8 @@ public sealed class WebhookTests(LiveFixture f, ReceiverFixture r) : IClassFixtu
         var others = await f.Land.ReportAsync(f.Operator);
         var own = await f.Land.ReportAsync(app);
         await ReceivedAsync(Receiver, url, rs => rs.Any(x => x.Json.GetProperty("caseId").GetString() == own), $"the app's case {own}");
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var othersReported = await RoutedAsync(probe, others, "reported");
+        await AssertNoDeliveryAsync(id, othersReported);
         Assert.DoesNotContain(Receiver.To(url), x => x.Json.GetProperty("caseId").GetString() == others);
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using GridGov.Contracts.Security;
 using GridGov.Tests.Api;
 using GridGov.Tests.Infrastructure;
@@ -19,18 +18,7 @@ public sealed class ClusterKeyTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await PostgresServer.CreateDatabaseAsync();
-        var cluster = "keys-" + Guid.NewGuid().ToString("N");
-        var shared = new Dictionary<string, string?>
-        {
-            ["GridGov:Mode"] = "Cluster",
-            ["GridGov:ConnectionString"] = _database.ConnectionString,
-            ["GridGov:ClusterId"] = cluster,
-            ["GridGov:ServiceId"] = cluster,
-            ["GridGov:AdvertisedAddress"] = "127.0.0.1",
-            ["GridGov:MigrateOnStart"] = "true",
-            ["GridGov:Auth:ClusterSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["GridGov:Auth:BootstrapApiKey"] = "bootstrap-" + Guid.NewGuid().ToString("N"),
-        };
+        var shared = new Dictionary<string, string?>().InCluster(_database.ConnectionString, "keys");
         _first = new ApiFactory(Fresh.TempFolder(), shared);
         _ = _first.Server;
         _second = new ApiFactory(Fresh.TempFolder(), shared);
@@ -58,7 +46,7 @@ public sealed class ClusterKeyTests : IAsyncLifetime
     [Fact]
     public async Task A_key_revoked_through_one_process_stops_at_once_in_the_other()
     {
-        var bootstrap = _first!.Settings["GridGov:Auth:BootstrapApiKey"]!;
+        var bootstrap = _first!.Settings[ClusterSettings.BootstrapKey]!;
         var d = Fresh.District();
         using var opFirst = _first.CreateClient(bootstrap);
         var created = await (await opFirst.PostJsonAsync("/api/v1/api-keys", $$"""{"name":"app","role":"app","scope":"{{d}}"}""")).AssertOkAsync(HttpStatusCode.Created);
@@ -77,7 +65,7 @@ public sealed class ClusterKeyTests : IAsyncLifetime
     [Fact]
     public async Task A_boundary_changed_through_one_process_is_located_at_once_by_the_other()
     {
-        var bootstrap = _first!.Settings["GridGov:Auth:BootstrapApiKey"]!;
+        var bootstrap = _first!.Settings[ClusterSettings.BootstrapKey]!;
         var d = Fresh.District();
         var (x, y) = Fresh.Origin(d);
         using var first = _first.CreateClient(bootstrap);
@@ -103,7 +91,7 @@ public sealed class ClusterKeyTests : IAsyncLifetime
     [Fact]
     public async Task Territory_written_through_one_process_is_read_through_the_other()
     {
-        var bootstrap = _first!.Settings["GridGov:Auth:BootstrapApiKey"]!;
+        var bootstrap = _first!.Settings[ClusterSettings.BootstrapKey]!;
         var d = Fresh.District();
         using var first = _first.CreateClient(bootstrap);
         using var second = _second!.CreateClient(bootstrap);

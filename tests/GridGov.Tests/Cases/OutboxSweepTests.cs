@@ -85,7 +85,7 @@ public sealed class OutboxSweepTests
                 "reported", "w-1", null, DateTimeOffset.UtcNow);
             return newCases.TryInsertAsync(cluster.Client.GetGrain<ICaseGrain>(id).GetGrainId(), CaseGrain.StateName, state);
         }));
-        Assert.All(written, Assert.True);
+        Assert.All(written, w => Assert.True(w.Inserted));
 
         var sweeper = services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<CaseOutboxSweeper>().Single();
         Assert.Equal(ids.Length, await sweeper.SweepOnceAsync(CancellationToken.None));

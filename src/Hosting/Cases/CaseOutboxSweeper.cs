@@ -11,8 +11,8 @@ namespace GridGov.Hosting.Cases;
 public sealed record CaseSweepSettings(TimeSpan Interval, TimeSpan MinAge, TimeSpan Lookback, int Batch = 500)
 {
     /// <summary>
-    /// Every 5 s: the sweep's cost is one check per case written, so a short interval spreads the same work into short
-    /// queries (under 0.1 s at thousands of reports a second) instead of a second-long one a minute that stalls intake.
+    /// Every 5 s: the sweep's cost is one check per case written whatever the interval, so a short one spreads that
+    /// work into short queries instead of long ones that hold up intake (<c>docs/storage.md</c>).
     /// </summary>
     public static readonly CaseSweepSettings Default = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(15));
 }
@@ -22,8 +22,8 @@ public sealed record CaseSweepSettings(TimeSpan Interval, TimeSpan MinAge, TimeS
 /// event enqueued on a silo that dies before delivering it never reaches the grid's view or the read model, and a new
 /// case, which no one touches until staff find it there, would stay unlisted. Every <see cref="CaseSweepSettings.Interval"/>
 /// each silo looks at the case rows written since its last look (at first, <see cref="CaseSweepSettings.Lookback"/>
-/// back) and at least <see cref="CaseSweepSettings.MinAge"/> ago whose version the read model does not have, and has
-/// each such case publish its latest event again. Consumers ignore what they already have, so silos need not agree
+/// back) and at least <see cref="CaseSweepSettings.MinAge"/> ago whose version the read model does not have
+/// (<see cref="OrleansStorageRows.UnprojectedCasesAsync"/>), and has each such case publish its latest event again. Consumers ignore what they already have, so silos need not agree
 /// who sweeps.
 /// </summary>
 public sealed partial class CaseOutboxSweeper(

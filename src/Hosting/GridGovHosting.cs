@@ -130,18 +130,12 @@ public static class GridGovHosting
         silo.Services.AddOptions<Orleans.Configuration.StreamPullingAgentOptions>(ProviderNames.Streams)
             .Configure(o => o.BatchContainerBatchSize = 64);
         silo.Services.AddStores(database, connectionString, signer);
-        // Case reception's first writes: grouped into one statement per round trip on PostgreSQL, one by one on SQLite.
-        silo.Services.TryAddSingleton<INewCaseStore>(sp =>
-        {
-            var plain = new GrainStorageNewCaseStore(sp.GetRequiredKeyedService<IGrainStorage>(ProviderNames.MainStorage));
-            return database == DatabaseKind.PostgreSql
-                ? new PostgresNewCaseStore(
-                    connectionString, sp.GetRequiredService<IOptions<ClusterOptions>>(),
-                    sp.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>(), plain)
-                : plain;
-        });
+        // Case reception's first writes, grouped into one write per round trip, and the outbox sweep's queries.
+        silo.Services.TryAddSingleton(sp => OrleansStorageRows.Of(sp, database, connectionString));
+        silo.Services.TryAddSingleton<INewCaseStore>(sp => new GroupedNewCaseStore(
+            sp.GetRequiredService<OrleansStorageRows>(),
+            new GrainStorageNewCaseStore(sp.GetRequiredKeyedService<IGrainStorage>(ProviderNames.MainStorage))));
         silo.Services.TryAddSingleton(CaseSweepSettings.Default);
-        silo.Services.TryAddSingleton(new CaseOutboxStore(database, connectionString));
         silo.Services.AddHostedService<CaseOutboxSweeper>();
         silo.AddIncomingGrainCallFilter<TenantCallFilter>();
         silo.AddGridGovLive(database, connectionString);

@@ -10,10 +10,11 @@ namespace GridGov.Grains.Cases;
 /// Case reception (受理): creates a case by writing its first state, exactly as its grain would store it, and
 /// publishing its first event, without activating the case's grain. A new case waits minutes or hours for staff, so
 /// activating it only to write once and be released cost a placement, a directory entry, an activation and a
-/// deactivation per report. The write is an insert, refused when the case exists; the case's grain reads the row when
-/// the case is next read or acted on (and publishes the event again then if it was never published).
+/// deactivation per report. The write is an insert; when the case exists it is refused and answers the stored case,
+/// which reception answers in turn. The case's grain reads the row when the case is next read or acted on (and
+/// publishes the event again then if it was never published).
 /// It keeps no state, so it is reentrant: each worker takes many reports at once, and the store commits the reports
-/// that arrive together in one statement (<see cref="INewCaseStore"/>).
+/// that arrive together in one write (<see cref="INewCaseStore"/>).
 /// </summary>
 [StatelessWorker, Reentrant]
 internal sealed class CaseReceptionGrain(
@@ -28,14 +29,13 @@ internal sealed class CaseReceptionGrain(
             throw DomainException.Invalid("id", $"'{caseId}' is not a case id of district {this.GetPrimaryKeyString()}.");
         }
 
-        var @case = GrainFactory.GetGrain<ICaseGrain>(caseId);
         var state = new CaseGrainState();
         state.Append(await NewCases.SnapshotAsync(caseId, report, GrainFactory, categories, time), "reported", report.ReportedBy, null, time.GetUtcNow());
-        if (!await store.TryInsertAsync(@case.GetGrainId(), CaseGrain.StateName, state))
+        var written = await store.TryInsertAsync(GrainFactory.GetGrain<ICaseGrain>(caseId).GetGrainId(), CaseGrain.StateName, state);
+        if (!written.Inserted)
         {
-            // The case exists: answer it as stored. A read that began before the row was committed (someone asked for the
-            // case first) finds nothing; the grain reads again on the next call.
-            return await @case.GetAsync() ?? await @case.GetAsync()
+            // The case exists: answer it as stored, without asking its grain.
+            return written.Stored?.Current
                 ?? throw new InvalidOperationException($"Case {caseId} is stored without a case; it was not created again.");
         }
 

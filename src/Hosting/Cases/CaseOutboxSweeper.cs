@@ -3,8 +3,6 @@ using GridGov.Contracts.Security;
 using GridGov.Hosting.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 
 namespace GridGov.Hosting.Cases;
 
@@ -13,8 +11,8 @@ namespace GridGov.Hosting.Cases;
 public sealed record CaseSweepSettings(TimeSpan Interval, TimeSpan MinAge, TimeSpan Lookback, int Batch = 500)
 {
     /// <summary>
-    /// Every 5 s: the sweep's cost is one check per case written, so a short interval spreads the same work into short
-    /// queries (under 0.1 s at thousands of reports a second) instead of a second-long one a minute that stalls intake.
+    /// Every 5 s: the sweep's cost is one check per case written whatever the interval, so a short one spreads that
+    /// work into short queries instead of long ones that hold up intake (<c>docs/storage.md</c>).
     /// </summary>
     public static readonly CaseSweepSettings Default = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(15));
 }
@@ -24,16 +22,15 @@ public sealed record CaseSweepSettings(TimeSpan Interval, TimeSpan MinAge, TimeS
 /// event enqueued on a silo that dies before delivering it never reaches the grid's view or the read model, and a new
 /// case, which no one touches until staff find it there, would stay unlisted. Every <see cref="CaseSweepSettings.Interval"/>
 /// each silo looks at the case rows written since its last look (at first, <see cref="CaseSweepSettings.Lookback"/>
-/// back) and at least <see cref="CaseSweepSettings.MinAge"/> ago whose version the read model does not have, and has
-/// each such case publish its latest event again. Consumers ignore what they already have, so silos need not agree
+/// back) and at least <see cref="CaseSweepSettings.MinAge"/> ago whose version the read model does not have
+/// (<see cref="OrleansStorageRows.UnprojectedCasesAsync"/>), and has each such case publish its latest event again. Consumers ignore what they already have, so silos need not agree
 /// who sweeps.
 /// </summary>
 public sealed partial class CaseOutboxSweeper(
     CaseSweepSettings settings,
-    CaseOutboxStore store,
+    OrleansStorageRows rows,
     IGrainFactory grains,
     CallerSigner signer,
-    IOptions<ClusterOptions> cluster,
     TimeProvider time,
     ILogger<CaseOutboxSweeper> logger) : BackgroundService
 {
@@ -63,12 +60,12 @@ public sealed partial class CaseOutboxSweeper(
     {
         try
         {
-            _after ??= (await store.NowMinusAsync(settings.Lookback, cancellationToken), "");
-            var until = await store.NowMinusAsync(settings.MinAge, cancellationToken);
+            _after ??= (await rows.NowMinusAsync(settings.Lookback, cancellationToken), "");
+            var until = await rows.NowMinusAsync(settings.MinAge, cancellationToken);
             var repaired = 0;
             while (true)
             {
-                var page = await store.UnprojectedAsync(cluster.Value.ServiceId, _after.Value, until, settings.Batch, cancellationToken);
+                var page = await rows.UnprojectedCasesAsync(_after.Value, until, settings.Batch, cancellationToken);
                 Sweeper.Enter(signer);
                 await Task.WhenAll(page.Select(row => grains.GetGrain<ICaseGrain>(row.CaseId).RepublishAsync()));
                 repaired += page.Count;
@@ -101,55 +98,4 @@ public sealed partial class CaseOutboxSweeper(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox sweep failed; it runs again later")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);
-}
-
-/// <summary>The outbox sweep's queries: case rows of grain storage against the read model.</summary>
-public sealed class CaseOutboxStore(DatabaseKind database, string connectionString)
-{
-    /// <summary>The database's clock minus <paramref name="age"/>, in the form <c>modified_at</c> is stored in.</summary>
-    public async Task<object> NowMinusAsync(TimeSpan age, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = database == DatabaseKind.PostgreSql
-            ? "SELECT now() - make_interval(secs => @seconds)"
-            : "SELECT datetime('now', '-' || @seconds || ' seconds')";
-        command.AddParameter("seconds", Math.Ceiling(age.TotalSeconds));
-        return (await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    /// <summary>
-    /// Case rows written after <paramref name="after"/> (a time, then a case id among the rows written at that time) and
-    /// by <paramref name="until"/> whose version the read model lacks, oldest first.
-    /// </summary>
-    public async Task<IReadOnlyList<(string CaseId, object ModifiedAt)>> UnprojectedAsync(
-        string serviceId, (object At, string Id) after, object until, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await Database.OpenAsync(database, connectionString, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT s.grain_id_extension, s.modified_at
-            FROM orleans_storage s
-            LEFT JOIN gridgov_cases c ON c.id = s.grain_id_extension
-            WHERE s.grain_type = 'case' AND s.service_id = @service
-              AND s.modified_at >= @after AND s.modified_at <= @until
-              AND (s.modified_at > @after OR s.grain_id_extension > @after_id)
-              AND (c.id IS NULL OR c.version < s.version)
-            ORDER BY s.modified_at, s.grain_id_extension
-            LIMIT @limit
-            """;
-        command.AddParameter("service", serviceId);
-        command.AddParameter("after", after.At);
-        command.AddParameter("after_id", after.Id);
-        command.AddParameter("until", until);
-        command.AddParameter("limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<(string, object)>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add((reader.GetString(0), reader.GetValue(1)));
-        }
-
-        return rows;
-    }
 }

@@ -8,8 +8,8 @@ namespace GridGov.Hosting.Storage;
 /// How GridGov's grains store their state: Orleans' own binary format (the state types are
 /// <c>[GenerateSerializer]</c> with stable aliases and field ids, so it is version tolerant) behind a two-byte marker.
 /// Rows written before, as JSON, carry no marker — JSON never starts with a zero byte — and are still read with
-/// <paramref name="legacy"/>; the next write of such a grain stores it in the binary format.
-/// The binary form is about half the size of the JSON and several times cheaper to write and read.
+/// <paramref name="legacy"/>; the next write of such a grain stores it in the binary format, which is smaller and
+/// cheaper to write and read than the JSON (<c>docs/storage.md</c>).
 /// </summary>
 public sealed class GrainStateSerializer(Serializer binary, IGrainStorageSerializer legacy) : IGrainStorageSerializer
 {

@@ -2,10 +2,10 @@ namespace GridGov.Hosting.Storage;
 
 /// <summary>
 /// Group commit: one write runs at a time, and everything queued while it runs goes into the next, so the database
-/// sees one statement per round trip however many callers there are. (Three writers at a time were measured too:
-/// smaller batches cost PostgreSQL half as much again per row, and the answers came no sooner.) The writes run on the
-/// thread pool, off the scheduler of whichever grain queued first. <c>write</c> completes the items it wrote; items of
-/// a write that throws are handed to <c>fail</c>.
+/// sees one write per round trip however many callers there are. One writer, not several, because larger batches
+/// cost the database less per row and several writers answered no sooner (<c>docs/storage.md</c>). The writes run on
+/// the thread pool, off the scheduler of whichever grain queued first. <c>write</c> completes the items it wrote; items
+/// of a write that throws are handed to <c>fail</c>.
 /// </summary>
 internal sealed class GroupCommit<T>(Func<List<T>, Task> write, Action<T, Exception> fail)
 {

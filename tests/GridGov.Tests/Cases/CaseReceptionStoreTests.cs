@@ -6,9 +6,9 @@ using GridGov.Tests.Storage;
 namespace GridGov.Tests.Cases;
 
 /// <summary>
-/// Case reception's store on each database: on PostgreSQL the reports that arrive together are committed in one
-/// statement, with rows the case grains read through their own storage, and a case stored already is never written
-/// twice.
+/// Case reception's store on each database: the reports that arrive together are committed in one write (one statement
+/// on PostgreSQL, one transaction on SQLite), with rows the case grains read through their own storage, and a case
+/// stored already is never written twice: its reports are answered with what is stored.
 /// </summary>
 public sealed class CaseReceptionStoreTests
 {

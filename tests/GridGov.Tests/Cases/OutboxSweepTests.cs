@@ -70,7 +70,7 @@ public sealed class OutboxSweepTests
         var grid = $"{d}001001001";
         var services = ((InProcessSiloHandle)cluster.Silos[0]).SiloHost.Services;
 
-        // Written at once, as case reception writes them (on PostgreSQL most in one statement, so at one write time), and
+        // Written at once, as case reception writes them (most in one write, so at one write time), and
         // never published.
         var ids = Enumerable.Range(0, 12).Select(_ => CaseIds.New(d, DateTimeOffset.UtcNow)).ToArray();
         var newCases = services.GetRequiredService<INewCaseStore>();
@@ -85,7 +85,7 @@ public sealed class OutboxSweepTests
                 "reported", "w-1", null, DateTimeOffset.UtcNow);
             return newCases.TryInsertAsync(cluster.Client.GetGrain<ICaseGrain>(id).GetGrainId(), CaseGrain.StateName, state);
         }));
-        Assert.All(written, Assert.True);
+        Assert.All(written, w => Assert.True(w.Inserted));
 
         var sweeper = services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<CaseOutboxSweeper>().Single();
         Assert.Equal(ids.Length, await sweeper.SweepOnceAsync(CancellationToken.None));

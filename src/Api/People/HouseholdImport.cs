@@ -25,7 +25,7 @@ public static class HouseholdImport
     private sealed record Row(long Line, string HouseholdId, string GridCode, string? MicroGridCode, string Building, string? Unit, string Room,
         string Name, string Gender, string BirthYear, string Relation, string ResidenceType, string? IdNumber, string? Phone, string? CareTags);
 
-    public static Task<IResult> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, ImportJobs jobs, CancellationToken cancellationToken) =>
+    public static Task<Results<Ok<HouseholdImportResult>, Accepted<ImportJobView>>> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, ImportJobs jobs, CancellationToken cancellationToken) =>
         jobs.RunOrQueueAsync(request, "households", (body, caller, token) => RunAsync(body, caller, cluster, auth, token), cancellationToken);
 
     public static async Task<HouseholdImportResult> RunAsync(Stream body, CallerContext caller, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ public static class MemberImport
 {
     private static readonly string[] Columns = ["member_id", "name", "organization_id", "status", "mobile", "joined", "phone", "household_ids"];
 
-    public static Task<IResult> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, ImportJobs jobs, CancellationToken cancellationToken) =>
+    public static Task<Results<Ok<MemberImportResult>, Accepted<ImportJobView>>> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, ImportJobs jobs, CancellationToken cancellationToken) =>
         jobs.RunOrQueueAsync(request, "party-members", (body, caller, token) => RunAsync(body, caller, cluster, auth, token), cancellationToken);
 
     public static async Task<MemberImportResult> RunAsync(Stream body, CallerContext caller, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)

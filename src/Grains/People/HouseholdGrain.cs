@@ -35,9 +35,6 @@ internal sealed class HouseholdGrain(
     KnownNodes nodes,
     TimeProvider time) : Grain, IHouseholdGrain
 {
-    private const int MaxResidents = 50;
-    private const int MaxTags = 20;
-
     private string Id => this.GetPrimaryKeyString();
 
     /// <summary>The household as readers see it: none once its deletion is decided.</summary>
@@ -66,9 +63,9 @@ internal sealed class HouseholdGrain(
             throw DomainException.Stale(expected, existing?.Version ?? 0);
         }
 
-        await ValidateAddressAsync(address);
-        var cleanTags = Validation.Tags(tags, "tags", MaxTags);
-        var cleanResidents = ValidateResidents(residents);
+        await HouseholdRules.ValidateAddressAsync(Id, address, nodes, GrainFactory);
+        var cleanTags = Validation.Tags(tags, "tags", HouseholdRules.MaxTags);
+        var cleanResidents = HouseholdRules.Residents(Id, residents, time.GetUtcNow().Year);
 
         var history = existing?.History.ToList() ?? [];
         var now = time.GetUtcNow();
@@ -95,7 +92,7 @@ internal sealed class HouseholdGrain(
         }
 
         if (existing is not null && existing.Address == address && existing.Tags.SequenceEqual(cleanTags)
-            && existing.Residents.Count == cleanResidents.Count && existing.Residents.Zip(cleanResidents).All(p => SameResident(p.First, p.Second)))
+            && existing.Residents.Count == cleanResidents.Count && existing.Residents.Zip(cleanResidents).All(p => HouseholdRules.SameResident(p.First, p.Second)))
         {
             return new(existing, SaveOutcome.Unchanged);
         }
@@ -166,9 +163,9 @@ internal sealed class HouseholdGrain(
             return current;
         }
 
-        if (current.Residents.Count >= MaxResidents)
+        if (current.Residents.Count >= HouseholdRules.MaxResidents)
         {
-            throw DomainException.Conflict($"Household {Id} already has {MaxResidents} residents.");
+            throw DomainException.Conflict($"Household {Id} already has {HouseholdRules.MaxResidents} residents.");
         }
 
         return await CommitAsync(Recorded(current, actor, "resident-moved-in", fromHousehold, resident.Id) with { Residents = current.Residents.Append(resident).ToArray() });
@@ -330,77 +327,5 @@ internal sealed class HouseholdGrain(
         await state.WriteStateAsync();
         await readModel.UpsertHouseholdAsync(next, CancellationToken.None);
         return next;
-    }
-
-    private static bool SameResident(Resident a, Resident b) =>
-        a with { CareTags = [] } == b with { CareTags = [] } && a.CareTags.SequenceEqual(b.CareTags);
-
-    private async Task ValidateAddressAsync(HouseholdAddress address)
-    {
-        if (!TerritoryCode.IsValid(address.GridCode) || TerritoryCode.LevelOf(address.GridCode) != TerritoryLevel.Grid
-            || DistrictCode.Of(address.GridCode) != DistrictCode.Of(Id))
-        {
-            throw DomainException.Invalid("gridCode", $"gridCode is a 15-digit comprehensive grid of district {DistrictCode.Of(Id)}.");
-        }
-
-        if (!await nodes.ExistsAsync(GrainFactory, address.GridCode))
-        {
-            throw DomainException.Invalid("gridCode", $"Grid {address.GridCode} does not exist.");
-        }
-
-        if (address.MicroGridCode is { } micro)
-        {
-            if (!TerritoryCode.IsValid(micro) || TerritoryCode.LevelOf(micro) != TerritoryLevel.MicroGrid || TerritoryCode.ParentOf(micro) != address.GridCode)
-            {
-                throw DomainException.Invalid("microGridCode", $"microGridCode is a 17-digit micro-grid of grid {address.GridCode}.");
-            }
-
-            if (!await nodes.ExistsAsync(GrainFactory, micro))
-            {
-                throw DomainException.Invalid("microGridCode", $"Micro-grid {micro} does not exist.");
-            }
-        }
-
-        Validation.Text(address.Building, "building", 32);
-        Validation.Text(address.Room, "room", 16);
-        if (address.Unit is not null)
-        {
-            Validation.Text(address.Unit, "unit", 16);
-        }
-    }
-
-    private List<Resident> ValidateResidents(IReadOnlyList<Resident> residents)
-    {
-        if (residents.Count > MaxResidents)
-        {
-            throw DomainException.Invalid("residents", $"At most {MaxResidents} residents.");
-        }
-
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        var year = time.GetUtcNow().Year;
-        for (var i = 0; i < residents.Count; i++)
-        {
-            var r = residents[i];
-            if (!PeopleIds.IsValid(r.Id, "R") || DistrictCode.Of(r.Id) != DistrictCode.Of(Id))
-            {
-                throw DomainException.Invalid($"residents[{i}].id", $"A resident id is of the form {DistrictCode.Of(Id)}-R{{id}}.");
-            }
-
-            if (!ids.Add(r.Id))
-            {
-                throw DomainException.Invalid($"residents[{i}].id", $"Resident {r.Id} appears twice.");
-            }
-
-            Validation.Text(r.Name, $"residents[{i}].name", 50);
-            Validation.Text(r.Relation, $"residents[{i}].relation", 20);
-            if (r.BirthYear < 1900 || r.BirthYear > year)
-            {
-                throw DomainException.Invalid($"residents[{i}].birthYear", $"birthYear is from 1900 to {year}.");
-            }
-
-            Validation.Tags(r.CareTags, $"residents[{i}].careTags", MaxTags);
-        }
-
-        return residents.Select(r => r with { Name = r.Name.Trim(), Relation = r.Relation.Trim(), CareTags = Validation.Tags(r.CareTags, "careTags", MaxTags) }).ToList();
     }
 }

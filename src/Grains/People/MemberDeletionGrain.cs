@@ -4,13 +4,6 @@ using GridGov.Contracts.People;
 
 namespace GridGov.Grains.People;
 
-[GenerateSerializer, Alias("gridgov.member-deletion-state")]
-internal sealed class MemberDeletionState
-{
-    /// <summary>The deletion asked for and not yet finished (or refused).</summary>
-    [Id(0)] public MemberDeletionRequest? Pending { get; set; }
-}
-
 [GenerateSerializer, Immutable, Alias("gridgov.member-deletion-request")]
 internal sealed record MemberDeletionRequest([property: Id(0)] string Actor, [property: Id(1)] long? ExpectedVersion);
 
@@ -23,7 +16,7 @@ internal sealed record MemberDeletionRequest([property: Id(0)] string Actor, [pr
 /// it has already decided.
 /// </summary>
 internal sealed class MemberDeletionGrain(
-    [PersistentState("member-deletion", ProviderNames.MainStorage)] IPersistentState<MemberDeletionState> state)
+    [PersistentState("member-deletion", ProviderNames.MainStorage)] IPersistentState<WorkflowState<MemberDeletionRequest>> state)
     : Grain, IMemberDeletionGrain, IRemindable
 {
     private const int FanOut = 16;
@@ -32,33 +25,19 @@ internal sealed class MemberDeletionGrain(
 
     async Task IMemberDeletionGrain.DeleteAsync(string actor, long? expectedVersion)
     {
-        // A deletion already under way is finished first, with its own request; a repeated DELETE waits for it.
-        if (state.State.Pending is null)
-        {
-            await this.ArmAsync();
-            state.State.Pending = new MemberDeletionRequest(actor, expectedVersion);
-            await state.WriteStateAsync();
-        }
-
-        await CarryOutAsync(retrySoon: true);
+        // A request replaces an unfinished one: if the member had decided, it ignores the If-Match and the deletion is
+        // finished; if not, the earlier request never took effect and this one is what the client asks now.
+        var request = new MemberDeletionRequest(actor, expectedVersion);
+        await this.BeginAsync(state, request);
+        await CarryOnAsync(request, retrySoon: true);
     }
 
     Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) => ResumeAsync();
 
-    private async Task ResumeAsync()
-    {
-        if (state.State.Pending is null)
-        {
-            await this.DisarmAsync();
-            return;
-        }
+    private Task ResumeAsync() => this.ResumeAsync(state, request => CarryOnAsync(request, retrySoon: false));
 
-        await CarryOutAsync(retrySoon: false);
-    }
-
-    private async Task CarryOutAsync(bool retrySoon)
+    private async Task CarryOnAsync(MemberDeletionRequest request, bool retrySoon)
     {
-        var request = state.State.Pending!;
         var member = GrainFactory.GetGrain<IPartyMemberGrain>(Id);
         try
         {
@@ -70,7 +49,7 @@ internal sealed class MemberDeletionGrain(
             catch (DomainException)
             {
                 // Refused (404: gone, or finished by an earlier attempt; 412: stale): nothing is left to carry on.
-                await EndAsync();
+                await this.EndAsync(state);
                 throw;
             }
 
@@ -80,19 +59,12 @@ internal sealed class MemberDeletionGrain(
             }
 
             await member.CompleteDeleteAsync();
-            await EndAsync();
+            await this.EndAsync(state);
         }
         catch when (retrySoon && state.State.Pending is not null)
         {
             this.RetrySoon(ResumeAsync);
             throw;
         }
-    }
-
-    private async Task EndAsync()
-    {
-        state.State.Pending = null;
-        await state.ClearStateAsync();
-        await this.DisarmAsync();
     }
 }

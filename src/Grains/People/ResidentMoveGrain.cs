@@ -4,13 +4,6 @@ using GridGov.Contracts.People;
 
 namespace GridGov.Grains.People;
 
-[GenerateSerializer, Alias("gridgov.resident-move-state")]
-internal sealed class ResidentMoveState
-{
-    /// <summary>The move decided and not yet finished.</summary>
-    [Id(0)] public PendingMove? Pending { get; set; }
-}
-
 [GenerateSerializer, Immutable, Alias("gridgov.pending-move")]
 internal sealed record PendingMove(
     [property: Id(0)] Resident Resident,
@@ -26,16 +19,23 @@ internal sealed record PendingMove(
 /// on after a failure or a crash (<see cref="Resumption"/>); both steps are idempotent.
 /// </summary>
 internal sealed class ResidentMoveGrain(
-    [PersistentState("resident-move", ProviderNames.MainStorage)] IPersistentState<ResidentMoveState> state)
+    [PersistentState("resident-move", ProviderNames.MainStorage)] IPersistentState<WorkflowState<PendingMove>> state)
     : Grain, IResidentMoveGrain, IRemindable
 {
     private string Id => this.GetPrimaryKeyString();
 
     async Task<HouseholdSnapshot> IResidentMoveGrain.MoveAsync(string fromHousehold, string toHousehold, string actor)
     {
-        if (state.State.Pending is not null)
+        // This resident's earlier move, if one is unfinished, comes first; one that is refused now is over, and this goes on.
+        if (state.State.Pending is { } earlier)
         {
-            await CarryOutAsync(retrySoon: true);
+            try
+            {
+                await CarryOnAsync(earlier, retrySoon: true);
+            }
+            catch (DomainException)
+            {
+            }
         }
 
         var source = await GrainFactory.GetGrain<IHouseholdGrain>(fromHousehold).GetAsync();
@@ -58,40 +58,29 @@ internal sealed class ResidentMoveGrain(
             throw DomainException.Invalid("toHousehold", "The resident already lives in this household.");
         }
 
-        await this.ArmAsync();
-        state.State.Pending = new PendingMove(resident, fromHousehold, toHousehold, actor);
-        await state.WriteStateAsync();
-        return await CarryOutAsync(retrySoon: true);
+        var move = new PendingMove(resident, fromHousehold, toHousehold, actor);
+        await this.BeginAsync(state, move);
+        return await CarryOnAsync(move, retrySoon: true);
     }
 
     Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) => ResumeAsync();
 
-    private async Task ResumeAsync()
-    {
-        if (state.State.Pending is null)
-        {
-            await this.DisarmAsync();
-            return;
-        }
+    private Task ResumeAsync() => this.ResumeAsync(state, move => CarryOnAsync(move, retrySoon: false));
 
-        await CarryOutAsync(retrySoon: false);
-    }
-
-    private async Task<HouseholdSnapshot> CarryOutAsync(bool retrySoon)
+    private async Task<HouseholdSnapshot> CarryOnAsync(PendingMove move, bool retrySoon)
     {
-        var move = state.State.Pending!;
         try
         {
             var arrived = await GrainFactory.GetGrain<IHouseholdGrain>(move.To).AdmitResidentAsync(move.Resident, move.From, move.Actor);
             await GrainFactory.GetGrain<IHouseholdGrain>(move.From).ReleaseResidentAsync(move.Resident.Id, move.To, move.Actor);
-            await EndAsync();
+            await this.EndAsync(state);
             return arrived;
         }
         catch (DomainException)
         {
             // Refused (the destination is full, a household was deleted): the resident stays where they are; retrying
             // would be refused again.
-            await EndAsync();
+            await this.EndAsync(state);
             throw;
         }
         catch when (retrySoon)
@@ -99,12 +88,5 @@ internal sealed class ResidentMoveGrain(
             this.RetrySoon(ResumeAsync);
             throw;
         }
-    }
-
-    private async Task EndAsync()
-    {
-        state.State.Pending = null;
-        await state.ClearStateAsync();
-        await this.DisarmAsync();
     }
 }

@@ -8,21 +8,42 @@ namespace GridGov.Grains.People;
 /// </summary>
 internal static class Resumption
 {
-    public const string Reminder = "resume";
+    private const string Reminder = "resume";
 
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
-    public static Task ArmAsync(this Grain grain) => grain.RegisterOrUpdateReminder(Reminder, ReminderPeriod, ReminderPeriod);
+    /// <summary>Records the decided workflow; the reminder is armed first, and one that finds nothing to do drops itself.</summary>
+    public static async Task BeginAsync<T>(this Grain grain, IPersistentState<WorkflowState<T>> state, T pending)
+        where T : class
+    {
+        await grain.RegisterOrUpdateReminder(Reminder, ReminderPeriod, ReminderPeriod);
+        state.State.Pending = pending;
+        await state.WriteStateAsync();
+    }
 
-    public static async Task DisarmAsync(this Grain grain)
+    /// <summary>Carries on the workflow the state holds (from the reminder or the retry timer), or drops the reminder.</summary>
+    public static Task ResumeAsync<T>(this Grain grain, IPersistentState<WorkflowState<T>> state, Func<T, Task> carryOn)
+        where T : class =>
+        state.State.Pending is { } pending ? carryOn(pending) : DisarmAsync(grain);
+
+    /// <summary>Forgets the workflow (finished, or refused so that nothing is left to do) and drops the reminder.</summary>
+    public static async Task EndAsync<T>(this Grain grain, IPersistentState<WorkflowState<T>> state)
+        where T : class
+    {
+        state.State.Pending = null;
+        await state.ClearStateAsync();
+        await DisarmAsync(grain);
+    }
+
+    public static void RetrySoon(this Grain grain, Func<Task> resume) =>
+        grain.RegisterGrainTimer(resume, RetryAfter, Timeout.InfiniteTimeSpan);
+
+    private static async Task DisarmAsync(Grain grain)
     {
         if (await grain.GetReminder(Reminder) is { } reminder)
         {
             await grain.UnregisterReminder(reminder);
         }
     }
-
-    public static void RetrySoon(this Grain grain, Func<Task> resume) =>
-        grain.RegisterGrainTimer(resume, RetryAfter, Timeout.InfiniteTimeSpan);
 }

@@ -3,7 +3,11 @@ using Orleans.Concurrency;
 
 namespace GridGov.Contracts.People;
 
-/// <summary>A household (户), keyed <c>{district}-H{id}</c>: its address, residents, tags and linked Party member.</summary>
+/// <summary>
+/// A household (户), keyed <c>{district}-H{id}</c>: its address, residents, tags and linked Party member. A grid worker
+/// reaches only the households of a grid whose staff they are: the others are refused as not found (read, link, unlink,
+/// delete, remove a resident), and a put into another grid is forbidden.
+/// </summary>
 [Alias("gridgov.household")]
 public interface IHouseholdGrain : IGrainWithStringKey, ITenantGrain
 {

@@ -27,7 +27,8 @@ internal sealed class HouseholdState : IDeletableState
 /// tells the member; a crash in between is settled on activation, so both sides always end up agreeing. A member that
 /// is gone by the time it is told refuses, and the link is undone. A deletion is recorded first and then carried out
 /// by idempotent steps (the member forgets the household, the archive and the read model, the state is cleared), which
-/// the next call or activation finishes after a failure.
+/// the next call or activation finishes after a failure. It applies a grid worker's reach itself (<see cref="GridAccess"/>),
+/// so a handler makes one call and the rule cannot be skipped by a caller that forgets it.
 /// </summary>
 internal sealed class HouseholdGrain(
     [PersistentState("household", ProviderNames.MainStorage)] IPersistentState<HouseholdState> state,

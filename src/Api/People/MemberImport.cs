@@ -41,20 +41,12 @@ public static class MemberImport
 
             await batch.SubmitAsync(row.Line, row["member_id"], "member_id", async () =>
             {
-                batch.Count((await cluster.GetGrain<IPartyMemberGrain>(memberId).PutAsync(profile, caller.Actor, null)).Outcome);
-
-                // Each link is its own call to the household, its arbiter; a refused one is reported on the member's row.
-                foreach (var household in households)
+                var registered = await cluster.GetGrain<IMemberRegistrarGrain>(memberId).RegisterAsync(profile, households, caller.Actor);
+                batch.Count(registered.Outcome);
+                Interlocked.Add(ref links, registered.Links);
+                foreach (var refusal in registered.Refused)
                 {
-                    try
-                    {
-                        await cluster.GetGrain<IHouseholdGrain>(household).LinkMemberAsync(memberId, caller.Actor);
-                        Interlocked.Increment(ref links);
-                    }
-                    catch (DomainException e)
-                    {
-                        batch.Error(row.Line, row["member_id"], "household_ids", $"{household}: {e.Message}");
-                    }
+                    batch.Error(row.Line, row["member_id"], "household_ids", $"{refusal.HouseholdId}: {refusal.Message}");
                 }
             });
         }

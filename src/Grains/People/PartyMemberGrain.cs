@@ -50,7 +50,7 @@ internal sealed class PartyMemberGrain(
 
         if (state.State.Deletion is not null)
         {
-            throw DomainException.Conflict($"Party member {Id} is being deleted; repeat the DELETE to finish it first.");
+            throw DomainException.Conflict($"Party member {Id} is being deleted; a repeated DELETE waits until it is gone.");
         }
 
         var existing = state.State.Member;
@@ -162,7 +162,7 @@ internal sealed class PartyMemberGrain(
     {
         var member = state.State.Member ?? throw DomainException.NotFound($"Party member {Id} does not exist.");
 
-        // Once decided, a deletion is only finished: a repeated DELETE resumes it whatever its If-Match.
+        // Once decided, a deletion is only finished: its deletion grain carries it on (a retry, a new DELETE) whatever the If-Match.
         if (state.State.Deletion is null)
         {
             if (expectedVersion is { } expected && expected != member.Version)
@@ -197,7 +197,7 @@ internal sealed class PartyMemberGrain(
 
         if (member.Households.Count > 0)
         {
-            throw DomainException.Conflict($"Party member {Id} still keeps in touch with {string.Join(", ", member.Households)}; repeat the DELETE.");
+            throw DomainException.Conflict($"Party member {Id} still keeps in touch with {string.Join(", ", member.Households)}; its deletion carries on until none is left.");
         }
 
         await LeavePendingAsync();

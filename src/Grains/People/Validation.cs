@@ -2,7 +2,7 @@ using GridGov.Contracts.Common;
 
 namespace GridGov.Grains.People;
 
-/// <summary>The shape rules that the People grains share (the API checks lengths too, but only the grain is the rule).</summary>
+/// <summary>The text and tag rules every People grain applies to what it stores, whoever called it (an API request or an import).</summary>
 internal static class Validation
 {
     /// <summary>Tags and care tags: lower-case words of 1 to 32 letters, digits or '-' (the catalogue is open).</summary>

@@ -1,15 +1,13 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using GridGov.Api.Security;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.People;
+using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
 using GridGov.Hosting.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GridGov.Api.People;
-
-public sealed record ImportRowError(long Line, string? HouseholdId, string Field, string Message);
 
 public sealed record HouseholdImportResult(long Rows, int Created, int Updated, int Unchanged, int Rejected, IReadOnlyList<ImportRowError> Errors, bool ErrorsTruncated);
 
@@ -21,74 +19,33 @@ public sealed record HouseholdImportResult(long Rows, int Created, int Updated, 
 /// </summary>
 public static class HouseholdImport
 {
-    private const int Parallelism = 32;
-    private const int MaxErrors = 1000;
-
     private static readonly string[] Columns =
         ["household_id", "grid_code", "micro_grid_code", "building", "unit", "room", "resident_name", "gender", "birth_year", "relation", "residence_type", "id_number", "phone", "care_tags"];
 
     private sealed record Row(long Line, string HouseholdId, string GridCode, string? MicroGridCode, string Building, string? Unit, string Room,
         string Name, string Gender, string BirthYear, string Relation, string ResidenceType, string? IdNumber, string? Phone, string? CareTags);
 
-    public static Task<IResult> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, ImportJobs jobs, CancellationToken cancellationToken) =>
+    public static Task<Results<Ok<HouseholdImportResult>, Accepted<ImportJobView>>> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, ImportJobs jobs, CancellationToken cancellationToken) =>
         jobs.RunOrQueueAsync(request, "households", (body, caller, token) => RunAsync(body, caller, cluster, auth, token), cancellationToken);
 
-    public static async Task<HouseholdImportResult> RunAsync(Stream body, Contracts.Security.CallerContext caller, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)
+    public static async Task<HouseholdImportResult> RunAsync(Stream body, CallerContext caller, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)
     {
-        var own = caller.Scope == Contracts.Security.Scopes.All ? null : caller.Scope;
-        var actor = caller.Actor;
         var key = auth.PersonalDataKey();
-        var errors = new ConcurrentQueue<ImportRowError>();
-        var (created, updated, unchanged, rejected) = (0, 0, 0, 0);
-        using var gate = new SemaphoreSlim(Parallelism);
-        var pending = new List<Task>();
+        using var batch = new ImportBatch(cancellationToken);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         long rows = 0;
 
-        void Error(long line, string? household, string field, string message) => errors.Enqueue(new ImportRowError(line, household, field, message));
-
-        // A grid worker imports only into the grids whose staff they are.
-        var worker = caller.Role == Contracts.Security.Roles.GridWorker ? caller.StaffId ?? "" : null;
-        var grids = new ConcurrentDictionary<string, Task<bool>>(StringComparer.Ordinal);
-        Task<bool> WorksInAsync(string grid) => grids.GetOrAdd(grid, async g =>
-            (await cluster.GetGrain<ITerritoryGrain>(g).GetAsync())?.Staff.Any(m => m.Id == worker) == true);
-
+        // The household grain refuses a grid worker writing into a grid whose staff they are not (reported on the row).
         async Task SubmitAsync(List<Row> group)
         {
-            var household = Build(group, own, key, Error);
-            if (household is null)
+            if (Build(group, caller.DistrictFilter, key, batch.Error) is not { } household)
             {
-                Interlocked.Increment(ref rejected);
+                batch.Reject();
                 return;
             }
 
-            await gate.WaitAsync(cancellationToken);
-            pending.Add(Task.Run(
-                async () =>
-                {
-                    try
-                    {
-                        if (worker is not null && !await WorksInAsync(household.Value.Address.GridCode))
-                        {
-                            throw DomainException.Forbidden($"You are not on the staff of grid {household.Value.Address.GridCode}.");
-                        }
-
-                        var grain = cluster.GetGrain<IHouseholdGrain>(household.Value.Id);
-                        var before = await grain.GetAsync();
-                        var after = await grain.PutAsync(household.Value.Address, [], household.Value.Residents, actor, null);
-                        Interlocked.Increment(ref before is null ? ref created : ref before.Version == after.Version ? ref unchanged : ref updated);
-                    }
-                    catch (DomainException e)
-                    {
-                        Interlocked.Increment(ref rejected);
-                        Error(group[0].Line, group[0].HouseholdId, e.Field ?? "household_id", e.Message);
-                    }
-                    finally
-                    {
-                        gate.Release();
-                    }
-                },
-                cancellationToken));
+            await batch.SubmitAsync(group[0].Line, group[0].HouseholdId, "household_id", async () =>
+                batch.Count((await cluster.GetGrain<IHouseholdGrain>(household.Id).PutAsync(household.Address, [], household.Residents, caller.Actor, null)).Outcome));
         }
 
         var groupRows = new List<Row>();
@@ -107,7 +64,7 @@ public static class HouseholdImport
 
             if (groupRows.Count == 0 && !seen.Add(row.HouseholdId))
             {
-                Error(row.Line, row.HouseholdId, "household_id", $"The rows of household {row.HouseholdId} must be consecutive; this row comes after another household's.");
+                batch.Error(row.Line, row.HouseholdId, "household_id", $"The rows of household {row.HouseholdId} must be consecutive; this row comes after another household's.");
                 continue;
             }
 
@@ -119,9 +76,8 @@ public static class HouseholdImport
             await SubmitAsync(groupRows);
         }
 
-        await Task.WhenAll(pending);
-        var all = errors.OrderBy(e => e.Line).ToArray();
-        return new HouseholdImportResult(rows, created, updated, unchanged, rejected, all.Take(MaxErrors).ToArray(), all.Length > MaxErrors);
+        var (errors, truncated) = await batch.FinishAsync();
+        return new HouseholdImportResult(rows, batch.Created, batch.Updated, batch.Unchanged, batch.Rejected, errors, truncated);
     }
 
     /// <summary>The household of a group of rows, or null (with the rows' errors reported) when any row is bad.</summary>

@@ -25,7 +25,7 @@ public sealed partial class ImportJobs(IClusterClient cluster, CallerSigner sign
 
     private readonly Channel<Func<CancellationToken, Task>> _work = Channel.CreateUnbounded<Func<CancellationToken, Task>>();
 
-    public async Task<IResult> RunOrQueueAsync<T>(HttpRequest request, string kind, Func<Stream, CallerContext, CancellationToken, Task<T>> run, CancellationToken cancellationToken)
+    public async Task<Results<Ok<T>, Accepted<ImportJobView>>> RunOrQueueAsync<T>(HttpRequest request, string kind, Func<Stream, CallerContext, CancellationToken, Task<T>> run, CancellationToken cancellationToken)
     {
         CsvRows.RequireCsv(request);
         var caller = request.HttpContext.Caller();

@@ -1,11 +1,11 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using GridGov.Api.Security;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.People;
+using GridGov.Contracts.Security;
+using GridGov.Contracts.Territory;
 using GridGov.Hosting.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
-using GridGov.Contracts.Territory;
 
 namespace GridGov.Api.People;
 
@@ -18,75 +18,41 @@ public sealed record MemberImportResult(long Rows, int Created, int Updated, int
 /// </summary>
 public static class MemberImport
 {
-    private const int Parallelism = 32;
-    private const int MaxErrors = 1000;
-
     private static readonly string[] Columns = ["member_id", "name", "organization_id", "status", "mobile", "joined", "phone", "household_ids"];
 
-    public static Task<IResult> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, ImportJobs jobs, CancellationToken cancellationToken) =>
+    public static Task<Results<Ok<MemberImportResult>, Accepted<ImportJobView>>> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, ImportJobs jobs, CancellationToken cancellationToken) =>
         jobs.RunOrQueueAsync(request, "party-members", (body, caller, token) => RunAsync(body, caller, cluster, auth, token), cancellationToken);
 
-    public static async Task<MemberImportResult> RunAsync(Stream body, Contracts.Security.CallerContext caller, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)
+    public static async Task<MemberImportResult> RunAsync(Stream body, CallerContext caller, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)
     {
-        var own = caller.Scope == Contracts.Security.Scopes.All ? null : caller.Scope;
-        var actor = caller.Actor;
         var key = auth.PersonalDataKey();
-        var errors = new ConcurrentQueue<ImportRowError>();
-        var (created, updated, unchanged, rejected, links) = (0, 0, 0, 0, 0);
-        using var gate = new SemaphoreSlim(Parallelism);
-        var pending = new List<Task>();
+        using var batch = new ImportBatch(cancellationToken);
+        var links = 0;
         long rows = 0;
 
         await foreach (var row in CsvRows.ReadAsync(body, Columns, cancellationToken))
         {
             rows++;
-            var parsed = Parse(row, own, key, (field, message) => errors.Enqueue(new ImportRowError(row.Line, row["member_id"], field, message)));
-            if (parsed is null)
+            if (Parse(row, caller.DistrictFilter, key, (field, message) => batch.Error(row.Line, row["member_id"], field, message)) is not var (memberId, profile, households))
             {
-                Interlocked.Increment(ref rejected);
+                batch.Reject();
                 continue;
             }
 
-            await gate.WaitAsync(cancellationToken);
-            var (memberId, profile, households) = parsed.Value;
-            pending.Add(Task.Run(
-                async () =>
+            await batch.SubmitAsync(row.Line, row["member_id"], "member_id", async () =>
+            {
+                var registered = await cluster.GetGrain<IMemberRegistrarGrain>(memberId).RegisterAsync(profile, households, caller.Actor);
+                batch.Count(registered.Outcome);
+                Interlocked.Add(ref links, registered.Links);
+                foreach (var refusal in registered.Refused)
                 {
-                    try
-                    {
-                        var grain = cluster.GetGrain<IPartyMemberGrain>(memberId);
-                        var before = await grain.GetAsync();
-                        var after = await grain.PutAsync(profile, actor, null);
-                        Interlocked.Increment(ref before is null ? ref created : ref before.Version == after.Version ? ref unchanged : ref updated);
-                        foreach (var household in households)
-                        {
-                            try
-                            {
-                                var linked = await cluster.GetGrain<IHouseholdGrain>(household).LinkMemberAsync(memberId, actor);
-                                Interlocked.Increment(ref links);
-                            }
-                            catch (DomainException e)
-                            {
-                                errors.Enqueue(new ImportRowError(row.Line, row["member_id"], "household_ids", $"{household}: {e.Message}"));
-                            }
-                        }
-                    }
-                    catch (DomainException e)
-                    {
-                        Interlocked.Increment(ref rejected);
-                        errors.Enqueue(new ImportRowError(row.Line, row["member_id"], e.Field ?? "member_id", e.Message));
-                    }
-                    finally
-                    {
-                        gate.Release();
-                    }
-                },
-                cancellationToken));
+                    batch.Error(row.Line, row["member_id"], "household_ids", $"{refusal.HouseholdId}: {refusal.Message}");
+                }
+            });
         }
 
-        await Task.WhenAll(pending);
-        var all = errors.OrderBy(e => e.Line).ToArray();
-        return new MemberImportResult(rows, created, updated, unchanged, rejected, links, all.Take(MaxErrors).ToArray(), all.Length > MaxErrors);
+        var (errors, truncated) = await batch.FinishAsync();
+        return new MemberImportResult(rows, batch.Created, batch.Updated, batch.Unchanged, batch.Rejected, links, errors, truncated);
     }
 
     private static (string Id, PartyMemberProfile Profile, string[] Households)? Parse(CsvRow row, string? own, byte[] key, Action<string, string> error)

@@ -23,8 +23,6 @@ public static class PeopleApi
             .WithName("ImportHouseholds").WithSummary("Import households from CSV, one row per resident")
             .WithDescription("Columns: household_id, grid_code, micro_grid_code, building, unit, room, resident_name, gender, birth_year, relation, residence_type, id_number, phone, care_tags (separated by ';'). Rows of one household are consecutive. Streamed; each bad row is reported with its line and its household is not imported; re-importing changes nothing. A file over 1 MiB, or a request with Prefer: respond-async, answers 202 with the Location of an import job to poll.")
             .Accepts<string>("text/csv")
-            .Produces<HouseholdImportResult>(StatusCodes.Status200OK)
-            .Produces<ImportJobView>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem();
         households.MapGet("/{id}", GetHousehold).RequireAuthorization(Policies.PeopleRead)
             .WithName("GetHousehold").WithSummary("Read a household")
@@ -90,8 +88,6 @@ public static class PeopleApi
             .WithName("ImportPartyMembers").WithSummary("Import Party members from CSV, one row per member")
             .WithDescription("Columns: member_id, name, organization_id, status, mobile, joined (yyyy-MM-dd), phone, household_ids (separated by ';'). Streamed; each bad row is reported with its line; listed households are linked to the member; re-importing changes nothing.")
             .Accepts<string>("text/csv")
-            .Produces<MemberImportResult>(StatusCodes.Status200OK)
-            .Produces<ImportJobView>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem();
         members.MapPut("/{id}", PutMember).RequireAuthorization(Policies.PartyWrite)
             .WithName("PutPartyMember").WithSummary("Register or update a Party member")
@@ -115,7 +111,6 @@ public static class PeopleApi
         string id, HouseholdRequest request, HttpContext http, IClusterClient cluster, AuthSettings auth)
     {
         RequireId(id, "H", "household", http);
-        await RequireGridAccessAsync(http, cluster, request.GridCode);
         var key = auth.PersonalDataKey();
         var residents = (request.Residents ?? []).Select((r, i) =>
         {
@@ -130,19 +125,16 @@ public static class PeopleApi
             return new Resident(r.Id.Trim(), r.Name, r.Gender, r.BirthYear, r.Relation, r.ResidenceType, idHash, idMasked, phoneHash, phoneMasked, r.CareTags ?? []);
         }).ToArray();
 
-        var grain = cluster.GetGrain<IHouseholdGrain>(id);
-        var existed = await grain.GetAsync() is not null;
-        var snapshot = await grain.PutAsync(
+        var saved = await cluster.GetGrain<IHouseholdGrain>(id).PutAsync(
             new HouseholdAddress(request.GridCode.Trim(), request.MicroGridCode?.Trim(), request.Building.Trim(), request.Unit?.Trim(), request.Room.Trim()),
             request.Tags ?? [], residents, http.Caller().Actor, ETags.ExpectedVersion(http.Request));
-        ETags.Set(http.Response, snapshot.Version);
-        var view = HouseholdView.From(snapshot);
-        return existed ? TypedResults.Ok(view) : TypedResults.Created($"/api/v1/households/{id}", view);
+        return Saved(http, saved.Created, saved.Snapshot.Version, HouseholdView.From(saved.Snapshot), $"/api/v1/households/{id}");
     }
 
     public static async Task<Ok<HouseholdView>> GetHousehold(string id, HttpContext http, IClusterClient cluster)
     {
-        var household = await ReadHouseholdAsync(id, http, cluster);
+        RequireId(id, "H", "household", http);
+        var household = await cluster.GetGrain<IHouseholdGrain>(id).ReadAsync();
         ETags.Set(http.Response, household.Version);
         return TypedResults.Ok(HouseholdView.From(household));
     }
@@ -150,7 +142,7 @@ public static class PeopleApi
     public static async Task<NoContent> DeleteHousehold(string id, HttpContext http, IClusterClient cluster)
     {
         var expected = ETags.ExpectedVersion(http.Request);
-        await ReadHouseholdAsync(id, http, cluster);
+        RequireId(id, "H", "household", http);
         await cluster.GetGrain<IHouseholdGrain>(id).DeleteAsync(http.Caller().Actor, expected);
         return TypedResults.NoContent();
     }
@@ -158,12 +150,12 @@ public static class PeopleApi
     public static async Task<NoContent> DeleteResident(string id, string residentId, HttpContext http, IClusterClient cluster)
     {
         var expected = ETags.ExpectedVersion(http.Request);
+        RequireId(id, "H", "household", http);
         if (!PeopleIds.IsValid(residentId, "R"))
         {
             throw DomainException.Invalid("residentId", $"'{residentId}' is not a resident id of the form {{district}}-R{{id}}.");
         }
 
-        await ReadHouseholdAsync(id, http, cluster);
         var household = await cluster.GetGrain<IHouseholdGrain>(id).RemoveResidentAsync(residentId, http.Caller().Actor, expected);
         ETags.Set(http.Response, household.Version);
         return TypedResults.NoContent();
@@ -171,80 +163,55 @@ public static class PeopleApi
 
     public static async Task<Ok<HouseholdView>> LinkMember(string id, MemberLinkRequest request, HttpContext http, IClusterClient cluster)
     {
-        await ReadHouseholdAsync(id, http, cluster);
+        RequireId(id, "H", "household", http);
         RequireId(request.MemberId, "M", "memberId", http, asField: true);
         return TypedResults.Ok(HouseholdView.From(await cluster.GetGrain<IHouseholdGrain>(id).LinkMemberAsync(request.MemberId.Trim(), http.Caller().Actor)));
     }
 
     public static async Task<Ok<HouseholdView>> UnlinkMember(string id, MemberLinkRequest request, HttpContext http, IClusterClient cluster)
     {
-        await ReadHouseholdAsync(id, http, cluster);
+        RequireId(id, "H", "household", http);
         RequireId(request.MemberId, "M", "memberId", http, asField: true);
         return TypedResults.Ok(HouseholdView.From(await cluster.GetGrain<IHouseholdGrain>(id).UnlinkMemberAsync(request.MemberId.Trim(), http.Caller().Actor)));
     }
 
+    /// <summary>The resident's move grain owns the move across the two households (and finishes it if this request goes away).</summary>
     public static async Task<Ok<HouseholdView>> MoveResident(string id, string residentId, ResidentMoveRequest request, HttpContext http, IClusterClient cluster)
     {
-        var from = await ReadHouseholdAsync(id, http, cluster);
+        RequireId(id, "H", "household", http);
         RequireId(request.ToHousehold, "H", "toHousehold", http, asField: true);
-        var to = await cluster.GetGrain<IHouseholdGrain>(request.ToHousehold).GetAsync()
-            ?? throw DomainException.Invalid("toHousehold", $"Household {request.ToHousehold} does not exist.");
-        await RequireGridAccessAsync(http, cluster, to.Address.GridCode);
-        var resident = from.Residents.FirstOrDefault(r => r.Id == residentId)
-            ?? throw DomainException.NotFound($"Resident {residentId} is not in household {id}.");
-        if (to.Id == from.Id)
+        if (!PeopleIds.IsValid(residentId, "R") || DistrictCode.Of(residentId) != DistrictCode.Of(id))
         {
-            throw DomainException.Invalid("toHousehold", "The resident already lives in this household.");
+            throw DomainException.NotFound($"Resident {residentId} is not in household {id}.");
         }
 
-        var actor = http.Caller().Actor;
-        await cluster.GetGrain<IHouseholdGrain>(to.Id).AdmitResidentAsync(resident, id, actor);
-        await cluster.GetGrain<IHouseholdGrain>(id).ReleaseResidentAsync(residentId, to.Id, actor);
-        return TypedResults.Ok(HouseholdView.From((await cluster.GetGrain<IHouseholdGrain>(to.Id).GetAsync())!));
+        var arrived = await cluster.GetGrain<IResidentMoveGrain>(residentId).MoveAsync(id, request.ToHousehold.Trim(), http.Caller().Actor);
+        return TypedResults.Ok(HouseholdView.From(arrived));
     }
 
-    public static async Task<Ok<HouseholdPage>> ListHouseholds(string code, string? careTag, string? cursor, int? limit, HttpContext http, IClusterClient cluster, IPeopleReadModel readModel, CancellationToken cancellationToken)
+    /// <summary>One call for every caller: the district's directory applies the grid worker's rule, then queries the read model.</summary>
+    public static async Task<Ok<HouseholdPage>> ListHouseholds(string code, string? careTag, string? cursor, int? limit, HttpContext http, IClusterClient cluster)
     {
         TerritoryApi.RequireCode(code, http);
-        if (http.Caller().Role == Roles.GridWorker)
-        {
-            if (TerritoryCode.LevelOf(code) < TerritoryLevel.Grid)
-            {
-                throw DomainException.Forbidden("A grid worker lists the households of their own grid.");
-            }
-
-            await RequireGridAccessAsync(http, cluster, code[..15]);
-        }
-
         var take = Paging.Limit(limit);
-        var rows = await readModel.ListHouseholdsAsync(code, careTag, cursor, take + 1, cancellationToken);
+        var rows = await cluster.GetGrain<IPeopleDirectoryGrain>(DistrictCode.Of(code)).ListHouseholdsAsync(code, careTag, cursor, take + 1);
         return TypedResults.Ok(new HouseholdPage(rows.Take(take).Select(HouseholdView.From).ToArray(), rows.Count > take ? rows[take - 1].Id : null));
     }
 
     public static async Task<Ok<HouseholdMatchView>> SearchResidents(ResidentSearchRequest request, HttpContext http, IPeopleReadModel readModel, AuthSettings auth, CancellationToken cancellationToken)
     {
-        var number = request.IdNumber.Trim();
-        if (!PersonalData.IsValidIdNumber(number))
-        {
-            throw DomainException.Invalid("idNumber", "The identity number is not valid (18 characters with a GB 11643 check digit).");
-        }
-
         var district = http.Caller().DistrictFilter ?? request.District
             ?? throw DomainException.Invalid("district", "Operators name the district to search.");
-        var ids = await readModel.FindHouseholdsByIdNumberAsync(district, PersonalData.Hash(auth.PersonalDataKey(), "id", number), cancellationToken);
+        var ids = await readModel.FindHouseholdsByIdNumberAsync(district, PersonalData.Hash(auth.PersonalDataKey(), "id", request.IdNumber.Trim()), cancellationToken);
         return TypedResults.Ok(new HouseholdMatchView(ids));
     }
 
     public static async Task<Results<Created<PartyOrganizationView>, Ok<PartyOrganizationView>>> PutOrganization(string id, PartyOrganizationRequest request, HttpContext http, IClusterClient cluster)
     {
         RequireId(id, "PO", "Party organization", http);
-        var grain = cluster.GetGrain<IPartyOrganizationGrain>(id);
-        var existed = await grain.GetAsync() is not null;
-        var snapshot = await grain.PutAsync(
+        var saved = await cluster.GetGrain<IPartyOrganizationGrain>(id).PutAsync(
             request.Kind, request.Name, request.ParentId?.Trim(), request.PartyGridId?.Trim(), request.GridCode?.Trim(), ETags.ExpectedVersion(http.Request));
-        ETags.Set(http.Response, snapshot.Version);
-        var view = PartyOrganizationView.From(snapshot);
-        return existed ? TypedResults.Ok(view) : TypedResults.Created($"/api/v1/party-organizations/{id}", view);
+        return Saved(http, saved.Created, saved.Snapshot.Version, PartyOrganizationView.From(saved.Snapshot), $"/api/v1/party-organizations/{id}");
     }
 
     public static async Task<Ok<PartyOrganizationView>> GetOrganization(string id, HttpContext http, IClusterClient cluster)
@@ -268,14 +235,10 @@ public static class PeopleApi
         RequireId(id, "M", "Party member", http);
         var (phoneHash, phoneMasked) = request.Phone is { } phone ? PersonalNumbers.Phone(auth.PersonalDataKey(), phone, "phone") : default;
 
-        var grain = cluster.GetGrain<IPartyMemberGrain>(id);
-        var existed = await grain.GetAsync() is not null;
-        var snapshot = await grain.PutAsync(
+        var saved = await cluster.GetGrain<IPartyMemberGrain>(id).PutAsync(
             new PartyMemberProfile(request.Name, phoneHash, phoneMasked, request.Status, request.Mobile, request.Joined, request.OrganizationId.Trim(), request.GridRole),
             http.Caller().Actor, ETags.ExpectedVersion(http.Request));
-        ETags.Set(http.Response, snapshot.Version);
-        var view = PartyMemberView.From(snapshot);
-        return existed ? TypedResults.Ok(view) : TypedResults.Created($"/api/v1/party-members/{id}", view);
+        return Saved(http, saved.Created, saved.Snapshot.Version, PartyMemberView.From(saved.Snapshot), $"/api/v1/party-members/{id}");
     }
 
     public static async Task<Ok<PartyMemberView>> GetMember(string id, HttpContext http, IClusterClient cluster)
@@ -286,24 +249,12 @@ public static class PeopleApi
         return TypedResults.Ok(PartyMemberView.From(snapshot));
     }
 
-    /// <summary>
-    /// The member decides its deletion and names its households; each one ends its link and tells the member; then the
-    /// member completes. The households are asked from here, not by the member, because a household that is linking
-    /// waits on the member: a member waiting on households could deadlock with it. A repeated DELETE resumes.
-    /// </summary>
+    /// <summary>The member's deletion grain owns the deletion across the member and its households, and finishes it if this request goes away.</summary>
     public static async Task<NoContent> DeleteMember(string id, HttpContext http, IClusterClient cluster)
     {
         var expected = ETags.ExpectedVersion(http.Request);
         RequireId(id, "M", "Party member", http);
-        var actor = http.Caller().Actor;
-        var member = cluster.GetGrain<IPartyMemberGrain>(id);
-        var households = await member.BeginDeleteAsync(actor, expected);
-        foreach (var chunk in households.Chunk(16))
-        {
-            await Task.WhenAll(chunk.Select(h => cluster.GetGrain<IHouseholdGrain>(h).ForgetMemberAsync(id, actor)));
-        }
-
-        await member.CompleteDeleteAsync();
+        await cluster.GetGrain<IMemberDeletionGrain>(id).DeleteAsync(http.Caller().Actor, expected);
         return TypedResults.NoContent();
     }
 
@@ -313,21 +264,22 @@ public static class PeopleApi
         return TypedResults.Ok(PartyMemberView.From(await cluster.GetGrain<IPartyMemberGrain>(id).TransferAsync(request.OrganizationId.Trim(), http.Caller().Actor, request.Note?.Trim())));
     }
 
-    public static async Task<Ok<PartyOrganizationPage>> ListPartyGridOrganizations(string id, HttpContext http, IClusterClient cluster, IPeopleReadModel readModel, CancellationToken cancellationToken)
+    public static async Task<Ok<PartyOrganizationPage>> ListPartyGridOrganizations(string id, HttpContext http, IClusterClient cluster)
     {
-        var organizations = await OrganizationsOnAsync(id, http, cluster, readModel, cancellationToken);
+        RequirePartyGrid(id, http);
+        var organizations = await cluster.GetGrain<IPeopleDirectoryGrain>(DistrictCode.Of(id)).ListPartyGridOrganizationsAsync(id);
         return TypedResults.Ok(new PartyOrganizationPage(organizations.Select(PartyOrganizationView.From).ToArray()));
     }
 
-    public static async Task<Ok<PartyMemberPage>> ListPartyGridMembers(string id, string? cursor, int? limit, HttpContext http, IClusterClient cluster, IPeopleReadModel readModel, CancellationToken cancellationToken)
+    public static async Task<Ok<PartyMemberPage>> ListPartyGridMembers(string id, string? cursor, int? limit, HttpContext http, IClusterClient cluster)
     {
-        var organizations = await OrganizationsOnAsync(id, http, cluster, readModel, cancellationToken);
+        RequirePartyGrid(id, http);
         var take = Paging.Limit(limit);
-        var rows = await readModel.ListMembersAsync(organizations.Select(o => o.Id).ToArray(), cursor, take + 1, cancellationToken);
+        var rows = await cluster.GetGrain<IPeopleDirectoryGrain>(DistrictCode.Of(id)).ListPartyGridMembersAsync(id, cursor, take + 1);
         return TypedResults.Ok(new PartyMemberPage(rows.Take(take).Select(PartyMemberView.From).ToArray(), rows.Count > take ? rows[take - 1].Id : null));
     }
 
-    private static async Task<IReadOnlyList<PartyOrganizationSnapshot>> OrganizationsOnAsync(string id, HttpContext http, IClusterClient cluster, IPeopleReadModel readModel, CancellationToken cancellationToken)
+    private static void RequirePartyGrid(string id, HttpContext http)
     {
         if (!PartyGridId.IsValid(id))
         {
@@ -335,32 +287,13 @@ public static class PeopleApi
         }
 
         http.RequireDistrict(DistrictCode.Of(id), $"Party-building grid {id}");
-        var partyGrid = await cluster.GetGrain<IPartyGridGrain>(id).GetAsync() ?? throw DomainException.NotFound($"Party-building grid {id} does not exist.");
-        return await readModel.ListOrganizationsAsync(id, partyGrid.GridCodes, cancellationToken);
     }
 
-    private static async Task<HouseholdSnapshot> ReadHouseholdAsync(string id, HttpContext http, IClusterClient cluster)
+    /// <summary>201 with the entry's location when the PUT created it, else 200; the ETag is its version either way.</summary>
+    private static Results<Created<TView>, Ok<TView>> Saved<TView>(HttpContext http, bool created, long version, TView body, string location)
     {
-        RequireId(id, "H", "household", http);
-        var household = await cluster.GetGrain<IHouseholdGrain>(id).GetAsync() ?? throw DomainException.NotFound($"Household {id} does not exist.");
-        await RequireGridAccessAsync(http, cluster, household.Address.GridCode, asNotFound: true);
-        return household;
-    }
-
-    /// <summary>A grid worker reaches only the grids whose staff they are.</summary>
-    private static async Task RequireGridAccessAsync(HttpContext http, IClusterClient cluster, string gridCode, bool asNotFound = false)
-    {
-        var caller = http.Caller();
-        if (caller.Role != Roles.GridWorker)
-        {
-            return;
-        }
-
-        var grid = TerritoryCode.IsValid(gridCode) ? await cluster.GetGrain<ITerritoryGrain>(gridCode).GetAsync() : null;
-        if (grid is null || caller.StaffId is null || grid.Staff.All(s => s.Id != caller.StaffId))
-        {
-            throw asNotFound ? DomainException.NotFound("The household does not exist.") : DomainException.Forbidden($"You are not on the staff of grid {gridCode}.");
-        }
+        ETags.Set(http.Response, version);
+        return created ? TypedResults.Created(location, body) : TypedResults.Ok(body);
     }
 
     private static void RequireId(string id, string prefix, string what, HttpContext http, bool asField = false)
@@ -381,7 +314,3 @@ public static class PeopleApi
     }
 
 }
-
-public sealed record ResidentSearchRequest(
-    [property: System.ComponentModel.DataAnnotations.Required, System.ComponentModel.DataAnnotations.StringLength(18, MinimumLength = 18)] string IdNumber,
-    [property: System.ComponentModel.DataAnnotations.StringLength(6, MinimumLength = 6)] string? District);

@@ -45,6 +45,20 @@ public sealed record MemberLinkRequest([property: Required, StringLength(40, Min
 
 public sealed record ResidentMoveRequest([property: Required, StringLength(40, MinimumLength = 1)] string ToHousehold);
 
+/// <summary>An identity number to find; a number without a correct GB 11643 check digit is refused before any query.</summary>
+public sealed record ResidentSearchRequest(
+    [property: Required, StringLength(18, MinimumLength = 18)] string IdNumber,
+    [property: StringLength(6, MinimumLength = 6)] string? District) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (IdNumber is not null && !PersonalData.IsValidIdNumber(IdNumber.Trim()))
+        {
+            yield return new ValidationResult("The identity number is not valid (18 characters with a GB 11643 check digit).", [nameof(IdNumber)]);
+        }
+    }
+}
+
 public sealed record HouseholdMatchView(IReadOnlyList<string> HouseholdIds);
 
 public sealed record PartyOrganizationRequest(

@@ -4,7 +4,7 @@ namespace GridGov.Grains.People;
 
 /// <summary>
 /// A deletion that has been decided (the commit point) but whose steps are not all done yet. Every step after it is
-/// idempotent, so a repeated request, or the next activation, finishes it.
+/// idempotent, so a repeated request, the next activation, or the workflow grain that owns the deletion finishes it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("gridgov.pending-deletion")]
 internal sealed record PendingDeletion([property: Id(0)] DateTimeOffset At, [property: Id(1)] string Actor);

@@ -27,7 +27,8 @@ internal sealed class HouseholdState : IDeletableState
 /// tells the member; a crash in between is settled on activation, so both sides always end up agreeing. A member that
 /// is gone by the time it is told refuses, and the link is undone. A deletion is recorded first and then carried out
 /// by idempotent steps (the member forgets the household, the archive and the read model, the state is cleared), which
-/// the next call or activation finishes after a failure.
+/// the next call or activation finishes after a failure. It applies a grid worker's reach itself (<see cref="GridAccess"/>),
+/// so a handler makes one call and the rule cannot be skipped by a caller that forgets it.
 /// </summary>
 internal sealed class HouseholdGrain(
     [PersistentState("household", ProviderNames.MainStorage)] IPersistentState<HouseholdState> state,
@@ -35,9 +36,6 @@ internal sealed class HouseholdGrain(
     KnownNodes nodes,
     TimeProvider time) : Grain, IHouseholdGrain
 {
-    private const int MaxResidents = 50;
-    private const int MaxTags = 20;
-
     private string Id => this.GetPrimaryKeyString();
 
     /// <summary>The household as readers see it: none once its deletion is decided.</summary>
@@ -47,11 +45,16 @@ internal sealed class HouseholdGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => SettleAsync();
 
-    async Task<HouseholdSnapshot> IHouseholdGrain.PutAsync(HouseholdAddress address, IReadOnlyList<string> tags, IReadOnlyList<Resident> residents, string actor, long? expectedVersion)
+    async Task<Saved<HouseholdSnapshot>> IHouseholdGrain.PutAsync(HouseholdAddress address, IReadOnlyList<string> tags, IReadOnlyList<Resident> residents, string actor, long? expectedVersion)
     {
         if (!PeopleIds.IsValid(Id, "H"))
         {
             throw DomainException.Invalid("id", $"'{Id}' is not a household id of the form {{district}}-H{{id}}.");
+        }
+
+        if (!await GridAccess.ReachesAsync(GrainFactory, address.GridCode))
+        {
+            throw DomainException.Forbidden($"You are not on the staff of grid {address.GridCode}.");
         }
 
         await SettleAsync();
@@ -61,9 +64,9 @@ internal sealed class HouseholdGrain(
             throw DomainException.Stale(expected, existing?.Version ?? 0);
         }
 
-        await ValidateAddressAsync(address);
-        var cleanTags = Validation.Tags(tags, "tags", MaxTags);
-        var cleanResidents = ValidateResidents(residents);
+        await HouseholdRules.ValidateAddressAsync(Id, address, nodes, GrainFactory);
+        var cleanTags = Validation.Tags(tags, "tags", HouseholdRules.MaxTags);
+        var cleanResidents = HouseholdRules.Residents(Id, residents, time.GetUtcNow().Year);
 
         var history = existing?.History.ToList() ?? [];
         var now = time.GetUtcNow();
@@ -90,22 +93,23 @@ internal sealed class HouseholdGrain(
         }
 
         if (existing is not null && existing.Address == address && existing.Tags.SequenceEqual(cleanTags)
-            && existing.Residents.Count == cleanResidents.Count && existing.Residents.Zip(cleanResidents).All(p => SameResident(p.First, p.Second)))
+            && existing.Residents.Count == cleanResidents.Count && existing.Residents.Zip(cleanResidents).All(p => HouseholdRules.SameResident(p.First, p.Second)))
         {
-            return existing;
+            return new(existing, SaveOutcome.Unchanged);
         }
 
         var next = new HouseholdSnapshot(Id, address, cleanResidents, cleanTags, existing?.LinkedMemberId, history, (existing?.Version ?? 0) + 1);
-
-        return await CommitAsync(next);
+        return new(await CommitAsync(next), existing is null ? SaveOutcome.Created : SaveOutcome.Updated);
     }
 
     Task<HouseholdSnapshot?> IHouseholdGrain.GetAsync() => Task.FromResult(Live);
 
+    Task<HouseholdSnapshot> IHouseholdGrain.ReadAsync() => ReachableAsync();
+
     async Task<HouseholdSnapshot> IHouseholdGrain.LinkMemberAsync(string memberId, string actor)
     {
         await SettleAsync();
-        var current = Current;
+        var current = await ReachableAsync();
         if (current.LinkedMemberId == memberId)
         {
             return await TellMemberAsync(memberId, linked: true, actor) ? current : throw MemberGone(memberId);
@@ -121,43 +125,33 @@ internal sealed class HouseholdGrain(
             throw MemberGone(memberId);
         }
 
-        return await SyncMemberAsync(current with
-        {
-            LinkedMemberId = memberId,
-            History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, "member-linked", null, memberId)).ToArray(),
-            Version = current.Version + 1,
-        }, memberId, linked: true, actor);
+        return await SyncMemberAsync(Recorded(current, actor, "member-linked", null, memberId) with { LinkedMemberId = memberId }, memberId, linked: true, actor);
     }
 
     async Task<HouseholdSnapshot> IHouseholdGrain.UnlinkMemberAsync(string memberId, string actor)
     {
         await SettleAsync();
-        var current = Current;
+        var current = await ReachableAsync();
         if (current.LinkedMemberId != memberId)
         {
             throw DomainException.Conflict($"Household {Id} is not linked to Party member {memberId}.", "memberId");
         }
 
-        return await SyncMemberAsync(current with
-        {
-            LinkedMemberId = null,
-            History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, "member-unlinked", memberId, null)).ToArray(),
-            Version = current.Version + 1,
-        }, memberId, linked: false, actor);
+        return await SyncMemberAsync(Recorded(current, actor, "member-unlinked", memberId, null) with { LinkedMemberId = null }, memberId, linked: false, actor);
     }
 
-    async Task<Resident> IHouseholdGrain.ReleaseResidentAsync(string residentId, string toHousehold, string actor)
+    async Task<Resident?> IHouseholdGrain.ReleaseResidentAsync(string residentId, string toHousehold, string actor)
     {
         await SettleAsync();
         var current = Current;
-        var resident = current.Residents.FirstOrDefault(r => r.Id == residentId)
-            ?? throw DomainException.NotFound($"Resident {residentId} is not in household {Id}.");
-        await CommitAsync(current with
+
+        // Already out: a resumed move repeats this step.
+        if (current.Residents.FirstOrDefault(r => r.Id == residentId) is not { } resident)
         {
-            Residents = current.Residents.Where(r => r.Id != residentId).ToArray(),
-            History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, "resident-moved-out", residentId, toHousehold)).ToArray(),
-            Version = current.Version + 1,
-        });
+            return null;
+        }
+
+        await CommitAsync(Recorded(current, actor, "resident-moved-out", residentId, toHousehold) with { Residents = current.Residents.Where(r => r.Id != residentId).ToArray() });
         return resident;
     }
 
@@ -170,23 +164,18 @@ internal sealed class HouseholdGrain(
             return current;
         }
 
-        if (current.Residents.Count >= MaxResidents)
+        if (current.Residents.Count >= HouseholdRules.MaxResidents)
         {
-            throw DomainException.Conflict($"Household {Id} already has {MaxResidents} residents.");
+            throw DomainException.Conflict($"Household {Id} already has {HouseholdRules.MaxResidents} residents.");
         }
 
-        return await CommitAsync(current with
-        {
-            Residents = current.Residents.Append(resident).ToArray(),
-            History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, "resident-moved-in", fromHousehold, resident.Id)).ToArray(),
-            Version = current.Version + 1,
-        });
+        return await CommitAsync(Recorded(current, actor, "resident-moved-in", fromHousehold, resident.Id) with { Residents = current.Residents.Append(resident).ToArray() });
     }
 
     async Task<HouseholdSnapshot> IHouseholdGrain.RemoveResidentAsync(string residentId, string actor, long? expectedVersion)
     {
         await SettleAsync();
-        var current = Current;
+        var current = await ReachableAsync();
         if (expectedVersion is { } expected && expected != current.Version)
         {
             throw DomainException.Stale(expected, current.Version);
@@ -197,12 +186,7 @@ internal sealed class HouseholdGrain(
             throw DomainException.NotFound($"Resident {residentId} is not in household {Id}.");
         }
 
-        return await CommitAsync(current with
-        {
-            Residents = current.Residents.Where(r => r.Id != residentId).ToArray(),
-            History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, "resident-removed", residentId, null)).ToArray(),
-            Version = current.Version + 1,
-        });
+        return await CommitAsync(Recorded(current, actor, "resident-removed", residentId, null) with { Residents = current.Residents.Where(r => r.Id != residentId).ToArray() });
     }
 
     async Task IHouseholdGrain.DeleteAsync(string actor, long? expectedVersion)
@@ -212,6 +196,7 @@ internal sealed class HouseholdGrain(
         // Once decided, a deletion is only finished: a repeated DELETE completes it whatever its If-Match.
         if (state.State.Deletion is null)
         {
+            await ReachableAsync();
             if (expectedVersion is { } expected && expected != household.Version)
             {
                 throw DomainException.Stale(expected, household.Version);
@@ -229,12 +214,7 @@ internal sealed class HouseholdGrain(
         if (Live is { } current && current.LinkedMemberId == memberId)
         {
             state.State.PendingMemberSync = (memberId, false);
-            await CommitAsync(current with
-            {
-                LinkedMemberId = null,
-                History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, "member-deleted", memberId, null)).ToArray(),
-                Version = current.Version + 1,
-            });
+            await CommitAsync(Recorded(current, actor, "member-deleted", memberId, null) with { LinkedMemberId = null });
         }
 
         // Confirmed even when this household had no such link, so the member's list can only shrink to empty.
@@ -309,12 +289,7 @@ internal sealed class HouseholdGrain(
         catch (DomainException) when (linked && state.State.Household is { } current && current.LinkedMemberId == memberId)
         {
             state.State.PendingMemberSync = null;
-            await CommitAsync(current with
-            {
-                LinkedMemberId = null,
-                History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, "member-link-undone", memberId, null)).ToArray(),
-                Version = current.Version + 1,
-            });
+            await CommitAsync(Recorded(current, actor, "member-link-undone", memberId, null) with { LinkedMemberId = null });
             return false;
         }
 
@@ -330,114 +305,28 @@ internal sealed class HouseholdGrain(
     private DomainException MemberGone(string memberId) =>
         DomainException.Invalid("memberId", $"Party member {memberId} does not exist in district {DistrictCode.Of(Id)}.");
 
+    /// <summary>
+    /// The household as the caller may see it: a grid worker does not learn that a household of another grid exists,
+    /// so it is refused as not found, like one that does not.
+    /// </summary>
+    private async Task<HouseholdSnapshot> ReachableAsync()
+    {
+        var current = Current;
+        return await GridAccess.ReachesAsync(GrainFactory, current.Address.GridCode) ? current : throw DomainException.NotFound($"Household {Id} does not exist.");
+    }
+
+    /// <summary>The household with a change appended to its history and its version raised (every change but a PUT's).</summary>
+    private HouseholdSnapshot Recorded(HouseholdSnapshot current, string actor, string what, string? from, string? to) => current with
+    {
+        History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, what, from, to)).ToArray(),
+        Version = current.Version + 1,
+    };
+
     private async Task<HouseholdSnapshot> CommitAsync(HouseholdSnapshot next)
     {
         state.State.Household = next;
         await state.WriteStateAsync();
         await readModel.UpsertHouseholdAsync(next, CancellationToken.None);
         return next;
-    }
-
-    private static bool SameResident(Resident a, Resident b) =>
-        a with { CareTags = [] } == b with { CareTags = [] } && a.CareTags.SequenceEqual(b.CareTags);
-
-    private async Task ValidateAddressAsync(HouseholdAddress address)
-    {
-        if (!TerritoryCode.IsValid(address.GridCode) || TerritoryCode.LevelOf(address.GridCode) != TerritoryLevel.Grid
-            || DistrictCode.Of(address.GridCode) != DistrictCode.Of(Id))
-        {
-            throw DomainException.Invalid("gridCode", $"gridCode is a 15-digit comprehensive grid of district {DistrictCode.Of(Id)}.");
-        }
-
-        if (!await nodes.ExistsAsync(GrainFactory, address.GridCode))
-        {
-            throw DomainException.Invalid("gridCode", $"Grid {address.GridCode} does not exist.");
-        }
-
-        if (address.MicroGridCode is { } micro)
-        {
-            if (!TerritoryCode.IsValid(micro) || TerritoryCode.LevelOf(micro) != TerritoryLevel.MicroGrid || TerritoryCode.ParentOf(micro) != address.GridCode)
-            {
-                throw DomainException.Invalid("microGridCode", $"microGridCode is a 17-digit micro-grid of grid {address.GridCode}.");
-            }
-
-            if (!await nodes.ExistsAsync(GrainFactory, micro))
-            {
-                throw DomainException.Invalid("microGridCode", $"Micro-grid {micro} does not exist.");
-            }
-        }
-
-        Validation.Text(address.Building, "building", 32);
-        Validation.Text(address.Room, "room", 16);
-        if (address.Unit is not null)
-        {
-            Validation.Text(address.Unit, "unit", 16);
-        }
-    }
-
-    private List<Resident> ValidateResidents(IReadOnlyList<Resident> residents)
-    {
-        if (residents.Count > MaxResidents)
-        {
-            throw DomainException.Invalid("residents", $"At most {MaxResidents} residents.");
-        }
-
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        var year = time.GetUtcNow().Year;
-        for (var i = 0; i < residents.Count; i++)
-        {
-            var r = residents[i];
-            if (!PeopleIds.IsValid(r.Id, "R") || DistrictCode.Of(r.Id) != DistrictCode.Of(Id))
-            {
-                throw DomainException.Invalid($"residents[{i}].id", $"A resident id is of the form {DistrictCode.Of(Id)}-R{{id}}.");
-            }
-
-            if (!ids.Add(r.Id))
-            {
-                throw DomainException.Invalid($"residents[{i}].id", $"Resident {r.Id} appears twice.");
-            }
-
-            Validation.Text(r.Name, $"residents[{i}].name", 50);
-            Validation.Text(r.Relation, $"residents[{i}].relation", 20);
-            if (r.BirthYear < 1900 || r.BirthYear > year)
-            {
-                throw DomainException.Invalid($"residents[{i}].birthYear", $"birthYear is from 1900 to {year}.");
-            }
-
-            Validation.Tags(r.CareTags, $"residents[{i}].careTags", MaxTags);
-        }
-
-        return residents.Select(r => r with { Name = r.Name.Trim(), Relation = r.Relation.Trim(), CareTags = Validation.Tags(r.CareTags, "careTags", MaxTags) }).ToList();
-    }
-}
-
-internal static class Validation
-{
-    /// <summary>Tags and care tags: lower-case words of 1 to 32 letters, digits or '-' (the catalogue is open).</summary>
-    public static List<string> Tags(IReadOnlyList<string>? tags, string field, int max)
-    {
-        tags ??= [];
-        if (tags.Count > max)
-        {
-            throw DomainException.Invalid(field, $"At most {max} tags.");
-        }
-
-        foreach (var tag in tags)
-        {
-            if (tag is not { Length: >= 1 and <= 32 } || !tag.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
-            {
-                throw DomainException.Invalid(field, $"'{tag}' is not a tag: 1 to 32 lower-case letters, digits or '-'.");
-            }
-        }
-
-        return tags.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-    }
-
-    public static void Text(string? value, string field, int max)
-    {
-        if (string.IsNullOrWhiteSpace(value) || value.Trim().Length > max)
-        {
-            throw DomainException.Invalid(field, $"{field} is 1 to {max} characters.");
-        }
     }
 }

@@ -22,7 +22,9 @@ internal sealed class PartyMemberState : IDeletableState
 /// A Party member: profile, organization (moved by transfer, with history) and the households they keep in touch with.
 /// The organization is the arbiter of its membership: a member enrolls before it records the organization and leaves
 /// after recording another, so an organization knows every member that names it (and refuses to be deleted while it has
-/// one). A deletion unlinks the member's households through them (the API asks each one), then leaves the organization.
+/// one). A deletion unlinks the member's households through them (its workflow, <see cref="MemberDeletionGrain"/>, asks
+/// each one: a household that is linking waits on its member, so the member never waits on a household), then leaves the
+/// organization.
 /// </summary>
 internal sealed class PartyMemberGrain(
     [PersistentState("party-member", ProviderNames.MainStorage)] IPersistentState<PartyMemberState> state,
@@ -39,7 +41,7 @@ internal sealed class PartyMemberGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => LeavePendingAsync();
 
-    async Task<PartyMemberSnapshot> IPartyMemberGrain.PutAsync(PartyMemberProfile profile, string actor, long? expectedVersion)
+    async Task<Saved<PartyMemberSnapshot>> IPartyMemberGrain.PutAsync(PartyMemberProfile profile, string actor, long? expectedVersion)
     {
         if (!PeopleIds.IsValid(Id, "M"))
         {
@@ -48,7 +50,7 @@ internal sealed class PartyMemberGrain(
 
         if (state.State.Deletion is not null)
         {
-            throw DomainException.Conflict($"Party member {Id} is being deleted; repeat the DELETE to finish it first.");
+            throw DomainException.Conflict($"Party member {Id} is being deleted; a repeated DELETE waits until it is gone.");
         }
 
         var existing = state.State.Member;
@@ -72,14 +74,12 @@ internal sealed class PartyMemberGrain(
             && existing.PhoneMasked == profile.PhoneMasked && existing.Status == profile.Status && existing.Mobile == profile.Mobile
             && existing.Joined == profile.Joined && existing.OrganizationId == profile.OrganizationId && existing.GridRole == profile.GridRole?.Trim())
         {
-            return existing;
+            return new(existing, SaveOutcome.Unchanged);
         }
 
-        await LeavePendingAsync();
-        try
+        // Enrolling again in the same organization is harmless, and enrolls members recorded before organizations kept lists.
+        var saved = await EnrollAndCommitAsync(profile.OrganizationId, member =>
         {
-            // Enrolling again in the same organization is harmless, and enrolls members recorded before organizations kept lists.
-            await EnrollAsync(profile.OrganizationId);
             var history = existing?.History.ToList() ?? [];
             var now = time.GetUtcNow();
             if (existing is null)
@@ -89,23 +89,15 @@ internal sealed class PartyMemberGrain(
             else if (existing.OrganizationId != profile.OrganizationId)
             {
                 history.Add(new RegistryChange(now, actor, "transferred", existing.OrganizationId, profile.OrganizationId));
-                state.State.PendingLeave = existing.OrganizationId;
+                member.PendingLeave = existing.OrganizationId;
             }
 
-            state.State.PhoneHash = profile.PhoneHash;
-            state.State.Member = new PartyMemberSnapshot(
+            member.PhoneHash = profile.PhoneHash;
+            member.Member = new PartyMemberSnapshot(
                 Id, profile.Name.Trim(), profile.PhoneMasked, profile.Status, profile.Mobile, profile.Joined, profile.OrganizationId,
                 profile.GridRole?.Trim(), existing?.Households ?? [], history, (existing?.Version ?? 0) + 1);
-            await state.WriteStateAsync();
-        }
-        finally
-        {
-            _joining = null;
-        }
-
-        await readModel.UpsertMemberAsync(state.State.Member, CancellationToken.None);
-        await LeavePendingAsync();
-        return state.State.Member;
+        });
+        return new(saved, existing is null ? SaveOutcome.Created : SaveOutcome.Updated);
     }
 
     Task<PartyMemberSnapshot?> IPartyMemberGrain.GetAsync() => Task.FromResult(Live);
@@ -118,27 +110,16 @@ internal sealed class PartyMemberGrain(
             throw DomainException.Conflict($"Party member {Id} already belongs to {organizationId}.", "organizationId");
         }
 
-        await LeavePendingAsync();
-        try
+        return await EnrollAndCommitAsync(organizationId, member =>
         {
-            await EnrollAsync(organizationId);
-            state.State.Member = current with
+            member.Member = current with
             {
                 OrganizationId = organizationId,
                 History = current.History.Append(new RegistryChange(time.GetUtcNow(), actor, note is null ? "transferred" : $"transferred: {note}", current.OrganizationId, organizationId)).ToArray(),
                 Version = current.Version + 1,
             };
-            state.State.PendingLeave = current.OrganizationId;
-            await state.WriteStateAsync();
-        }
-        finally
-        {
-            _joining = null;
-        }
-
-        await readModel.UpsertMemberAsync(state.State.Member, CancellationToken.None);
-        await LeavePendingAsync();
-        return state.State.Member;
+            member.PendingLeave = current.OrganizationId;
+        });
     }
 
     async Task IPartyMemberGrain.KeepHouseholdAsync(string householdId, bool linked)
@@ -181,7 +162,7 @@ internal sealed class PartyMemberGrain(
     {
         var member = state.State.Member ?? throw DomainException.NotFound($"Party member {Id} does not exist.");
 
-        // Once decided, a deletion is only finished: a repeated DELETE resumes it whatever its If-Match.
+        // Once decided, a deletion is only finished: its deletion grain carries it on (a retry, a new DELETE) whatever the If-Match.
         if (state.State.Deletion is null)
         {
             if (expectedVersion is { } expected && expected != member.Version)
@@ -216,12 +197,35 @@ internal sealed class PartyMemberGrain(
 
         if (member.Households.Count > 0)
         {
-            throw DomainException.Conflict($"Party member {Id} still keeps in touch with {string.Join(", ", member.Households)}; repeat the DELETE.");
+            throw DomainException.Conflict($"Party member {Id} still keeps in touch with {string.Join(", ", member.Households)}; its deletion carries on until none is left.");
         }
 
         await LeavePendingAsync();
         await GrainFactory.GetGrain<IPartyOrganizationGrain>(member.OrganizationId).LeaveAsync(Id);
         await state.ClearStateAsync();
+    }
+
+    /// <summary>
+    /// The one way a member comes to name an organization (registration, update, transfer): it enrolls there first, then
+    /// records the change, then tells the organization it left. So an organization knows every member that names it.
+    /// </summary>
+    private async Task<PartyMemberSnapshot> EnrollAndCommitAsync(string organizationId, Action<PartyMemberState> change)
+    {
+        await LeavePendingAsync();
+        try
+        {
+            await EnrollAsync(organizationId);
+            change(state.State);
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _joining = null;
+        }
+
+        await readModel.UpsertMemberAsync(state.State.Member!, CancellationToken.None);
+        await LeavePendingAsync();
+        return state.State.Member!;
     }
 
     /// <summary>Enrolls in the organization (which refuses when it does not exist); until recorded, the member counts as joining.</summary>

@@ -49,7 +49,7 @@ internal sealed class PartyOrganizationGrain(
         await SettleAsync();
     }
 
-    async Task<PartyOrganizationSnapshot> IPartyOrganizationGrain.PutAsync(OrganizationKind kind, string name, string? parentId, string? partyGridId, string? gridCode, long? expectedVersion)
+    async Task<Saved<PartyOrganizationSnapshot>> IPartyOrganizationGrain.PutAsync(OrganizationKind kind, string name, string? parentId, string? partyGridId, string? gridCode, long? expectedVersion)
     {
         if (!PeopleIds.IsValid(Id, "PO"))
         {
@@ -103,19 +103,19 @@ internal sealed class PartyOrganizationGrain(
             Id, kind, name.Trim(), parentId, partyGridId, gridCode, existing?.Children ?? [], (existing?.Version ?? 0) + 1, existing?.Members ?? []);
         if (existing is not null && existing with { Version = 0 } == next with { Version = 0 })
         {
-            return existing;
+            return new(existing, SaveOutcome.Unchanged);
         }
 
         if (parentId is null || existing is not null)
         {
-            return await CommitAsync(next);
+            return new(await CommitAsync(next), existing is null ? SaveOutcome.Created : SaveOutcome.Updated);
         }
 
         try
         {
             _adopting = parentId;
             await GrainFactory.GetGrain<IPartyOrganizationGrain>(parentId).AdoptAsync(Id, kind);
-            return await CommitAsync(next);
+            return new(await CommitAsync(next), SaveOutcome.Created);
         }
         finally
         {

@@ -12,13 +12,14 @@ using Orleans.TestingHost;
 namespace GridGov.Tests.People;
 
 /// <summary>
-/// The read model of the deletion tests: it carries out a removal, then reports a failure for the ids armed in
-/// <see cref="LoseNextRemoval"/> once (an acknowledgement lost on the way back), so a deletion is interrupted after its
-/// last side effect but one.
+/// The read model of the deletion and workflow tests: it carries out a removal (or a household's upsert), then reports a
+/// failure for the ids armed in <see cref="LoseNextRemoval"/> (or <see cref="LoseNextUpsert"/>) once — an acknowledgement
+/// lost on the way back — so a deletion or a workflow step is interrupted after its side effect.
 /// </summary>
 internal sealed class LossyPeopleReadModel(IPeopleReadModel inner) : IPeopleReadModel
 {
     public static readonly ConcurrentDictionary<string, bool> LoseNextRemoval = new();
+    public static readonly ConcurrentDictionary<string, bool> LoseNextUpsert = new();
 
     public async Task RemoveAsync(RegistryDeletion deletion, CancellationToken cancellationToken)
     {
@@ -29,7 +30,14 @@ internal sealed class LossyPeopleReadModel(IPeopleReadModel inner) : IPeopleRead
         }
     }
 
-    public Task UpsertHouseholdAsync(HouseholdSnapshot household, CancellationToken cancellationToken) => inner.UpsertHouseholdAsync(household, cancellationToken);
+    public async Task UpsertHouseholdAsync(HouseholdSnapshot household, CancellationToken cancellationToken)
+    {
+        await inner.UpsertHouseholdAsync(household, cancellationToken);
+        if (LoseNextUpsert.TryRemove(household.Id, out _))
+        {
+            throw new IOException($"The acknowledgement of writing {household.Id} was lost.");
+        }
+    }
 
     public Task<IReadOnlyList<HouseholdSnapshot>> ListHouseholdsAsync(string territory, string? careTag, string? after, int limit, CancellationToken cancellationToken) =>
         inner.ListHouseholdsAsync(territory, careTag, after, limit, cancellationToken);
@@ -186,6 +194,80 @@ public sealed class DeletionGrainTests(DeletionClusters clusters) : IClassFixtur
         Assert.Equal(1, await ArchivedAsync(store, memberId));
         Assert.Equal(0, await store.ScalarAsync("SELECT COUNT(*) FROM gridgov_party_members WHERE id = @id", ("@id", memberId)));
         Assert.Equal(0, await StoredAsync(store, memberId));
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.PostgreSql)]
+    public async Task A_member_deletion_interrupted_after_its_decision_is_finished_by_its_grain(DatabaseKind kind)
+    {
+        TestCallers.EnterOperator();
+        var (grains, store) = (clusters.Grains(kind), clusters.Store(kind));
+        var d = await DistrictAsync(grains);
+        var branch = await BranchAsync(grains, d);
+        var memberId = await MemberAsync(grains, d, branch);
+        var household = grains.GetGrain<IHouseholdGrain>($"{d}-H1");
+        await household.PutAsync(new HouseholdAddress(Grid(d), null, "1", null, "101"), [], [], "test", null);
+        await household.LinkMemberAsync(memberId, "test");
+
+        // The member decides, and the answer is lost: the client sees a failure and goes away, never repeating the DELETE.
+        LossyPeopleReadModel.LoseNextRemoval[memberId] = true;
+        await Assert.ThrowsAnyAsync<Exception>(() => grains.GetGrain<IMemberDeletionGrain>(memberId).DeleteAsync("test", null));
+
+        await Eventually.MatchesAsync(
+            () => StoredAsync(store, memberId), stored => stored == 0, $"the state of member {memberId} to be cleared by its deletion grain (rows with a payload)");
+        Assert.Null((await household.GetAsync())!.LinkedMemberId);
+        Assert.Contains((await household.GetAsync())!.History, c => c.What == "member-deleted" && c.From == memberId);
+        Assert.Empty((await grains.GetGrain<IPartyOrganizationGrain>(branch).GetAsync())!.Members);
+        Assert.Equal(1, await ArchivedAsync(store, memberId));
+        Assert.Equal(DomainErrorKind.NotFound, (await Assert.ThrowsAsync<DomainException>(() => grains.GetGrain<IMemberDeletionGrain>(memberId).DeleteAsync("test", null))).Kind);
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.PostgreSql)]
+    public async Task A_resident_move_interrupted_after_the_admission_is_finished_by_its_grain(DatabaseKind kind)
+    {
+        TestCallers.EnterOperator();
+        var grains = clusters.Grains(kind);
+        var d = await DistrictAsync(grains);
+        var (from, to) = (grains.GetGrain<IHouseholdGrain>($"{d}-H1"), grains.GetGrain<IHouseholdGrain>($"{d}-H2"));
+        var resident = $"{d}-R1";
+        await from.PutAsync(new HouseholdAddress(Grid(d), null, "1", null, "101"), [], [new Resident(resident, "张三", Gender.Male, 1950, "head", ResidenceType.Registered, null, null, null, null, [])], "test", null);
+        await to.PutAsync(new HouseholdAddress(Grid(d), null, "1", null, "102"), [], [], "test", null);
+
+        // The destination admits the resident, and the answer is lost: the client goes away before the release.
+        LossyPeopleReadModel.LoseNextUpsert[to.GetPrimaryKeyString()] = true;
+        await Assert.ThrowsAnyAsync<Exception>(() => grains.GetGrain<IResidentMoveGrain>(resident).MoveAsync(from.GetPrimaryKeyString(), to.GetPrimaryKeyString(), "test"));
+
+        var left = await Eventually.MatchesAsync(
+            async () => (await from.GetAsync())!, h => h.Residents.Count == 0, $"household {from.GetPrimaryKeyString()} to release resident {resident} (its residents)");
+        Assert.Contains(left.History, c => c.What == "resident-moved-out" && c.To == to.GetPrimaryKeyString());
+        var arrived = (await to.GetAsync())!;
+        Assert.Equal([resident], arrived.Residents.Select(r => r.Id));
+        Assert.Single(arrived.History, c => c.What == "resident-moved-in");
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.PostgreSql)]
+    public async Task Moves_both_ways_between_two_households_at_once_both_finish(DatabaseKind kind)
+    {
+        TestCallers.EnterOperator();
+        var grains = clusters.Grains(kind);
+        var d = await DistrictAsync(grains);
+        var (a, b) = ($"{d}-H1", $"{d}-H2");
+        foreach (var (id, resident) in new[] { (a, $"{d}-R1"), (b, $"{d}-R2") })
+        {
+            await grains.GetGrain<IHouseholdGrain>(id).PutAsync(new HouseholdAddress(Grid(d), null, "1", null, id[^1..]), [], [new Resident(resident, "王五", Gender.Female, 1960, "head", ResidenceType.Registered, null, null, null, null, [])], "test", null);
+        }
+
+        await Task.WhenAll(
+            grains.GetGrain<IResidentMoveGrain>($"{d}-R1").MoveAsync(a, b, "test"),
+            grains.GetGrain<IResidentMoveGrain>($"{d}-R2").MoveAsync(b, a, "test")).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal([$"{d}-R2"], (await grains.GetGrain<IHouseholdGrain>(a).GetAsync())!.Residents.Select(r => r.Id));
+        Assert.Equal([$"{d}-R1"], (await grains.GetGrain<IHouseholdGrain>(b).GetAsync())!.Residents.Select(r => r.Id));
     }
 
     [Theory]

@@ -76,6 +76,9 @@ public sealed class PeopleApiTests(PeopleFixture f) : IClassFixture<PeopleFixtur
 
         var read = await (await f.Operator.GetAsync($"/api/v1/households/{id}")).Content.ReadAsStringAsync();
         Assert.DoesNotContain(number, read, StringComparison.Ordinal);
+
+        var wrongCheck = number[..17] + (number[17] == '0' ? '1' : '0');
+        await (await f.Operator.PostJsonAsync("/api/v1/residents/search", $$"""{"idNumber":"{{wrongCheck}}","district":"{{f.D}}"}""")).AssertProblemAsync(HttpStatusCode.BadRequest, "idNumber");
     }
 
     [Theory]

@@ -1,0 +1,35 @@
+namespace GridGov.Contracts.People;
+
+public enum MemberStatus
+{
+    /// <summary>预备党员.</summary>
+    Probationary,
+
+    /// <summary>正式党员.</summary>
+    Full,
+}
+
+[GenerateSerializer, Immutable, Alias("gridgov.party-member-snapshot")]
+public sealed record PartyMemberSnapshot(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string? PhoneMasked,
+    [property: Id(3)] MemberStatus Status,
+    [property: Id(4)] bool Mobile,
+    [property: Id(5)] DateOnly Joined,
+    [property: Id(6)] string OrganizationId,
+    [property: Id(7)] string? GridRole,
+    [property: Id(8)] IReadOnlyList<string> Households,
+    [property: Id(9)] IReadOnlyList<RegistryChange> History,
+    [property: Id(10)] long Version);
+
+[GenerateSerializer, Immutable, Alias("gridgov.party-member-profile")]
+public sealed record PartyMemberProfile(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string? PhoneHash,
+    [property: Id(2)] string? PhoneMasked,
+    [property: Id(3)] MemberStatus Status,
+    [property: Id(4)] bool Mobile,
+    [property: Id(5)] DateOnly Joined,
+    [property: Id(6)] string OrganizationId,
+    [property: Id(7)] string? GridRole);

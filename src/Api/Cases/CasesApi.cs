@@ -40,16 +40,14 @@ public static class CasesApi
             .WithName("GetCase")
             .WithSummary("Read a case")
             .WithDescription("The case as it stands; the ETag header carries its version for If-Match. Apps read only the cases they reported, without the reporter's contact.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem();
 
         group.MapGet("/{id}/history", GetHistory)
             .RequireAuthorization(Policies.CaseRead)
             .WithName("GetCaseHistory")
             .WithSummary("Every transition of a case")
             .WithDescription("The case's events in order: version, type, time, actor, note, and the state, assignee and deadline after each.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem();
 
         foreach (var kind in Enum.GetValues<CaseActionKind>())
         {
@@ -72,8 +70,7 @@ public static class CasesApi
             .WithName("GetOpenCases")
             .WithSummary("The open cases of a node and everything under it, from the grids' live views")
             .WithDescription("Gathers the live views of the node's grids level by level: the open cases with their state, assignee and deadline, and counts by state and overdue.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem();
     }
 
     public static async Task<Created<CaseView>> ReportCase(CaseRequest request, HttpContext http, IClusterClient cluster, TimeProvider time)
@@ -104,18 +101,27 @@ public static class CasesApi
         return TypedResults.Created($"/api/v1/cases/{snapshot.Id}", CaseView.From(snapshot, MaySeePersonalData(caller)));
     }
 
-    public static async Task<Ok<CaseView>> GetCase(string id, HttpContext http, IClusterClient cluster)
+    public static async Task<Results<Ok<CaseView>, NotFoundProblem>> GetCase(string id, HttpContext http, IClusterClient cluster)
     {
-        var snapshot = await ReadAsync(id, http, cluster);
+        var caller = RequireCaseId(id, http);
+        if (await cluster.GetGrain<ICaseGrain>(id).GetAsync() is not { } snapshot || !CaseVisibility.Sees(caller, snapshot))
+        {
+            return NoSuchCase(id);
+        }
+
         ETags.Set(http.Response, snapshot.Version);
-        return TypedResults.Ok(CaseView.From(snapshot, MaySeePersonalData(http.Caller())));
+        return TypedResults.Ok(CaseView.From(snapshot, MaySeePersonalData(caller)));
     }
 
-    public static async Task<Ok<CaseHistoryView>> GetHistory(string id, HttpContext http, IClusterClient cluster)
+    public static async Task<Results<Ok<CaseHistoryView>, NotFoundProblem>> GetHistory(string id, HttpContext http, IClusterClient cluster)
     {
-        await ReadAsync(id, http, cluster);
-        var events = await cluster.GetGrain<ICaseGrain>(id).GetHistoryAsync() ?? [];
-        return TypedResults.Ok(new CaseHistoryView(id, events
+        var caller = RequireCaseId(id, http);
+        if (await cluster.GetGrain<ICaseGrain>(id).GetHistoryAsync() is not { } history || !CaseVisibility.Sees(caller, history.Case))
+        {
+            return NoSuchCase(id);
+        }
+
+        return TypedResults.Ok(new CaseHistoryView(id, history.Events
             .Select(e => new CaseEventView(e.Version, e.Type, e.At, e.Actor, e.Note, e.Case.State, e.Case.Assignee, e.Case.Deadline))
             .ToArray()));
     }
@@ -153,45 +159,29 @@ public static class CasesApi
         return TypedResults.Ok(new CasePage(page.Select(c => CaseView.From(c, MaySeePersonalData(caller))).ToArray(), next));
     }
 
-    public static async Task<Ok<OpenCasesView>> GetOpenCases(string code, HttpContext http, IClusterClient cluster)
+    public static async Task<Results<Ok<OpenCasesView>, NotFoundProblem>> GetOpenCases(string code, HttpContext http, IClusterClient cluster)
     {
-        await TerritoryApi.RequireNodeAsync(code, http, cluster);
-
-        var views = new List<GridCasesView>();
-        var level = new List<string> { code };
-        while (level.Count > 0)
+        TerritoryApi.RequireCode(code, http);
+        if (await cluster.GetGrain<IOpenCasesGrain>(code).GetAsync() is not { } open)
         {
-            // Bounded, level by level: a community's grids, a street's communities and their grids, …
-            var answers = await Task.WhenAll(level.Select(async c =>
-                (View: await cluster.GetGrain<IGridCasesGrain>(c).GetAsync(),
-                 Children: TerritoryCode.LevelOf(c) < TerritoryLevel.Grid ? await cluster.GetGrain<ITerritoryGrain>(c).GetChildrenAsync() : null)));
-            views.AddRange(answers.Select(a => a.View));
-            level = answers.SelectMany(a => a.Children ?? []).Select(c => c.Code).ToList();
+            return new NotFoundProblem($"Territory {code} does not exist.");
         }
 
-        var open = views.SelectMany(v => v.Open).OrderBy(c => c.ReportedAt).ThenBy(c => c.Id, StringComparer.Ordinal).ToArray();
         return TypedResults.Ok(new OpenCasesView(
             code,
-            open.Length,
+            open.Count,
             open.Count(c => c.Overdue),
             open.GroupBy(c => c.State).ToDictionary(g => g.Key.ToString(), g => g.Count()),
             open.Select(c => new OpenCaseView(c.Id, c.State, c.Category, c.Lat, c.Lon, c.ReportedAt, c.Assignee, c.Deadline, c.Overdue, c.Version)).ToArray()));
     }
 
+    /// <summary>
+    /// Acts on a case. The case's grain refuses, as not found, a case the caller may not see; which roles may take which
+    /// action is the endpoint's policy (<see cref="PolicyFor"/>).
+    /// </summary>
     private static async Task<Ok<CaseView>> ActAsync(string id, CaseActionKind kind, CaseActionRequest request, HttpContext http, IClusterClient cluster)
     {
-        var caller = http.Caller();
-        var current = await ReadAsync(id, http, cluster);
-        if (caller.Role == Roles.GridWorker && kind is not (CaseActionKind.Accept or CaseActionKind.Return or CaseActionKind.Resolve or CaseActionKind.RequestExtension))
-        {
-            throw DomainException.Forbidden("A grid worker accepts, returns, resolves and asks for extensions; nothing else.");
-        }
-
-        if (caller.Role == Roles.App && kind != CaseActionKind.Evaluate)
-        {
-            throw DomainException.Forbidden("An app may only evaluate the cases it reported.");
-        }
-
+        var caller = RequireCaseId(id, http);
         var action = new CaseAction(
             kind,
             caller.Actor,
@@ -201,14 +191,15 @@ public static class CasesApi
             request.Resolved,
             request.Comment?.Trim(),
             request.Hours is { } h ? TimeSpan.FromHours(h) : null,
-            request.Into?.Trim());
-        var snapshot = await cluster.GetGrain<ICaseGrain>(current.Id).ActAsync(action, ETags.ExpectedVersion(http.Request));
+            request.Into?.Trim(),
+            caller);
+        var snapshot = await cluster.GetGrain<ICaseGrain>(id).ActAsync(action, ETags.ExpectedVersion(http.Request));
         ETags.Set(http.Response, snapshot.Version);
         return TypedResults.Ok(CaseView.From(snapshot, MaySeePersonalData(caller)));
     }
 
-    /// <summary>Reads a case the caller may see: another district's, or (for apps and grid workers) another's case, does not exist.</summary>
-    private static async Task<CaseSnapshot> ReadAsync(string id, HttpContext http, IClusterClient cluster)
+    /// <summary>A well-formed case id of the caller's district (another district's case does not exist for it): the caller.</summary>
+    private static CallerContext RequireCaseId(string id, HttpContext http)
     {
         if (!CaseIds.IsValid(id))
         {
@@ -216,16 +207,10 @@ public static class CasesApi
         }
 
         http.RequireDistrict(DistrictCode.Of(id), $"Case {id}");
-        var caller = http.Caller();
-        var snapshot = await cluster.GetGrain<ICaseGrain>(id).GetAsync();
-        var visible = snapshot is not null && caller.Role switch
-        {
-            Roles.App => snapshot.ReportedBy == caller.Subject,
-            Roles.GridWorker => snapshot.Assignee is not null && snapshot.Assignee == caller.StaffId,
-            _ => true,
-        };
-        return visible ? snapshot! : throw DomainException.NotFound($"Case {id} does not exist.");
+        return http.Caller();
     }
+
+    private static NotFoundProblem NoSuchCase(string id) => new($"Case {id} does not exist.");
 
     private static async Task<string> RouteAsync(CaseRequest request, CallerContext caller, HttpContext http, IClusterClient cluster)
     {

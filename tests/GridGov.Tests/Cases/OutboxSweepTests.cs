@@ -34,10 +34,20 @@ public sealed class OutboxSweepTests
         // Written as case reception writes it, and never published.
         var state = new CaseGrainState();
         state.Append(
-            new CaseSnapshot(
-                id, CaseState.Reported, "event.other", CaseSource.GridPatrol, "Lost on its way", grid, null, null, null, null, null, [],
-                CasePriority.Normal, null, "w-1", DateTimeOffset.UtcNow, null, null, null, false, false, TerritoryLevel.Grid, null,
-                null, null, null, null, 0, 0, null, 0),
+            new CaseSnapshot
+            {
+                Id = id,
+                State = CaseState.Reported,
+                Category = "event.other",
+                Source = CaseSource.GridPatrol,
+                Description = "Lost on its way",
+                GridCode = grid,
+                MediaUrls = [],
+                ReportedBy = "w-1",
+                ReportedAt = DateTimeOffset.UtcNow,
+                HandledAt = TerritoryLevel.Grid,
+                Version = 0,
+            },
             "reported", "w-1", null, DateTimeOffset.UtcNow);
         var services = ((InProcessSiloHandle)cluster.Silos[0]).SiloHost.Services;
         await services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.MainStorage).WriteStateAsync(
@@ -78,10 +88,20 @@ public sealed class OutboxSweepTests
         {
             var state = new CaseGrainState();
             state.Append(
-                new CaseSnapshot(
-                    id, CaseState.Reported, "event.other", CaseSource.GridPatrol, "Written together", grid, null, null, null, null, null, [],
-                    CasePriority.Normal, null, "w-1", DateTimeOffset.UtcNow, null, null, null, false, false, TerritoryLevel.Grid, null,
-                    null, null, null, null, 0, 0, null, 0),
+                new CaseSnapshot
+                {
+                    Id = id,
+                    State = CaseState.Reported,
+                    Category = "event.other",
+                    Source = CaseSource.GridPatrol,
+                    Description = "Written together",
+                    GridCode = grid,
+                    MediaUrls = [],
+                    ReportedBy = "w-1",
+                    ReportedAt = DateTimeOffset.UtcNow,
+                    HandledAt = TerritoryLevel.Grid,
+                    Version = 0,
+                },
                 "reported", "w-1", null, DateTimeOffset.UtcNow);
             return newCases.TryInsertAsync(cluster.Client.GetGrain<ICaseGrain>(id).GetGrainId(), CaseGrain.StateName, state);
         }));

@@ -14,10 +14,23 @@ public sealed class ProjectionTests(GridClusterFixture fixture)
 {
     private static CaseEvent Event(string id, string grid, long version, CaseState state) => new(
         Guid.NewGuid(), id, version, state.ToString().ToLowerInvariant(), grid, DateTimeOffset.UtcNow, "test", null,
-        new CaseSnapshot(
-            id, state, "event.other", CaseSource.GridPatrol, "test", grid, 10, 10, null, null, null, [], CasePriority.Normal,
-            null, "test", new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero), state >= CaseState.Dispatched ? "w-1" : null,
-            null, null, false, false, TerritoryLevel.Grid, null, null, null, null, null, 0, 0, null, version));
+        new CaseSnapshot
+        {
+            Id = id,
+            State = state,
+            Category = "event.other",
+            Source = CaseSource.GridPatrol,
+            Description = "test",
+            GridCode = grid,
+            Lat = 10,
+            Lon = 10,
+            MediaUrls = [],
+            ReportedBy = "test",
+            ReportedAt = new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero),
+            Assignee = state >= CaseState.Dispatched ? "w-1" : null,
+            HandledAt = TerritoryLevel.Grid,
+            Version = version,
+        });
 
     [Fact]
     public async Task Late_and_repeated_events_never_move_a_case_backwards()

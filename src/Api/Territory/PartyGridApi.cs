@@ -26,26 +26,26 @@ public static class PartyGridApi
             .WithName("GetPartyGrid")
             .WithSummary("Read a Party-building grid")
             .WithDescription("Returns the Party-building grid with the codes of the comprehensive grids it merges and its version; the ETag header carries the version.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem();
     }
 
     public static async Task<Results<Created<PartyGridView>, Ok<PartyGridView>>> PutPartyGrid(string id, PartyGridRequest request, HttpContext http, IClusterClient cluster)
     {
         RequireId(id, http);
-        var grain = cluster.GetGrain<IPartyGridGrain>(id);
-        var existed = await grain.GetAsync() is not null;
-        var snapshot = await grain.UpsertAsync(request.Name, request.GridCodes, ETags.ExpectedVersion(http.Request));
-        ETags.Set(http.Response, snapshot.Version);
-        var view = PartyGridView.From(snapshot);
-        return existed ? TypedResults.Ok(view) : TypedResults.Created($"/api/v1/party-grids/{id}", view);
+        var result = await cluster.GetGrain<IPartyGridGrain>(id).UpsertAsync(request.Name, request.GridCodes, ETags.ExpectedVersion(http.Request));
+        ETags.Set(http.Response, result.PartyGrid.Version);
+        var view = PartyGridView.From(result.PartyGrid);
+        return result.Outcome == UpsertOutcome.Created ? TypedResults.Created($"/api/v1/party-grids/{id}", view) : TypedResults.Ok(view);
     }
 
-    public static async Task<Ok<PartyGridView>> GetPartyGrid(string id, HttpContext http, IClusterClient cluster)
+    public static async Task<Results<Ok<PartyGridView>, NotFoundProblem>> GetPartyGrid(string id, HttpContext http, IClusterClient cluster)
     {
         RequireId(id, http);
-        var snapshot = await cluster.GetGrain<IPartyGridGrain>(id).GetAsync()
-            ?? throw DomainException.NotFound($"Party-building grid {id} does not exist.");
+        if (await cluster.GetGrain<IPartyGridGrain>(id).GetAsync() is not { } snapshot)
+        {
+            return new NotFoundProblem($"Party-building grid {id} does not exist.");
+        }
+
         ETags.Set(http.Response, snapshot.Version);
         return TypedResults.Ok(PartyGridView.From(snapshot));
     }

@@ -10,12 +10,18 @@ public sealed record PartyGridSnapshot(
     [property: Id(2)] IReadOnlyList<string> GridCodes,
     [property: Id(3)] long Version);
 
+[GenerateSerializer, Immutable, Alias("gridgov.party-grid-upsert-result")]
+public sealed record PartyGridUpsertResult(
+    [property: Id(0)] UpsertOutcome Outcome,
+    [property: Id(1)] PartyGridSnapshot PartyGrid);
+
 /// <summary>A Party-building grid (党建网格), keyed <c>{district}-PG{n}</c>: merges whole comprehensive grids of one district.</summary>
 [Alias("gridgov.party-grid")]
 public interface IPartyGridGrain : IGrainWithStringKey, ITenantGrain
 {
-    [Alias("upsert")]
-    Task<PartyGridSnapshot> UpsertAsync(string name, IReadOnlyList<string> gridCodes, long? expectedVersion);
+    /// <summary>Creates or changes the Party-building grid; the answer says which (or that nothing changed).</summary>
+    [Alias("upsert-outcome")]
+    Task<PartyGridUpsertResult> UpsertAsync(string name, IReadOnlyList<string> gridCodes, long? expectedVersion);
 
     [ReadOnly, Alias("get")]
     Task<PartyGridSnapshot?> GetAsync();

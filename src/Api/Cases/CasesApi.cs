@@ -14,8 +14,6 @@ namespace GridGov.Api.Cases;
 
 public static class CasesApi
 {
-    private const int MaxMediaUrls = 10;
-
     public static void MapCases(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/cases").WithTags("Cases");
@@ -212,6 +210,7 @@ public static class CasesApi
 
     private static NotFoundProblem NoSuchCase(string id) => new($"Case {id} does not exist.");
 
+    /// <summary>The grid (or community) the case goes to: the one staff named, else the one that holds the point.</summary>
     private static async Task<string> RouteAsync(CaseRequest request, CallerContext caller, HttpContext http, IClusterClient cluster)
     {
         if (request.GridCode is { } gridCode)
@@ -219,11 +218,6 @@ public static class CasesApi
             if (caller.Role == Roles.App)
             {
                 throw DomainException.Invalid("gridCode", "Apps route cases by lat and lon; gridCode is for staff.");
-            }
-
-            if (!TerritoryCode.IsValid(gridCode) || TerritoryCode.LevelOf(gridCode) < TerritoryLevel.Community)
-            {
-                throw DomainException.Invalid("gridCode", "gridCode is the code of a grid (or a community or micro-grid).");
             }
 
             http.RequireDistrict(DistrictCode.Of(gridCode), $"Territory {gridCode}");
@@ -235,63 +229,19 @@ public static class CasesApi
             return TerritoryCode.LevelOf(gridCode) == TerritoryLevel.MicroGrid ? gridCode[..15] : gridCode;
         }
 
-        if (request.Lat is not { } lat || !double.IsFinite(lat) || lat is < -90 or > 90)
-        {
-            throw DomainException.Invalid("lat", "lat and lon (WGS-84) are required to route the case, unless staff give gridCode.");
-        }
-
-        if (request.Lon is not { } lon || !double.IsFinite(lon) || lon is < -180 or > 180)
-        {
-            throw DomainException.Invalid("lon", "lon is a longitude from -180 to 180.");
-        }
-
-        var located = await cluster.GetGrain<ILocatorGrain>(0).LocateAsync(lat, lon, http.Caller().DistrictFilter);
+        // The request's validation made sure of both.
+        var located = await cluster.GetGrain<ILocatorGrain>(0).LocateAsync(request.Lat!.Value, request.Lon!.Value, caller.DistrictFilter);
         return located.Grid?.Code
             ?? (located.Fallback is { Level: >= TerritoryLevel.Community } fallback ? fallback.Code : null)
             ?? throw DomainException.Invalid("lat", "No grid or community of your district covers this point.");
     }
 
-    private static NewCase ToNewCase(CaseRequest r, string gridCode, CallerContext caller)
-    {
-        var media = r.MediaUrls ?? [];
-        if (media.Count > MaxMediaUrls)
-        {
-            throw DomainException.Invalid("mediaUrls", $"At most {MaxMediaUrls} media URLs.");
-        }
-
-        for (var i = 0; i < media.Count; i++)
-        {
-            if (!IsHttpUrl(media[i]))
-            {
-                throw DomainException.Invalid($"mediaUrls[{i}]", "Each media URL is an absolute http(s) URL of at most 500 characters.");
-            }
-        }
-
-        if (r.Source == CaseSource.Camera && r.Detection is null)
-        {
-            throw DomainException.Invalid("detection", "A camera case carries its detection (confidence and snapshotUrl).");
-        }
-
-        if (r.Detection is { } d && !IsHttpUrl(d.SnapshotUrl))
-        {
-            throw DomainException.Invalid("detection.snapshotUrl", "snapshotUrl is an absolute http(s) URL of at most 500 characters.");
-        }
-
-        string? phone = null;
-        if (r.Reporter?.Phone is { } p)
-        {
-            phone = PhoneMasking.IsPlausible(p) ? PhoneMasking.Mask(p) : throw DomainException.Invalid("reporter.phone", "The phone must be 7 to 15 digits.");
-        }
-
-        return new NewCase(
-            r.Category.Trim(), r.Description.Trim(), r.Source, gridCode, r.Lat, r.Lon, r.Address?.Trim(),
-            r.Reporter?.Name?.Trim(), phone, media.ToArray(), r.Priority ?? CasePriority.Normal,
-            r.Detection is { } det ? new Detection(det.Confidence, det.SnapshotUrl, det.CameraCode) : null,
-            caller.Subject);
-    }
-
-    private static bool IsHttpUrl(string? url) =>
-        url is { Length: <= 500 } && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+    private static NewCase ToNewCase(CaseRequest r, string gridCode, CallerContext caller) => new(
+        r.Category.Trim(), r.Description.Trim(), r.Source, gridCode, r.Lat, r.Lon, r.Address?.Trim(),
+        r.Reporter?.Name?.Trim(), r.Reporter?.Phone is { } phone ? PhoneMasking.Mask(phone) : null, (r.MediaUrls ?? []).ToArray(),
+        r.Priority ?? CasePriority.Normal,
+        r.Detection is { } d ? new Detection(d.Confidence, d.SnapshotUrl, d.CameraCode) : null,
+        caller.Subject);
 
     /// <summary>Apps and viewers see no personal data (the reporter's name and masked phone).</summary>
     private static bool MaySeePersonalData(CallerContext caller) => caller.Role is not (Roles.App or Roles.Viewer);

@@ -36,12 +36,8 @@ public static class CategoriesApi
 
     public static async Task<Ok<CategoryView>> PutCategory(string district, string code, CategoryRequest request, HttpContext http, IClusterClient cluster)
     {
+        // The catalogue checks the code, with the rest of the category.
         RequireDistrict(district, http);
-        if (!StandardCategories.IsValidCode(code))
-        {
-            throw DomainException.Invalid("code", "A category code is 1 to 32 letters, digits, '-' or '.'.");
-        }
-
         var category = new Category(
             code, request.Name.Trim(), request.Class, TimeSpan.FromHours(request.TimeLimitHours),
             TimeSpan.FromHours(request.ResponseLimitHours), request.Department.Trim());

@@ -334,6 +334,6 @@ internal sealed partial class CaseGrain(
         state.State.Published();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId} could not republish its outbox on activation")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId} could not republish its outbox on its first call after activating")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string caseId);
 }

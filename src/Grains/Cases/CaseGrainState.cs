@@ -15,7 +15,7 @@ internal sealed class CaseGrainState
 
     /// <summary>
     /// The outbox: versions of history events written but perhaps not yet published. Published after each write and
-    /// again on activation. Versions, not copies, so each snapshot is stored once.
+    /// again on the first call after activation. Versions, not copies, so each snapshot is stored once.
     /// </summary>
     [Id(3)] public List<long> Unpublished { get; set; } = [];
 

@@ -34,20 +34,7 @@ public sealed class OutboxSweepTests
         // Written as case reception writes it, and never published.
         var state = new CaseGrainState();
         state.Append(
-            new CaseSnapshot
-            {
-                Id = id,
-                State = CaseState.Reported,
-                Category = "event.other",
-                Source = CaseSource.GridPatrol,
-                Description = "Lost on its way",
-                GridCode = grid,
-                MediaUrls = [],
-                ReportedBy = "w-1",
-                ReportedAt = DateTimeOffset.UtcNow,
-                HandledAt = TerritoryLevel.Grid,
-                Version = 0,
-            },
+            TestSnapshots.Reported(id, grid, version: 0, reportedBy: "w-1") with { Description = "Lost on its way" },
             "reported", "w-1", null, DateTimeOffset.UtcNow);
         var services = ((InProcessSiloHandle)cluster.Silos[0]).SiloHost.Services;
         await services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.MainStorage).WriteStateAsync(
@@ -88,20 +75,7 @@ public sealed class OutboxSweepTests
         {
             var state = new CaseGrainState();
             state.Append(
-                new CaseSnapshot
-                {
-                    Id = id,
-                    State = CaseState.Reported,
-                    Category = "event.other",
-                    Source = CaseSource.GridPatrol,
-                    Description = "Written together",
-                    GridCode = grid,
-                    MediaUrls = [],
-                    ReportedBy = "w-1",
-                    ReportedAt = DateTimeOffset.UtcNow,
-                    HandledAt = TerritoryLevel.Grid,
-                    Version = 0,
-                },
+                TestSnapshots.Reported(id, grid, version: 0, reportedBy: "w-1") with { Description = "Written together" },
                 "reported", "w-1", null, DateTimeOffset.UtcNow);
             return newCases.TryInsertAsync(cluster.Client.GetGrain<ICaseGrain>(id).GetGrainId(), CaseGrain.StateName, state);
         }));

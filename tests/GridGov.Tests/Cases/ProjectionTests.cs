@@ -14,22 +14,13 @@ public sealed class ProjectionTests(GridClusterFixture fixture)
 {
     private static CaseEvent Event(string id, string grid, long version, CaseState state) => new(
         Guid.NewGuid(), id, version, state.ToString().ToLowerInvariant(), grid, DateTimeOffset.UtcNow, "test", null,
-        new CaseSnapshot
+        TestSnapshots.Reported(id, grid, version) with
         {
-            Id = id,
             State = state,
-            Category = "event.other",
-            Source = CaseSource.GridPatrol,
-            Description = "test",
-            GridCode = grid,
             Lat = 10,
             Lon = 10,
-            MediaUrls = [],
-            ReportedBy = "test",
             ReportedAt = new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero),
             Assignee = state >= CaseState.Dispatched ? "w-1" : null,
-            HandledAt = TerritoryLevel.Grid,
-            Version = version,
         });
 
     [Fact]

@@ -15,21 +15,12 @@ public sealed class ReadModelWriteTests
 {
     private static CaseEvent Event(string id, string grid, long version, string category = "event.other") => new(
         Guid.NewGuid(), id, version, "reported", grid, DateTimeOffset.UtcNow, "test", null,
-        new CaseSnapshot
+        TestSnapshots.Reported(id, grid, version) with
         {
-            Id = id,
             State = version == 1 ? CaseState.Reported : CaseState.Filed,
             Category = category,
-            Source = CaseSource.GridPatrol,
-            Description = "test",
-            GridCode = grid,
             Lat = 10,
             Lon = 10,
-            MediaUrls = [],
-            ReportedBy = "test",
-            ReportedAt = DateTimeOffset.UtcNow,
-            HandledAt = TerritoryLevel.Grid,
-            Version = version,
         });
 
     private static Task ProjectAsync(AdoNetCaseReadModel readModel, params CaseEvent[] events) =>

@@ -146,19 +146,10 @@ public sealed class CaseEventLogTests
     private static async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string district, string note)
     {
         var grid = $"{district}001001001";
-        var snapshot = new CaseSnapshot
+        var snapshot = Cases.TestSnapshots.Reported($"{district}-20250101-{Guid.NewGuid():N}"[..25], grid, reportedBy: "hotline") with
         {
-            Id = $"{district}-20250101-{Guid.NewGuid():N}"[..25],
-            State = CaseState.Reported,
-            Category = "event.other",
             Source = CaseSource.Hotline12345,
             Description = "d",
-            GridCode = grid,
-            MediaUrls = [],
-            ReportedBy = "hotline",
-            ReportedAt = DateTimeOffset.UtcNow,
-            HandledAt = TerritoryLevel.Grid,
-            Version = 1,
         };
         var e = new CaseEvent(Guid.NewGuid(), snapshot.Id, 1, "reported", grid, DateTimeOffset.UtcNow, "hotline", note, snapshot);
         await using var command = new NpgsqlCommand(

@@ -24,6 +24,7 @@ public static class CasesApi
             .WithSummary("Report a case")
             .WithDescription("Routes the case to the grid holding lat/lon (or, for staff, to gridCode). Send an Idempotency-Key header to make retries safe: a replay answers the same case.")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/", ListCases)
@@ -31,7 +32,8 @@ public static class CasesApi
             .WithName("ListCases")
             .WithSummary("Search cases (newest first)")
             .WithDescription("Reads the case read model, filtered by territory (a node and all below it), state, open (any open state), category, overdue, warned (warned and not yet overdue) and report time; pages with cursor and limit. Grid workers see only the cases dispatched to them.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{id}", GetCase)
             .RequireAuthorization(Policies.CaseRead)
@@ -74,29 +76,31 @@ public static class CasesApi
     public static async Task<Created<CaseView>> ReportCase(CaseRequest request, HttpContext http, IClusterClient cluster, TimeProvider time)
     {
         var caller = http.Caller();
+        var idempotencyKey = IdempotencyKey(http.Request);
         var gridCode = await RouteAsync(request, caller, http, cluster);
         var district = DistrictCode.Of(gridCode);
         var report = ToNewCase(request, gridCode, caller);
-
-        CaseSnapshot snapshot;
-        if (http.Request.Headers.TryGetValue("Idempotency-Key", out var keys))
-        {
-            var key = keys.ToString().Trim();
-            if (key.Length is 0 or > 100)
-            {
-                throw DomainException.Invalid("Idempotency-Key", "The Idempotency-Key header is 1 to 100 characters.");
-            }
-
-            var intake = $"{district}-IK-{Hash($"{caller.Subject}\n{key}")[..32]}";
-            snapshot = await cluster.GetGrain<IIntakeGrain>(intake).ReportAsync(report, Hash(System.Text.Json.JsonSerializer.Serialize(report)));
-        }
-        else
-        {
-            snapshot = await cluster.GetGrain<ICaseReceptionGrain>(district).ReportAsync(CaseIds.New(district, time.GetUtcNow()), report);
-        }
+        var snapshot = idempotencyKey is null
+            ? await cluster.GetGrain<ICaseReceptionGrain>(district).ReportAsync(CaseIds.New(district, time.GetUtcNow()), report)
+            : await cluster.GetGrain<IIntakeGrain>($"{district}-IK-{Hash($"{caller.Subject}\n{idempotencyKey}")[..32]}")
+                .ReportAsync(report, Hash(System.Text.Json.JsonSerializer.Serialize(report)));
 
         ETags.Set(http.Response, snapshot.Version);
         return TypedResults.Created($"/api/v1/cases/{snapshot.Id}", CaseView.From(snapshot, MaySeePersonalData(caller)));
+    }
+
+    /// <summary>The request's Idempotency-Key, if it sent one: checked before anything is asked of the cluster.</summary>
+    private static string? IdempotencyKey(HttpRequest request)
+    {
+        if (!request.Headers.TryGetValue("Idempotency-Key", out var keys))
+        {
+            return null;
+        }
+
+        var key = keys.ToString().Trim();
+        return key.Length is 0 or > 100
+            ? throw DomainException.Invalid("Idempotency-Key", "The Idempotency-Key header is 1 to 100 characters.")
+            : key;
     }
 
     public static async Task<Results<Ok<CaseView>, NotFoundProblem>> GetCase(string id, HttpContext http, IClusterClient cluster)
@@ -150,7 +154,7 @@ public static class CasesApi
         var take = Paging.Limit(limit);
         // Grid workers see only the cases dispatched to them (a worker key without a staff id sees none).
         var assignee = caller.Role == Roles.GridWorker ? caller.StaffId ?? "" : null;
-        var query = new CaseQuery(http.Caller().DistrictFilter, territory, parsedState, category, overdue, from, to, ParseCursor(cursor), take + 1, assignee, warned, open);
+        var query = new CaseQuery(caller.DistrictFilter, territory, parsedState, category, overdue, from, to, ParseCursor(cursor), take + 1, assignee, warned, open);
         var rows = await readModel.QueryAsync(query, cancellationToken);
         var page = rows.Take(take).ToArray();
         var next = rows.Count > take ? Cursor(rows[take - 1]) : null;

@@ -17,14 +17,16 @@ public static class CategoriesApi
             .WithName("ListCategories")
             .WithSummary("The district's case category catalogue")
             .WithDescription("The standard categories (component, event and governance classes with the 12345 time-limit tiers) and the district's own edits.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPut("/{code}", PutCategory)
             .RequireAuthorization(Policies.CategoriesWrite)
             .WithName("PutCategory")
             .WithSummary("Add or change a category of the district's catalogue")
             .WithDescription("timeLimitHours is the handling time limit that starts at dispatch (12345 tiers: 2, 24, 168, 360); responseLimitHours the time to accept.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     public static async Task<Ok<CategoryListView>> ListCategories(string district, HttpContext http, IClusterClient cluster)

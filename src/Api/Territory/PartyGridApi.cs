@@ -18,6 +18,7 @@ public static class PartyGridApi
             .WithSummary("Create or update a Party-building grid")
             .WithDescription("A Party-building grid merges whole comprehensive grids of its district; a comprehensive grid belongs to at most one (409 otherwise). The id is {district}-PG{n}.")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 

@@ -18,6 +18,7 @@ public static class TerritoryApi
             .RequireAuthorization(Policies.TerritoryWrite)
             .WithDescription("Creates the node when it does not exist (its parent must), else updates it. Send If-Match with the version you read to refuse a lost update (412), or If-None-Match: * to create only (409 when it exists).")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
@@ -41,7 +42,8 @@ public static class TerritoryApi
             .WithSummary("Import a district as a GeoJSON FeatureCollection")
             .WithDescription("Each feature carries properties code and name and a Polygon or MultiPolygon geometry, at any level and in any order. Idempotent: importing the same file again changes nothing.")
             .Accepts<FeatureCollectionRequest>("application/json", "application/geo+json")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
     }
 
     public static void MapLocate(this RouteGroupBuilder api)

@@ -54,18 +54,18 @@ public sealed record CaseRequest(
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (GridCode is not null)
+        // Which of gridCode or lat/lon a report needs is routing's rule, checked where the case is routed.
+        if (GridCode is not null && (!TerritoryCode.IsValid(GridCode) || TerritoryCode.LevelOf(GridCode) < TerritoryLevel.Community))
         {
-            if (!TerritoryCode.IsValid(GridCode) || TerritoryCode.LevelOf(GridCode) < TerritoryLevel.Community)
-            {
-                yield return new ValidationResult("gridCode is the code of a grid (or a community or micro-grid).", [nameof(GridCode)]);
-            }
+            yield return new ValidationResult("gridCode is the code of a grid (or a community or micro-grid).", [nameof(GridCode)]);
         }
-        else if (Lat is not { } lat || !double.IsFinite(lat) || lat is < -90 or > 90)
+
+        if (Lat is { } lat && (!double.IsFinite(lat) || lat is < -90 or > 90))
         {
-            yield return new ValidationResult("lat and lon (WGS-84) are required to route the case, unless staff give gridCode.", [nameof(Lat)]);
+            yield return new ValidationResult("lat is a latitude from -90 to 90 (WGS-84).", [nameof(Lat)]);
         }
-        else if (Lon is not { } lon || !double.IsFinite(lon) || lon is < -180 or > 180)
+
+        if (Lon is { } lon && (!double.IsFinite(lon) || lon is < -180 or > 180))
         {
             yield return new ValidationResult("lon is a longitude from -180 to 180.", [nameof(Lon)]);
         }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using GridGov.Api.Infrastructure;
 using GridGov.Api.Security;
@@ -73,18 +72,21 @@ public static class CasesApi
             .ProducesValidationProblem();
     }
 
-    public static async Task<Created<CaseView>> ReportCase(CaseRequest request, HttpContext http, IClusterClient cluster, TimeProvider time)
+    public static async Task<Created<CaseView>> ReportCase(CaseRequest request, HttpContext http, IClusterClient cluster)
     {
         var caller = http.Caller();
         var idempotencyKey = IdempotencyKey(http.Request);
-        var gridCode = await RouteAsync(request, caller, http, cluster);
-        var district = DistrictCode.Of(gridCode);
-        var report = ToNewCase(request, gridCode, caller);
-        var snapshot = idempotencyKey is null
-            ? await cluster.GetGrain<ICaseReceptionGrain>(district).ReportAsync(CaseIds.New(district, time.GetUtcNow()), report)
-            : await cluster.GetGrain<IIntakeGrain>($"{district}-IK-{Hash($"{caller.Subject}\n{idempotencyKey}")[..32]}")
-                .ReportAsync(report, Hash(System.Text.Json.JsonSerializer.Serialize(report)));
+        if (request.GridCode is { } gridCode)
+        {
+            if (caller.Role == Roles.App)
+            {
+                throw DomainException.Invalid("gridCode", "Apps route cases by lat and lon; gridCode is for staff.");
+            }
 
+            http.RequireDistrict(DistrictCode.Of(gridCode), $"Territory {gridCode}");
+        }
+
+        var snapshot = await cluster.GetGrain<ICaseIntakeGrain>(0).ReportAsync(ToNewCase(request, caller), caller.DistrictFilter, idempotencyKey);
         ETags.Set(http.Response, snapshot.Version);
         return TypedResults.Created($"/api/v1/cases/{snapshot.Id}", CaseView.From(snapshot, MaySeePersonalData(caller)));
     }
@@ -214,34 +216,9 @@ public static class CasesApi
 
     private static NotFoundProblem NoSuchCase(string id) => new($"Case {id} does not exist.");
 
-    /// <summary>The grid (or community) the case goes to: the one staff named, else the one that holds the point.</summary>
-    private static async Task<string> RouteAsync(CaseRequest request, CallerContext caller, HttpContext http, IClusterClient cluster)
-    {
-        if (request.GridCode is { } gridCode)
-        {
-            if (caller.Role == Roles.App)
-            {
-                throw DomainException.Invalid("gridCode", "Apps route cases by lat and lon; gridCode is for staff.");
-            }
-
-            http.RequireDistrict(DistrictCode.Of(gridCode), $"Territory {gridCode}");
-            if (await cluster.GetGrain<ITerritoryGrain>(gridCode).GetAsync() is null)
-            {
-                throw DomainException.Invalid("gridCode", $"Territory {gridCode} does not exist.");
-            }
-
-            return TerritoryCode.LevelOf(gridCode) == TerritoryLevel.MicroGrid ? gridCode[..15] : gridCode;
-        }
-
-        // The request's validation made sure of both.
-        var located = await cluster.GetGrain<ILocatorGrain>(0).LocateAsync(request.Lat!.Value, request.Lon!.Value, caller.DistrictFilter);
-        return located.Grid?.Code
-            ?? (located.Fallback is { Level: >= TerritoryLevel.Community } fallback ? fallback.Code : null)
-            ?? throw DomainException.Invalid("lat", "No grid or community of your district covers this point.");
-    }
-
-    private static NewCase ToNewCase(CaseRequest r, string gridCode, CallerContext caller) => new(
-        r.Category.Trim(), r.Description.Trim(), r.Source, gridCode, r.Lat, r.Lon, r.Address?.Trim(),
+    /// <summary>The report as the cluster takes it; routing fills in the grid when staff named none (an empty code).</summary>
+    private static NewCase ToNewCase(CaseRequest r, CallerContext caller) => new(
+        r.Category.Trim(), r.Description.Trim(), r.Source, r.GridCode ?? "", r.Lat, r.Lon, r.Address?.Trim(),
         r.Reporter?.Name?.Trim(), r.Reporter?.Phone is { } phone ? PhoneMasking.Mask(phone) : null, (r.MediaUrls ?? []).ToArray(),
         r.Priority ?? CasePriority.Normal,
         r.Detection is { } d ? new Detection(d.Confidence, d.SnapshotUrl, d.CameraCode) : null,
@@ -274,8 +251,6 @@ public static class CasesApi
         CaseActionKind.Merge => "Merge a duplicate into another open case (into)",
         _ => kind.ToString(),
     };
-
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private static string Cursor(CaseSnapshot c) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.ReportedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}|{c.Id}"));

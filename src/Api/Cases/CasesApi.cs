@@ -180,8 +180,8 @@ public static class CasesApi
     }
 
     /// <summary>
-    /// Acts on a case. The case's grain refuses, as not found, a case the caller may not see; which roles may take which
-    /// action is the endpoint's policy (<see cref="PolicyFor"/>).
+    /// Acts on a case. The case's grain refuses, as not found, a case the caller (which travels with the call) may not
+    /// see; which roles may take which action is the endpoint's policy (<see cref="PolicyFor"/>).
     /// </summary>
     private static async Task<Ok<CaseView>> ActAsync(string id, CaseActionKind kind, CaseActionRequest request, HttpContext http, IClusterClient cluster)
     {
@@ -195,8 +195,7 @@ public static class CasesApi
             request.Resolved,
             request.Comment?.Trim(),
             request.Hours is { } h ? TimeSpan.FromHours(h) : null,
-            request.Into?.Trim(),
-            caller);
+            request.Into?.Trim());
         var snapshot = await cluster.GetGrain<ICaseGrain>(id).ActAsync(action, ETags.ExpectedVersion(http.Request));
         ETags.Set(http.Response, snapshot.Version);
         return TypedResults.Ok(CaseView.From(snapshot, MaySeePersonalData(caller)));

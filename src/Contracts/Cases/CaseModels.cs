@@ -1,5 +1,3 @@
-using GridGov.Contracts.Security;
-
 namespace GridGov.Contracts.Cases;
 
 /// <summary>The states of the closed loop (DOMAIN.md §4).</summary>
@@ -91,10 +89,7 @@ public sealed record NewCase(
     [property: Id(11)] Detection? Detection,
     [property: Id(12)] string ReportedBy);
 
-/// <summary>
-/// One action on a case, with whatever it carries. <see cref="Caller"/> is who asked, when a caller did (not a
-/// reminder): the case refuses, as not found, a caller that may not see it.
-/// </summary>
+/// <summary>One action on a case, with whatever it carries.</summary>
 [GenerateSerializer, Immutable, Alias("gridgov.case-action")]
 public sealed record CaseAction(
     [property: Id(0)] CaseActionKind Kind,
@@ -105,5 +100,4 @@ public sealed record CaseAction(
     [property: Id(5)] bool? Resolved = null,
     [property: Id(6)] string? Comment = null,
     [property: Id(7)] TimeSpan? Extension = null,
-    [property: Id(8)] string? Into = null,
-    [property: Id(9)] CallerContext? Caller = null);
+    [property: Id(8)] string? Into = null);

@@ -20,7 +20,7 @@ public interface ICaseGrain : IGrainWithStringKey, ITenantGrain
 
     /// <summary>
     /// Carries out an action; refused with a conflict naming the state and the allowed actions, and as not found when
-    /// the action's caller may not see the case (<see cref="CaseVisibility"/>).
+    /// the call's caller (the signed one the call carries) may not see the case (<see cref="CaseVisibility"/>).
     /// </summary>
     [Alias("act")]
     Task<CaseSnapshot> ActAsync(CaseAction action, long? expectedVersion);

@@ -1,6 +1,7 @@
 using GridGov.Contracts;
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
+using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
 using Microsoft.Extensions.Logging;
 
@@ -106,7 +107,8 @@ internal sealed partial class CaseGrain(
     {
         await LoadAsync();
         var current = Case;
-        if (action.Caller is { } caller && !CaseVisibility.Sees(caller, current))
+        // The caller the call carries, verified by the tenancy filter; a grain acting on its own carries none.
+        if (CallerContext.Current() is var (caller, _) && !CaseVisibility.Sees(caller, current))
         {
             throw DomainException.NotFound($"Case {Id} does not exist.");
         }

@@ -123,13 +123,9 @@ public static class TerritoryImport
             return null;
         }
 
+        // The name is the node's to judge, as for a single PUT; a missing one is empty and refused there.
         var name = feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
-            && p.TryGetProperty("name", out var n) ? Text(n)?.Trim() ?? "" : "";
-        if (name.Length is 0 or > 100)
-        {
-            reason = "properties.name must be a name of 1 to 100 characters.";
-            return null;
-        }
+            && p.TryGetProperty("name", out var n) ? Text(n) ?? "" : "";
 
         if (!feature.TryGetProperty("geometry", out var geometry) || geometry.ValueKind != JsonValueKind.Object)
         {

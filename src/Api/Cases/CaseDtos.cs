@@ -1,20 +1,42 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using GridGov.Contracts.Cases;
+using GridGov.Contracts.Common;
 using GridGov.Contracts.Territory;
 
 namespace GridGov.Api.Cases;
 
 public sealed record ReporterRequest(
     [property: StringLength(50)] string? Name,
-    [property: StringLength(20)] string? Phone);
+    [property: StringLength(20)] string? Phone) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Phone is not null && !PhoneMasking.IsPlausible(Phone))
+        {
+            yield return new ValidationResult("The phone must be 7 to 15 digits.", [nameof(Phone)]);
+        }
+    }
+}
 
 public sealed record DetectionRequest(
     [property: JsonRequired, Range(0.0, 1.0)] double Confidence,
     [property: Required, StringLength(500)] string SnapshotUrl,
-    [property: StringLength(20, MinimumLength = 20)] string? CameraCode);
+    [property: StringLength(20, MinimumLength = 20)] string? CameraCode) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!CaseRequest.IsHttpUrl(SnapshotUrl))
+        {
+            yield return new ValidationResult("snapshotUrl is an absolute http(s) URL of at most 500 characters.", [nameof(SnapshotUrl)]);
+        }
+    }
+}
 
-/// <summary>A report. Give <c>lat</c>/<c>lon</c> to route it by locate, or (staff only) <c>gridCode</c>.</summary>
+/// <summary>
+/// A report. Give <c>lat</c>/<c>lon</c> to route it by locate, or (staff only) <c>gridCode</c>. Its shape is checked
+/// here; whether the category exists and where the point lies are for the cluster to say.
+/// </summary>
 public sealed record CaseRequest(
     [property: Required, StringLength(32)] string Category,
     [property: Required, StringLength(2000, MinimumLength = 1)] string Description,
@@ -26,7 +48,51 @@ public sealed record CaseRequest(
     ReporterRequest? Reporter,
     IReadOnlyList<string>? MediaUrls,
     CasePriority? Priority,
-    DetectionRequest? Detection);
+    DetectionRequest? Detection) : IValidatableObject
+{
+    public const int MaxMediaUrls = 10;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Which of gridCode or lat/lon a report needs is routing's rule, checked where the case is routed.
+        if (GridCode is not null && (!TerritoryCode.IsValid(GridCode) || TerritoryCode.LevelOf(GridCode) < TerritoryLevel.Community))
+        {
+            yield return new ValidationResult("gridCode is the code of a grid (or a community or micro-grid).", [nameof(GridCode)]);
+        }
+
+        if (Lat is { } lat && (!double.IsFinite(lat) || lat is < -90 or > 90))
+        {
+            yield return new ValidationResult("lat is a latitude from -90 to 90 (WGS-84).", [nameof(Lat)]);
+        }
+
+        if (Lon is { } lon && (!double.IsFinite(lon) || lon is < -180 or > 180))
+        {
+            yield return new ValidationResult("lon is a longitude from -180 to 180.", [nameof(Lon)]);
+        }
+
+        var media = MediaUrls ?? [];
+        if (media.Count > MaxMediaUrls)
+        {
+            yield return new ValidationResult($"At most {MaxMediaUrls} media URLs.", [nameof(MediaUrls)]);
+        }
+
+        for (var i = 0; i < media.Count; i++)
+        {
+            if (!IsHttpUrl(media[i]))
+            {
+                yield return new ValidationResult("Each media URL is an absolute http(s) URL of at most 500 characters.", [$"{nameof(MediaUrls)}[{i}]"]);
+            }
+        }
+
+        if (Source == CaseSource.Camera && Detection is null)
+        {
+            yield return new ValidationResult("A camera case carries its detection (confidence and snapshotUrl).", [nameof(Detection)]);
+        }
+    }
+
+    internal static bool IsHttpUrl(string? url) =>
+        url is { Length: <= 500 } && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+}
 
 /// <summary>What an action carries; each action reads the fields it needs.</summary>
 public sealed record CaseActionRequest(

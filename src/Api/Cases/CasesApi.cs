@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using GridGov.Api.Infrastructure;
 using GridGov.Api.Security;
@@ -14,8 +13,6 @@ namespace GridGov.Api.Cases;
 
 public static class CasesApi
 {
-    private const int MaxMediaUrls = 10;
-
     public static void MapCases(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/cases").WithTags("Cases");
@@ -26,6 +23,7 @@ public static class CasesApi
             .WithSummary("Report a case")
             .WithDescription("Routes the case to the grid holding lat/lon (or, for staff, to gridCode). Send an Idempotency-Key header to make retries safe: a replay answers the same case.")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/", ListCases)
@@ -33,23 +31,22 @@ public static class CasesApi
             .WithName("ListCases")
             .WithSummary("Search cases (newest first)")
             .WithDescription("Reads the case read model, filtered by territory (a node and all below it), state, open (any open state), category, overdue, warned (warned and not yet overdue) and report time; pages with cursor and limit. Grid workers see only the cases dispatched to them.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{id}", GetCase)
             .RequireAuthorization(Policies.CaseRead)
             .WithName("GetCase")
             .WithSummary("Read a case")
             .WithDescription("The case as it stands; the ETag header carries its version for If-Match. Apps read only the cases they reported, without the reporter's contact.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem();
 
         group.MapGet("/{id}/history", GetHistory)
             .RequireAuthorization(Policies.CaseRead)
             .WithName("GetCaseHistory")
             .WithSummary("Every transition of a case")
             .WithDescription("The case's events in order: version, type, time, actor, note, and the state, assignee and deadline after each.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem();
 
         foreach (var kind in Enum.GetValues<CaseActionKind>())
         {
@@ -72,50 +69,63 @@ public static class CasesApi
             .WithName("GetOpenCases")
             .WithSummary("The open cases of a node and everything under it, from the grids' live views")
             .WithDescription("Gathers the live views of the node's grids level by level: the open cases with their state, assignee and deadline, and counts by state and overdue.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem();
     }
 
-    public static async Task<Created<CaseView>> ReportCase(CaseRequest request, HttpContext http, IClusterClient cluster, TimeProvider time)
+    public static async Task<Created<CaseView>> ReportCase(CaseRequest request, HttpContext http, IClusterClient cluster)
     {
         var caller = http.Caller();
-        var gridCode = await RouteAsync(request, caller, http, cluster);
-        var district = DistrictCode.Of(gridCode);
-        var report = ToNewCase(request, gridCode, caller);
-
-        CaseSnapshot snapshot;
-        if (http.Request.Headers.TryGetValue("Idempotency-Key", out var keys))
+        var idempotencyKey = IdempotencyKey(http.Request);
+        if (request.GridCode is { } gridCode)
         {
-            var key = keys.ToString().Trim();
-            if (key.Length is 0 or > 100)
+            if (caller.Role == Roles.App)
             {
-                throw DomainException.Invalid("Idempotency-Key", "The Idempotency-Key header is 1 to 100 characters.");
+                throw DomainException.Invalid("gridCode", "Apps route cases by lat and lon; gridCode is for staff.");
             }
 
-            var intake = $"{district}-IK-{Hash($"{caller.Subject}\n{key}")[..32]}";
-            snapshot = await cluster.GetGrain<IIntakeGrain>(intake).ReportAsync(report, Hash(System.Text.Json.JsonSerializer.Serialize(report)));
-        }
-        else
-        {
-            snapshot = await cluster.GetGrain<ICaseReceptionGrain>(district).ReportAsync(CaseIds.New(district, time.GetUtcNow()), report);
+            http.RequireDistrict(DistrictCode.Of(gridCode), $"Territory {gridCode}");
         }
 
+        var snapshot = await cluster.GetGrain<ICaseIntakeGrain>(0).ReportAsync(ToNewCase(request, caller), caller.DistrictFilter, idempotencyKey);
         ETags.Set(http.Response, snapshot.Version);
         return TypedResults.Created($"/api/v1/cases/{snapshot.Id}", CaseView.From(snapshot, MaySeePersonalData(caller)));
     }
 
-    public static async Task<Ok<CaseView>> GetCase(string id, HttpContext http, IClusterClient cluster)
+    /// <summary>The request's Idempotency-Key, if it sent one: checked before anything is asked of the cluster.</summary>
+    private static string? IdempotencyKey(HttpRequest request)
     {
-        var snapshot = await ReadAsync(id, http, cluster);
-        ETags.Set(http.Response, snapshot.Version);
-        return TypedResults.Ok(CaseView.From(snapshot, MaySeePersonalData(http.Caller())));
+        if (!request.Headers.TryGetValue("Idempotency-Key", out var keys))
+        {
+            return null;
+        }
+
+        var key = keys.ToString().Trim();
+        return key.Length is 0 or > 100
+            ? throw DomainException.Invalid("Idempotency-Key", "The Idempotency-Key header is 1 to 100 characters.")
+            : key;
     }
 
-    public static async Task<Ok<CaseHistoryView>> GetHistory(string id, HttpContext http, IClusterClient cluster)
+    public static async Task<Results<Ok<CaseView>, NotFoundProblem>> GetCase(string id, HttpContext http, IClusterClient cluster)
     {
-        await ReadAsync(id, http, cluster);
-        var events = await cluster.GetGrain<ICaseGrain>(id).GetHistoryAsync() ?? [];
-        return TypedResults.Ok(new CaseHistoryView(id, events
+        var caller = RequireCaseId(id, http);
+        if (await cluster.GetGrain<ICaseGrain>(id).GetAsync() is not { } snapshot || !CaseVisibility.Sees(caller, snapshot))
+        {
+            return NoSuchCase(id);
+        }
+
+        ETags.Set(http.Response, snapshot.Version);
+        return TypedResults.Ok(CaseView.From(snapshot, MaySeePersonalData(caller)));
+    }
+
+    public static async Task<Results<Ok<CaseHistoryView>, NotFoundProblem>> GetHistory(string id, HttpContext http, IClusterClient cluster)
+    {
+        var caller = RequireCaseId(id, http);
+        if (await cluster.GetGrain<ICaseGrain>(id).GetHistoryAsync() is not { } history || !CaseVisibility.Sees(caller, history.Case))
+        {
+            return NoSuchCase(id);
+        }
+
+        return TypedResults.Ok(new CaseHistoryView(id, history.Events
             .Select(e => new CaseEventView(e.Version, e.Type, e.At, e.Actor, e.Note, e.Case.State, e.Case.Assignee, e.Case.Deadline))
             .ToArray()));
     }
@@ -146,52 +156,36 @@ public static class CasesApi
         var take = Paging.Limit(limit);
         // Grid workers see only the cases dispatched to them (a worker key without a staff id sees none).
         var assignee = caller.Role == Roles.GridWorker ? caller.StaffId ?? "" : null;
-        var query = new CaseQuery(http.Caller().DistrictFilter, territory, parsedState, category, overdue, from, to, ParseCursor(cursor), take + 1, assignee, warned, open);
+        var query = new CaseQuery(caller.DistrictFilter, territory, parsedState, category, overdue, from, to, ParseCursor(cursor), take + 1, assignee, warned, open);
         var rows = await readModel.QueryAsync(query, cancellationToken);
         var page = rows.Take(take).ToArray();
         var next = rows.Count > take ? Cursor(rows[take - 1]) : null;
         return TypedResults.Ok(new CasePage(page.Select(c => CaseView.From(c, MaySeePersonalData(caller))).ToArray(), next));
     }
 
-    public static async Task<Ok<OpenCasesView>> GetOpenCases(string code, HttpContext http, IClusterClient cluster)
+    public static async Task<Results<Ok<OpenCasesView>, NotFoundProblem>> GetOpenCases(string code, HttpContext http, IClusterClient cluster)
     {
-        await TerritoryApi.RequireNodeAsync(code, http, cluster);
-
-        var views = new List<GridCasesView>();
-        var level = new List<string> { code };
-        while (level.Count > 0)
+        TerritoryApi.RequireCode(code, http);
+        if (await cluster.GetGrain<IOpenCasesGrain>(code).GetAsync() is not { } open)
         {
-            // Bounded, level by level: a community's grids, a street's communities and their grids, …
-            var answers = await Task.WhenAll(level.Select(async c =>
-                (View: await cluster.GetGrain<IGridCasesGrain>(c).GetAsync(),
-                 Children: TerritoryCode.LevelOf(c) < TerritoryLevel.Grid ? await cluster.GetGrain<ITerritoryGrain>(c).GetChildrenAsync() : null)));
-            views.AddRange(answers.Select(a => a.View));
-            level = answers.SelectMany(a => a.Children ?? []).Select(c => c.Code).ToList();
+            return new NotFoundProblem($"Territory {code} does not exist.");
         }
 
-        var open = views.SelectMany(v => v.Open).OrderBy(c => c.ReportedAt).ThenBy(c => c.Id, StringComparer.Ordinal).ToArray();
         return TypedResults.Ok(new OpenCasesView(
             code,
-            open.Length,
+            open.Count,
             open.Count(c => c.Overdue),
             open.GroupBy(c => c.State).ToDictionary(g => g.Key.ToString(), g => g.Count()),
             open.Select(c => new OpenCaseView(c.Id, c.State, c.Category, c.Lat, c.Lon, c.ReportedAt, c.Assignee, c.Deadline, c.Overdue, c.Version)).ToArray()));
     }
 
+    /// <summary>
+    /// Acts on a case. The case's grain refuses, as not found, a case the caller (which travels with the call) may not
+    /// see; which roles may take which action is the endpoint's policy (<see cref="PolicyFor"/>).
+    /// </summary>
     private static async Task<Ok<CaseView>> ActAsync(string id, CaseActionKind kind, CaseActionRequest request, HttpContext http, IClusterClient cluster)
     {
-        var caller = http.Caller();
-        var current = await ReadAsync(id, http, cluster);
-        if (caller.Role == Roles.GridWorker && kind is not (CaseActionKind.Accept or CaseActionKind.Return or CaseActionKind.Resolve or CaseActionKind.RequestExtension))
-        {
-            throw DomainException.Forbidden("A grid worker accepts, returns, resolves and asks for extensions; nothing else.");
-        }
-
-        if (caller.Role == Roles.App && kind != CaseActionKind.Evaluate)
-        {
-            throw DomainException.Forbidden("An app may only evaluate the cases it reported.");
-        }
-
+        var caller = RequireCaseId(id, http);
         var action = new CaseAction(
             kind,
             caller.Actor,
@@ -202,13 +196,13 @@ public static class CasesApi
             request.Comment?.Trim(),
             request.Hours is { } h ? TimeSpan.FromHours(h) : null,
             request.Into?.Trim());
-        var snapshot = await cluster.GetGrain<ICaseGrain>(current.Id).ActAsync(action, ETags.ExpectedVersion(http.Request));
+        var snapshot = await cluster.GetGrain<ICaseGrain>(id).ActAsync(action, ETags.ExpectedVersion(http.Request));
         ETags.Set(http.Response, snapshot.Version);
         return TypedResults.Ok(CaseView.From(snapshot, MaySeePersonalData(caller)));
     }
 
-    /// <summary>Reads a case the caller may see: another district's, or (for apps and grid workers) another's case, does not exist.</summary>
-    private static async Task<CaseSnapshot> ReadAsync(string id, HttpContext http, IClusterClient cluster)
+    /// <summary>A well-formed case id of the caller's district (another district's case does not exist for it): the caller.</summary>
+    private static CallerContext RequireCaseId(string id, HttpContext http)
     {
         if (!CaseIds.IsValid(id))
         {
@@ -216,97 +210,18 @@ public static class CasesApi
         }
 
         http.RequireDistrict(DistrictCode.Of(id), $"Case {id}");
-        var caller = http.Caller();
-        var snapshot = await cluster.GetGrain<ICaseGrain>(id).GetAsync();
-        var visible = snapshot is not null && caller.Role switch
-        {
-            Roles.App => snapshot.ReportedBy == caller.Subject,
-            Roles.GridWorker => snapshot.Assignee is not null && snapshot.Assignee == caller.StaffId,
-            _ => true,
-        };
-        return visible ? snapshot! : throw DomainException.NotFound($"Case {id} does not exist.");
+        return http.Caller();
     }
 
-    private static async Task<string> RouteAsync(CaseRequest request, CallerContext caller, HttpContext http, IClusterClient cluster)
-    {
-        if (request.GridCode is { } gridCode)
-        {
-            if (caller.Role == Roles.App)
-            {
-                throw DomainException.Invalid("gridCode", "Apps route cases by lat and lon; gridCode is for staff.");
-            }
+    private static NotFoundProblem NoSuchCase(string id) => new($"Case {id} does not exist.");
 
-            if (!TerritoryCode.IsValid(gridCode) || TerritoryCode.LevelOf(gridCode) < TerritoryLevel.Community)
-            {
-                throw DomainException.Invalid("gridCode", "gridCode is the code of a grid (or a community or micro-grid).");
-            }
-
-            http.RequireDistrict(DistrictCode.Of(gridCode), $"Territory {gridCode}");
-            if (await cluster.GetGrain<ITerritoryGrain>(gridCode).GetAsync() is null)
-            {
-                throw DomainException.Invalid("gridCode", $"Territory {gridCode} does not exist.");
-            }
-
-            return TerritoryCode.LevelOf(gridCode) == TerritoryLevel.MicroGrid ? gridCode[..15] : gridCode;
-        }
-
-        if (request.Lat is not { } lat || !double.IsFinite(lat) || lat is < -90 or > 90)
-        {
-            throw DomainException.Invalid("lat", "lat and lon (WGS-84) are required to route the case, unless staff give gridCode.");
-        }
-
-        if (request.Lon is not { } lon || !double.IsFinite(lon) || lon is < -180 or > 180)
-        {
-            throw DomainException.Invalid("lon", "lon is a longitude from -180 to 180.");
-        }
-
-        var located = await cluster.GetGrain<ILocatorGrain>(0).LocateAsync(lat, lon, http.Caller().DistrictFilter);
-        return located.Grid?.Code
-            ?? (located.Fallback is { Level: >= TerritoryLevel.Community } fallback ? fallback.Code : null)
-            ?? throw DomainException.Invalid("lat", "No grid or community of your district covers this point.");
-    }
-
-    private static NewCase ToNewCase(CaseRequest r, string gridCode, CallerContext caller)
-    {
-        var media = r.MediaUrls ?? [];
-        if (media.Count > MaxMediaUrls)
-        {
-            throw DomainException.Invalid("mediaUrls", $"At most {MaxMediaUrls} media URLs.");
-        }
-
-        for (var i = 0; i < media.Count; i++)
-        {
-            if (!IsHttpUrl(media[i]))
-            {
-                throw DomainException.Invalid($"mediaUrls[{i}]", "Each media URL is an absolute http(s) URL of at most 500 characters.");
-            }
-        }
-
-        if (r.Source == CaseSource.Camera && r.Detection is null)
-        {
-            throw DomainException.Invalid("detection", "A camera case carries its detection (confidence and snapshotUrl).");
-        }
-
-        if (r.Detection is { } d && !IsHttpUrl(d.SnapshotUrl))
-        {
-            throw DomainException.Invalid("detection.snapshotUrl", "snapshotUrl is an absolute http(s) URL of at most 500 characters.");
-        }
-
-        string? phone = null;
-        if (r.Reporter?.Phone is { } p)
-        {
-            phone = PhoneMasking.IsPlausible(p) ? PhoneMasking.Mask(p) : throw DomainException.Invalid("reporter.phone", "The phone must be 7 to 15 digits.");
-        }
-
-        return new NewCase(
-            r.Category.Trim(), r.Description.Trim(), r.Source, gridCode, r.Lat, r.Lon, r.Address?.Trim(),
-            r.Reporter?.Name?.Trim(), phone, media.ToArray(), r.Priority ?? CasePriority.Normal,
-            r.Detection is { } det ? new Detection(det.Confidence, det.SnapshotUrl, det.CameraCode) : null,
-            caller.Subject);
-    }
-
-    private static bool IsHttpUrl(string? url) =>
-        url is { Length: <= 500 } && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+    /// <summary>The report as the cluster takes it; routing fills in the grid when staff named none (an empty code).</summary>
+    private static NewCase ToNewCase(CaseRequest r, CallerContext caller) => new(
+        r.Category.Trim(), r.Description.Trim(), r.Source, r.GridCode ?? "", r.Lat, r.Lon, r.Address?.Trim(),
+        r.Reporter?.Name?.Trim(), r.Reporter?.Phone is { } phone ? PhoneMasking.Mask(phone) : null, (r.MediaUrls ?? []).ToArray(),
+        r.Priority ?? CasePriority.Normal,
+        r.Detection is { } d ? new Detection(d.Confidence, d.SnapshotUrl, d.CameraCode) : null,
+        caller.Subject);
 
     /// <summary>Apps and viewers see no personal data (the reporter's name and masked phone).</summary>
     private static bool MaySeePersonalData(CallerContext caller) => caller.Role is not (Roles.App or Roles.Viewer);
@@ -335,8 +250,6 @@ public static class CasesApi
         CaseActionKind.Merge => "Merge a duplicate into another open case (into)",
         _ => kind.ToString(),
     };
-
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private static string Cursor(CaseSnapshot c) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.ReportedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}|{c.Id}"));

@@ -17,14 +17,16 @@ public static class CategoriesApi
             .WithName("ListCategories")
             .WithSummary("The district's case category catalogue")
             .WithDescription("The standard categories (component, event and governance classes with the 12345 time-limit tiers) and the district's own edits.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPut("/{code}", PutCategory)
             .RequireAuthorization(Policies.CategoriesWrite)
             .WithName("PutCategory")
             .WithSummary("Add or change a category of the district's catalogue")
             .WithDescription("timeLimitHours is the handling time limit that starts at dispatch (12345 tiers: 2, 24, 168, 360); responseLimitHours the time to accept.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     public static async Task<Ok<CategoryListView>> ListCategories(string district, HttpContext http, IClusterClient cluster)
@@ -36,12 +38,8 @@ public static class CategoriesApi
 
     public static async Task<Ok<CategoryView>> PutCategory(string district, string code, CategoryRequest request, HttpContext http, IClusterClient cluster)
     {
+        // The catalogue checks the code, with the rest of the category.
         RequireDistrict(district, http);
-        if (!StandardCategories.IsValidCode(code))
-        {
-            throw DomainException.Invalid("code", "A category code is 1 to 32 letters, digits, '-' or '.'.");
-        }
-
         var category = new Category(
             code, request.Name.Trim(), request.Class, TimeSpan.FromHours(request.TimeLimitHours),
             TimeSpan.FromHours(request.ResponseLimitHours), request.Department.Trim());

@@ -29,12 +29,12 @@ public sealed record RankingView(string Territory, string Indicator, string From
 /// <summary>One key where the live roll-up and the recount differ.</summary>
 public sealed record DriftView(string Metric, string? Day, string? Dimension, long Live, long Recount)
 {
-    public static DriftView From((TallyKey Key, long Mine, long Theirs) d) => new(
+    public static DriftView From(TallyDrift d) => new(
         d.Key.Metric,
         d.Key.Day == 0 ? null : Metrics.Format(d.Key.Day),
         d.Key.Dim.Length == 0 ? null : d.Key.Dim,
-        d.Mine,
-        d.Theirs);
+        d.Live,
+        d.Recount);
 }
 
 public sealed record RecountView(string Territory, int CasesCounted, IReadOnlyList<DriftView> Drift, bool Repaired, IReadOnlyList<DriftView> DriftAfterRepair);

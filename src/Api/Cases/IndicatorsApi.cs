@@ -27,8 +27,7 @@ public static class IndicatorsApi
             .WithName("GetIndicators")
             .WithSummary("Indicators of a node and everything under it")
             .WithDescription("Open, overdue and warned cases now; counts and the rates of the evaluation (closure, on-time closure, rework, extension, response, resolution, satisfaction) over the period from–to (dates, China Standard Time, inclusive; default: this month), today and this month; by category and by source. Read from the live roll-up, which reflects a case event within about a second.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem();
 
         api.MapGet("/territory/{code}/ranking", GetRanking)
             .WithTags("Indicators")
@@ -36,8 +35,7 @@ public static class IndicatorsApi
             .WithName("GetRanking")
             .WithSummary("Rank the nodes under a node by an indicator")
             .WithDescription("Ranks the node's children (or, with level, every node of that level under it: the grids of a street, for one) by a gauge, a count over the period or a rate. Nodes without a value (a rate with nothing to divide by) come last.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem();
 
         api.MapPost("/territory/{code}/indicators/recount", Recount)
             .WithTags("Indicators")
@@ -45,8 +43,7 @@ public static class IndicatorsApi
             .WithName("RecountIndicators")
             .WithSummary("Recount a node's indicators from the read model, report drift and repair it")
             .WithDescription("Counts every case under the node from the case read model and compares the result with the live roll-up, key by key. Any difference is reported and repaired by rebuilding the roll-ups of the node and everything below it from the read model; the answer then reports what differs after the repair (nothing, unless cases changed meanwhile).")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem();
 
         api.MapGet("/districts/{district}/handlers/{staffId}/indicators", GetHandlerIndicators)
             .WithTags("Indicators")
@@ -58,15 +55,17 @@ public static class IndicatorsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public static async Task<Ok<IndicatorsView>> GetIndicators(string code, string? from, string? to, HttpContext http, IClusterClient cluster, TimeProvider time)
+    public static async Task<Results<Ok<IndicatorsView>, NotFoundProblem>> GetIndicators(
+        string code, string? from, string? to, HttpContext http, IClusterClient cluster, TimeProvider time)
     {
-        await TerritoryApi.RequireNodeAsync(code, http, cluster);
+        TerritoryApi.RequireCode(code, http);
         var (first, last, today) = Period(from, to, time);
-        var set = await cluster.GetGrain<IIndicatorsGrain>(code).GetAsync(first, last, today);
-        return TypedResults.Ok(IndicatorsView.Of(set));
+        return await cluster.GetGrain<IIndicatorQueryGrain>(code).GetAsync(first, last, today) is { } set
+            ? TypedResults.Ok(IndicatorsView.Of(set))
+            : TerritoryApi.NoSuchNode(code);
     }
 
-    public static async Task<Ok<RankingView>> GetRanking(
+    public static async Task<Results<Ok<RankingView>, NotFoundProblem>> GetRanking(
         string code, string? indicator, string? level, string? from, string? to, string? order, int? limit,
         HttpContext http, IClusterClient cluster, TimeProvider time)
     {
@@ -91,19 +90,17 @@ public static class IndicatorsApi
                 : throw DomainException.Invalid("level", $"level is one of {string.Join(", ", Enum.GetNames<TerritoryLevel>().Select(JsonNamingPolicy.CamelCase.ConvertName))}.");
         }
 
-        var node = await TerritoryApi.RequireNodeAsync(code, http, cluster);
-        if (wanted is { } w && w <= node.Level)
+        TerritoryApi.RequireCode(code, http);
+        var (first, last, today) = Period(from, to, time);
+        if (await cluster.GetGrain<IIndicatorQueryGrain>(code).GetNodesAsync(wanted, first, last, today) is not { } nodes)
         {
-            throw DomainException.Invalid("level", $"level must be below the node's own level ({JsonNamingPolicy.CamelCase.ConvertName(node.Level.ToString())}).");
+            return TerritoryApi.NoSuchNode(code);
         }
 
-        var (first, last, today) = Period(from, to, time);
-        var nodes = await NodesAsync(cluster, code, wanted);
-        var sets = await Task.WhenAll(nodes.Select(async n => (Node: n, Set: await cluster.GetGrain<IIndicatorsGrain>(n.Code).GetAsync(first, last, today))));
-        var ranked = sets
-            .Select(s => new RankedNodeView(
-                s.Node.Code, s.Node.Name, s.Node.Level, s.Set.Value(indicator),
-                s.Set.Current[Metrics.Open], s.Set.Current[Metrics.Overdue], s.Set.Current[Metrics.Warned]))
+        var ranked = nodes
+            .Select(n => new RankedNodeView(
+                n.Node.Code, n.Node.Name, n.Node.Level, n.Set.Value(indicator),
+                n.Set.Current[Metrics.Open], n.Set.Current[Metrics.Overdue], n.Set.Current[Metrics.Warned]))
             .OrderBy(r => r.Value is null)
             .ThenBy(r => descending ? -(r.Value ?? 0) : r.Value ?? 0)
             .ThenBy(r => r.Code, StringComparer.Ordinal)
@@ -112,22 +109,16 @@ public static class IndicatorsApi
         return TypedResults.Ok(new RankingView(code, indicator, Metrics.Format(first), Metrics.Format(last), ranked));
     }
 
-    public static async Task<Ok<RecountView>> Recount(string code, HttpContext http, IClusterClient cluster, ICaseReadModel readModel, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<RecountView>, NotFoundProblem>> Recount(string code, HttpContext http, IClusterClient cluster)
     {
-        await TerritoryApi.RequireNodeAsync(code, http, cluster);
-        var grain = cluster.GetGrain<IIndicatorsGrain>(code);
-        var (counted, recount) = await CountAsync(readModel.CasesUnderAsync(code, cancellationToken));
-        var live = new Tally(await grain.GetTallyAsync());
-        var drift = live.Differences(recount.Counts);
-        IReadOnlyList<(TallyKey Key, long Mine, long Theirs)> after = [];
-        if (drift.Count > 0)
+        TerritoryApi.RequireCode(code, http);
+        if (await cluster.GetGrain<IIndicatorQueryGrain>(code).RecountAsync() is not { } recount)
         {
-            await grain.RebuildAsync();
-            (counted, recount) = await CountAsync(readModel.CasesUnderAsync(code, cancellationToken));
-            after = new Tally(await grain.GetTallyAsync()).Differences(recount.Counts);
+            return TerritoryApi.NoSuchNode(code);
         }
 
-        return TypedResults.Ok(new RecountView(code, counted, drift.Select(DriftView.From).ToArray(), drift.Count > 0, after.Select(DriftView.From).ToArray()));
+        return TypedResults.Ok(new RecountView(
+            code, recount.CasesCounted, recount.Drift.Select(DriftView.From).ToArray(), recount.Repaired, recount.DriftAfterRepair.Select(DriftView.From).ToArray()));
     }
 
     public static async Task<Ok<IndicatorsView>> GetHandlerIndicators(
@@ -151,36 +142,13 @@ public static class IndicatorsApi
         }
 
         var (first, last, today) = Period(from, to, time);
-        var (_, tally) = await CountAsync(readModel.CasesAssignedAsync(district, staffId, cancellationToken));
-        return TypedResults.Ok(IndicatorsView.Of(IndicatorSet.Compute($"{district}/{staffId}", tally.Counts, first, last, today)));
-    }
-
-    private static async Task<(int Cases, Tally Tally)> CountAsync(IAsyncEnumerable<CaseSnapshot> cases)
-    {
         var tally = new Tally();
-        var count = 0;
-        await foreach (var c in cases)
+        await foreach (var c in readModel.CasesAssignedAsync(district, staffId, cancellationToken))
         {
             tally.Add(Metrics.KeysOf(c), 1);
-            count++;
         }
 
-        return (count, tally);
-    }
-
-    /// <summary>The node's children, or every node of a level under it, walking the tree level by level.</summary>
-    private static async Task<IReadOnlyList<TerritoryChild>> NodesAsync(IClusterClient cluster, string code, TerritoryLevel? level)
-    {
-        var current = (await cluster.GetGrain<ITerritoryGrain>(code).GetChildrenAsync() ?? []).ToList();
-        while (level is { } l && current.Count > 0 && current.Any(c => c.Level < l))
-        {
-            var next = await Task.WhenAll(current.Select(async c => c.Level >= l
-                ? [c]
-                : (IEnumerable<TerritoryChild>)(await cluster.GetGrain<ITerritoryGrain>(c.Code).GetChildrenAsync() ?? [])));
-            current = next.SelectMany(n => n).ToList();
-        }
-
-        return level is { } wanted ? current.Where(c => c.Level == wanted).ToArray() : current;
+        return TypedResults.Ok(IndicatorsView.Of(IndicatorSet.Compute($"{district}/{staffId}", tally.Counts, first, last, today)));
     }
 
     /// <summary>The period's first and last day and today, yyyyMMdd in China Standard Time; this month by default.</summary>

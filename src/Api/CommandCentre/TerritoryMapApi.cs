@@ -29,12 +29,11 @@ public static class TerritoryMapApi
             .WithName("GetTerritoryMap")
             .WithSummary("The grids under a node, with their boundaries, as GeoJSON")
             .WithDescription($"A FeatureCollection of the comprehensive grids and micro-grids at or under the node, ordered by code; each feature's properties are code, name and level. Pages with cursor and limit (default and maximum {MaxFeatures}): nextCursor is set when more follow.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem();
     }
 
-    public static async Task<Ok<TerritoryMapView>> GetMap(
-        string code, string? cursor, int? limit, HttpContext http, IClusterClient cluster, ITerritoryIndexStore index, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<TerritoryMapView>, NotFoundProblem>> GetMap(
+        string code, string? cursor, int? limit, HttpContext http, IClusterClient cluster)
     {
         TerritoryApi.RequireCode(code, http);
         var take = Paging.Limit(limit, MaxFeatures, MaxFeatures);
@@ -44,9 +43,11 @@ public static class TerritoryMapApi
             throw DomainException.Invalid("cursor", "The cursor is the nextCursor of a previous page.");
         }
 
-        _ = await cluster.GetGrain<ITerritoryGrain>(code).GetAsync() ?? throw DomainException.NotFound($"Territory {code} does not exist.");
+        if (await cluster.GetGrain<ITerritoryMapGrain>(code).GetGridsAsync(cursor, take + 1) is not { } rows)
+        {
+            return TerritoryApi.NoSuchNode(code);
+        }
 
-        var rows = await index.ListGridsUnderAsync(code, cursor, take + 1, cancellationToken);
         var features = rows.Take(take).Select(r => new MapFeatureView(
             "Feature",
             new MapFeatureProperties(r.Code, r.Name, TerritoryCode.LevelOf(r.Code)),

@@ -18,6 +18,7 @@ public static class PartyGridApi
             .WithSummary("Create or update a Party-building grid")
             .WithDescription("A Party-building grid merges whole comprehensive grids of its district; a comprehensive grid belongs to at most one (409 otherwise). The id is {district}-PG{n}.")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
@@ -26,26 +27,26 @@ public static class PartyGridApi
             .WithName("GetPartyGrid")
             .WithSummary("Read a Party-building grid")
             .WithDescription("Returns the Party-building grid with the codes of the comprehensive grids it merges and its version; the ETag header carries the version.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem();
     }
 
     public static async Task<Results<Created<PartyGridView>, Ok<PartyGridView>>> PutPartyGrid(string id, PartyGridRequest request, HttpContext http, IClusterClient cluster)
     {
         RequireId(id, http);
-        var grain = cluster.GetGrain<IPartyGridGrain>(id);
-        var existed = await grain.GetAsync() is not null;
-        var snapshot = await grain.UpsertAsync(request.Name, request.GridCodes, ETags.ExpectedVersion(http.Request));
-        ETags.Set(http.Response, snapshot.Version);
-        var view = PartyGridView.From(snapshot);
-        return existed ? TypedResults.Ok(view) : TypedResults.Created($"/api/v1/party-grids/{id}", view);
+        var result = await cluster.GetGrain<IPartyGridGrain>(id).UpsertAsync(request.Name, request.GridCodes, ETags.ExpectedVersion(http.Request));
+        ETags.Set(http.Response, result.PartyGrid.Version);
+        var view = PartyGridView.From(result.PartyGrid);
+        return result.Outcome == UpsertOutcome.Created ? TypedResults.Created($"/api/v1/party-grids/{id}", view) : TypedResults.Ok(view);
     }
 
-    public static async Task<Ok<PartyGridView>> GetPartyGrid(string id, HttpContext http, IClusterClient cluster)
+    public static async Task<Results<Ok<PartyGridView>, NotFoundProblem>> GetPartyGrid(string id, HttpContext http, IClusterClient cluster)
     {
         RequireId(id, http);
-        var snapshot = await cluster.GetGrain<IPartyGridGrain>(id).GetAsync()
-            ?? throw DomainException.NotFound($"Party-building grid {id} does not exist.");
+        if (await cluster.GetGrain<IPartyGridGrain>(id).GetAsync() is not { } snapshot)
+        {
+            return new NotFoundProblem($"Party-building grid {id} does not exist.");
+        }
+
         ETags.Set(http.Response, snapshot.Version);
         return TypedResults.Ok(PartyGridView.From(snapshot));
     }

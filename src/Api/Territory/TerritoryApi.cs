@@ -18,6 +18,7 @@ public static class TerritoryApi
             .RequireAuthorization(Policies.TerritoryWrite)
             .WithDescription("Creates the node when it does not exist (its parent must), else updates it. Send If-Match with the version you read to refuse a lost update (412), or If-None-Match: * to create only (409 when it exists).")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
@@ -26,16 +27,14 @@ public static class TerritoryApi
             .WithName("GetTerritory")
             .WithSummary("Read a territory node")
             .WithDescription("Returns the node with its boundary (GeoJSON), staff (masked phones) and version; the ETag header carries the version to send back in If-Match.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem();
 
         group.MapGet("/{code}/children", GetChildren)
             .RequireAuthorization(Policies.TerritoryRead)
             .WithName("GetTerritoryChildren")
             .WithSummary("List a node's children")
             .WithDescription("Lists the direct children of a node (code, name and level), ordered by code.")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem();
 
         group.MapPost("/import", TerritoryImport.ImportAsync)
             .RequireAuthorization(Policies.TerritoryWrite)
@@ -43,7 +42,8 @@ public static class TerritoryApi
             .WithSummary("Import a district as a GeoJSON FeatureCollection")
             .WithDescription("Each feature carries properties code and name and a Polygon or MultiPolygon geometry, at any level and in any order. Idempotent: importing the same file again changes nothing.")
             .Accepts<FeatureCollectionRequest>("application/json", "application/geo+json")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
     }
 
     public static void MapLocate(this RouteGroupBuilder api)
@@ -87,21 +87,24 @@ public static class TerritoryApi
             : TypedResults.Ok(view);
     }
 
-    public static async Task<Ok<TerritoryView>> GetTerritory(string code, HttpContext http, IClusterClient cluster)
+    public static async Task<Results<Ok<TerritoryView>, NotFoundProblem>> GetTerritory(string code, HttpContext http, IClusterClient cluster)
     {
         RequireCode(code, http);
-        var snapshot = await cluster.GetGrain<ITerritoryGrain>(code).GetAsync()
-            ?? throw DomainException.NotFound($"Territory {code} does not exist.");
+        if (await cluster.GetGrain<ITerritoryGrain>(code).GetAsync() is not { } snapshot)
+        {
+            return NoSuchNode(code);
+        }
+
         ETags.Set(http.Response, snapshot.Version);
         return TypedResults.Ok(TerritoryView.From(snapshot));
     }
 
-    public static async Task<Ok<TerritoryChildrenView>> GetChildren(string code, HttpContext http, IClusterClient cluster)
+    public static async Task<Results<Ok<TerritoryChildrenView>, NotFoundProblem>> GetChildren(string code, HttpContext http, IClusterClient cluster)
     {
         RequireCode(code, http);
-        var children = await cluster.GetGrain<ITerritoryGrain>(code).GetChildrenAsync()
-            ?? throw DomainException.NotFound($"Territory {code} does not exist.");
-        return TypedResults.Ok(new TerritoryChildrenView(code, children.Select(c => new TerritoryChildView(c.Code, c.Name, c.Level)).ToArray()));
+        return await cluster.GetGrain<ITerritoryGrain>(code).GetChildrenAsync() is { } children
+            ? TypedResults.Ok(new TerritoryChildrenView(code, children.Select(c => new TerritoryChildView(c.Code, c.Name, c.Level)).ToArray()))
+            : NoSuchNode(code);
     }
 
     public static async Task<Ok<LocateView>> Locate(double? lat, double? lon, HttpContext http, IClusterClient cluster)
@@ -136,6 +139,8 @@ public static class TerritoryApi
 
         http.RequireDistrict(DistrictCode.Of(code), $"Territory {code}");
     }
+
+    internal static NotFoundProblem NoSuchNode(string code) => new($"Territory {code} does not exist.");
 
     /// <summary>As <see cref="RequireCode"/>, and the node must exist: its snapshot, or a 404.</summary>
     internal static async Task<TerritorySnapshot> RequireNodeAsync(string code, HttpContext http, IClusterClient cluster)

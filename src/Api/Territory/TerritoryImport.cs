@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using GridGov.Api.Infrastructure;
 using GridGov.Api.Security;
@@ -9,14 +8,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace GridGov.Api.Territory;
 
 /// <summary>
-/// Imports a district's territory from one GeoJSON FeatureCollection. Features are applied level by level (parents
-/// before children, whatever their order in the file), each level in bounded parallel; every feature is judged on
-/// its own, so one bad polygon rejects that feature, not the file.
+/// Imports a district's territory from one GeoJSON FeatureCollection. The handler checks each feature's shape and
+/// district; <see cref="ITerritoryImportGrain"/> applies them level by level (parents before children, whatever their
+/// order in the file). Every feature is judged on its own, so one bad polygon rejects that feature, not the file.
 /// </summary>
 public static class TerritoryImport
 {
     private const int MaxFeatures = 20_000;
-    private const int Parallelism = 16;
 
     public static async Task<Ok<TerritoryImportResult>> ImportAsync(HttpRequest request, IClusterClient cluster, CancellationToken cancellationToken)
     {
@@ -41,8 +39,7 @@ public static class TerritoryImport
         using (document)
         {
             var features = ReadFeatures(document.RootElement);
-            var rejected = new ConcurrentBag<RejectedFeature>();
-            var outcomes = new ConcurrentBag<(UpsertOutcome Outcome, ImportedFeature Feature)>();
+            var rejected = new List<RejectedFeature>();
 
             var firstIndexOfCode = new Dictionary<string, int>(StringComparer.Ordinal);
             var accepted = new List<Candidate>();
@@ -68,25 +65,15 @@ public static class TerritoryImport
                 }
             }
 
-            foreach (var level in accepted.GroupBy(c => c.Code.Length).OrderBy(g => g.Key))
+            var outcomes = await cluster.GetGrain<ITerritoryImportGrain>(0)
+                .ImportAsync(accepted.Select(c => new TerritoryImportItem(c.Index, c.Code, c.Name, c.Boundary)).ToArray());
+            foreach (var refused in outcomes.Where(o => o.Outcome is null))
             {
-                await Parallel.ForEachAsync(level, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (c, _) =>
-                {
-                    try
-                    {
-                        var result = await cluster.GetGrain<ITerritoryGrain>(c.Code)
-                            .UpsertAsync(new TerritoryUpsert(c.Name, c.Boundary, []), null, false);
-                        outcomes.Add((result.Outcome, new ImportedFeature(c.Index, c.Code)));
-                    }
-                    catch (DomainException e)
-                    {
-                        rejected.Add(new RejectedFeature(c.Index, c.Code, e.Message));
-                    }
-                });
+                rejected.Add(new RejectedFeature(refused.Index, refused.Code, refused.Refusal!));
             }
 
             ImportedFeature[] Of(UpsertOutcome outcome) =>
-                outcomes.Where(o => o.Outcome == outcome).Select(o => o.Feature).OrderBy(f => f.Index).ToArray();
+                outcomes.Where(o => o.Outcome == outcome).Select(o => new ImportedFeature(o.Index, o.Code)).OrderBy(f => f.Index).ToArray();
 
             return TypedResults.Ok(new TerritoryImportResult(
                 Of(UpsertOutcome.Created),
@@ -136,13 +123,9 @@ public static class TerritoryImport
             return null;
         }
 
+        // The name is the node's to judge, as for a single PUT; a missing one is empty and refused there.
         var name = feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
-            && p.TryGetProperty("name", out var n) ? Text(n)?.Trim() ?? "" : "";
-        if (name.Length is 0 or > 100)
-        {
-            reason = "properties.name must be a name of 1 to 100 characters.";
-            return null;
-        }
+            && p.TryGetProperty("name", out var n) ? Text(n) ?? "" : "";
 
         if (!feature.TryGetProperty("geometry", out var geometry) || geometry.ValueKind != JsonValueKind.Object)
         {

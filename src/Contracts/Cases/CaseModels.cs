@@ -1,5 +1,3 @@
-using GridGov.Contracts.Territory;
-
 namespace GridGov.Contracts.Cases;
 
 /// <summary>The states of the closed loop (DOMAIN.md §4).</summary>
@@ -103,58 +101,3 @@ public sealed record CaseAction(
     [property: Id(6)] string? Comment = null,
     [property: Id(7)] TimeSpan? Extension = null,
     [property: Id(8)] string? Into = null);
-
-/// <summary>
-/// One transition of one case: immutable, numbered per case (<c>Version</c> 1, 2, 3…), and the unit of every
-/// consumer (the grid's view, the read model, live feeds), which applies it only when it is newer than what it has.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("gridgov.case-event")]
-public sealed record CaseEvent(
-    [property: Id(0)] Guid EventId,
-    [property: Id(1)] string CaseId,
-    [property: Id(2)] long Version,
-    [property: Id(3)] string Type,
-    [property: Id(4)] string GridCode,
-    [property: Id(5)] DateTimeOffset At,
-    [property: Id(6)] string Actor,
-    [property: Id(7)] string? Note,
-    [property: Id(8)] CaseSnapshot Case);
-
-/// <summary>A case as it stands.</summary>
-[GenerateSerializer, Immutable, Alias("gridgov.case-snapshot")]
-public sealed record CaseSnapshot(
-    [property: Id(0)] string Id,
-    [property: Id(1)] CaseState State,
-    [property: Id(2)] string Category,
-    [property: Id(3)] CaseSource Source,
-    [property: Id(4)] string Description,
-    [property: Id(5)] string GridCode,
-    [property: Id(6)] double? Lat,
-    [property: Id(7)] double? Lon,
-    [property: Id(8)] string? Address,
-    [property: Id(9)] string? ReporterName,
-    [property: Id(10)] string? ReporterPhoneMasked,
-    [property: Id(11)] IReadOnlyList<string> MediaUrls,
-    [property: Id(12)] CasePriority Priority,
-    [property: Id(13)] Detection? Detection,
-    [property: Id(14)] string ReportedBy,
-    [property: Id(15)] DateTimeOffset ReportedAt,
-    [property: Id(16)] string? Assignee,
-    [property: Id(17)] DateTimeOffset? DispatchedAt,
-    [property: Id(18)] DateTimeOffset? Deadline,
-    [property: Id(19)] bool Warned,
-    [property: Id(20)] bool Overdue,
-    [property: Id(21)] TerritoryLevel HandledAt,
-    [property: Id(22)] string? ProbableDuplicateOf,
-    [property: Id(23)] string? MergedInto,
-    [property: Id(24)] int? Satisfaction,
-    [property: Id(25)] bool? ResolvedAsReported,
-    [property: Id(26)] TimeSpan? ExtensionRequested,
-    [property: Id(27)] int Extensions,
-    [property: Id(28)] int Reworks,
-    [property: Id(29)] DateTimeOffset? ClosedAt,
-    [property: Id(30)] long Version,
-    [property: Id(31)] DateTimeOffset? FiledAt = null,
-    [property: Id(32)] DateTimeOffset? AcceptedAt = null,
-    [property: Id(33)] DateTimeOffset? RespondBy = null,
-    [property: Id(34)] DateTimeOffset? EvaluatedAt = null);

@@ -1,94 +1,11 @@
 using GridGov.Contracts;
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
+using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Orleans.Core;
-using Orleans.Storage;
-using Orleans.Streams;
 
 namespace GridGov.Grains.Cases;
-
-[GenerateSerializer, Alias("gridgov.case-state")]
-internal sealed class CaseGrainState
-{
-    /// <summary>Written by earlier versions only: the case is now the snapshot of the last event of the history.</summary>
-    [Id(0)] public CaseSnapshot? Case { get; set; }
-
-    [Id(1)] public List<CaseEvent> History { get; set; } = [];
-
-    /// <summary>Written by earlier versions only: the unpublished events themselves (now <see cref="Unpublished"/>).</summary>
-    [Id(2)] public List<CaseEvent> Outbox { get; set; } = [];
-
-    /// <summary>
-    /// The outbox: versions of history events written but perhaps not yet published. Published after each write and
-    /// again on activation. Versions, not copies, so each snapshot is stored once.
-    /// </summary>
-    [Id(3)] public List<long> Unpublished { get; set; } = [];
-
-    /// <summary>The case as it stands: the snapshot its last event carries.</summary>
-    public CaseSnapshot? Current => History.Count > 0 ? History[^1].Case : Case;
-
-    /// <summary>Appends a transition as the next version's event, unpublished until <see cref="Published"/>.</summary>
-    public void Append(CaseSnapshot next, string type, string actor, string? note, DateTimeOffset at)
-    {
-        var version = (Current?.Version ?? 0) + 1;
-        var snapshot = next with { Version = version };
-        Case = null;
-        History.Add(new CaseEvent(Guid.NewGuid(), snapshot.Id, version, type, snapshot.GridCode, at, actor, note, snapshot));
-        Unpublished.Add(version);
-    }
-
-    public CaseEvent[] UnpublishedEvents()
-    {
-        var unpublished = Unpublished.ToHashSet();
-        return History.Where(e => unpublished.Contains(e.Version)).ToArray();
-    }
-
-    /// <summary>
-    /// Clears the outbox in memory only: the next write persists the empty outbox; a crash before that republishes,
-    /// and consumers ignore what they already have.
-    /// </summary>
-    public void Published() => Unpublished.Clear();
-}
-
-/// <summary>What creating a case takes, shared by the case's grain and case reception.</summary>
-internal static class NewCases
-{
-    public static async Task<CaseSnapshot> SnapshotAsync(
-        string id, NewCase report, IGrainFactory grains, CategoryCache categories, TimeProvider time)
-    {
-        if (!CaseIds.IsValid(id))
-        {
-            throw DomainException.Invalid("id", $"'{id}' is not a case id of the form {{district}}-{{yyyyMMdd}}-{{unique}}.");
-        }
-
-        var category = await categories.GetAsync(grains, DistrictCode.Of(id), report.Category)
-            ?? throw DomainException.Invalid("category", $"'{report.Category}' is not a category of district {DistrictCode.Of(id)}.");
-
-        string? duplicate = null;
-        if (report.Lat is { } lat && report.Lon is { } lon)
-        {
-            duplicate = await grains.GetGrain<IGridCasesGrain>(report.GridCode)
-                .FindDuplicateAsync(category.Code, lat, lon, time.GetUtcNow() - CaseGrain.DuplicateWindow, CaseGrain.DuplicateMetres);
-        }
-
-        var now = time.GetUtcNow();
-        return new CaseSnapshot(
-            id, CaseState.Reported, category.Code, report.Source, report.Description, report.GridCode, report.Lat, report.Lon,
-            report.Address, report.ReporterName, report.ReporterPhoneMasked, report.MediaUrls, report.Priority, report.Detection,
-            report.ReportedBy, now, null, null, null, false, false, HandledLevel(report.GridCode), duplicate, null, null, null, null,
-            0, 0, null, 0);
-    }
-
-    /// <summary>The grid's stream, on which every event of the grid's cases is published.</summary>
-    public static IAsyncStream<CaseEvent> StreamOf(IStreamProvider streams, string gridCode) =>
-        streams.GetStream<CaseEvent>(StreamId.Create(StreamNamespaces.CaseEvents, gridCode));
-
-    private static TerritoryLevel HandledLevel(string gridCode) =>
-        TerritoryCode.LevelOf(gridCode) == TerritoryLevel.MicroGrid ? TerritoryLevel.Grid : TerritoryCode.LevelOf(gridCode);
-}
 
 /// <summary>
 /// One case: the closed loop of DOMAIN.md §4. Every transition appends an event to the history and to the outbox in
@@ -96,11 +13,15 @@ internal static class NewCases
 /// 80 % warning and, at 100 %, the escalation one level up.
 /// </summary>
 /// <remarks>
-/// The state is read on first use, not on activation, and read again while it finds no case: case reception
-/// (<see cref="CaseReceptionGrain"/>) creates a case by writing its first state without activating this grain, so an
-/// activation that looked before then must look again.
+/// Case reception (<see cref="CaseReceptionGrain"/>) creates a case by writing its first state without activating this
+/// grain, so an activation may have read its state before the case was written: while it finds no case, the grain reads
+/// its state again before it answers that the case does not exist.
 /// </remarks>
-internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
+internal sealed partial class CaseGrain(
+    [PersistentState(CaseGrain.StateName, ProviderNames.MainStorage)] IPersistentState<CaseGrainState> state,
+    CategoryCache categories,
+    TimeProvider time,
+    ILogger<CaseGrain> logger) : Grain, ICaseGrain, IRemindable
 {
     /// <summary>The name the case's state is stored under (case reception writes a new case's first state under it).</summary>
     public const string StateName = "case";
@@ -109,52 +30,44 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
     public const double DuplicateMetres = 50;
     public static readonly TimeSpan DuplicateWindow = TimeSpan.FromHours(24);
 
-    private readonly StateStorageBridge<CaseGrainState> _state;
-    private readonly CategoryCache _categories;
-    private readonly TimeProvider _time;
-    private readonly ILogger<CaseGrain> _logger;
-    private Task? _loading;
-
-    public CaseGrain(IGrainContext context, CategoryCache categories, TimeProvider time, ILogger<CaseGrain> logger)
-    {
-        _state = new StateStorageBridge<CaseGrainState>(
-            StateName, context, context.ActivationServices.GetRequiredKeyedService<IGrainStorage>(ProviderNames.MainStorage));
-        _categories = categories;
-        _time = time;
-        _logger = logger;
-    }
+    private Task? _ready;
 
     private string Id => this.GetPrimaryKeyString();
 
-    private CaseSnapshot Case => _state.State.Current ?? throw DomainException.NotFound($"Case {Id} does not exist.");
+    private CaseSnapshot Case => state.State.Current ?? throw DomainException.NotFound($"Case {Id} does not exist.");
 
     /// <summary>
-    /// The stored state, read once (concurrent read-only calls share the read); read again while it finds no case, as
-    /// case reception may create the case after this activation looked.
+    /// The state, made ready once per activation (concurrent read-only calls share it): an outbox left by a write whose
+    /// publication was cut off is published, and, while there is no case, the state is read again, as case reception
+    /// may have stored the case after this activation read.
     /// </summary>
     private async Task<CaseGrainState> LoadAsync()
     {
-        if (_loading is null or { IsFaulted: true } or { IsCanceled: true } || (_loading.IsCompletedSuccessfully && _state.State.Current is null))
+        if (_ready is null or { IsFaulted: true } or { IsCanceled: true } || (_ready.IsCompletedSuccessfully && state.State.Current is null))
         {
-            _loading = ReadAsync();
+            _ready = ReadyAsync();
         }
 
-        await _loading;
-        return _state.State;
+        await _ready;
+        return state.State;
     }
 
-    private async Task ReadAsync()
+    private async Task ReadyAsync()
     {
-        await _state.ReadStateAsync();
-        var state = _state.State;
-        if (state.Outbox.Count > 0)
+        if (state.State.Current is null)
         {
-            // State written by an earlier version: its outbox becomes versions; the next write stores it so.
-            state.Unpublished.AddRange(state.Outbox.Select(e => e.Version).Except(state.Unpublished));
-            state.Outbox.Clear();
+            await state.ReadStateAsync();
         }
 
-        if (state.Unpublished.Count > 0)
+        var current = state.State;
+        if (current.Outbox.Count > 0)
+        {
+            // State written by an earlier version: its outbox becomes versions; the next write stores it so.
+            current.Unpublished.AddRange(current.Outbox.Select(e => e.Version).Except(current.Unpublished));
+            current.Outbox.Clear();
+        }
+
+        if (current.Unpublished.Count > 0)
         {
             try
             {
@@ -162,7 +75,7 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
             }
             catch (Exception e)
             {
-                LogPublishFailed(_logger, e, Id);
+                LogPublishFailed(logger, e, Id);
             }
         }
     }
@@ -174,7 +87,7 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
             return existing;
         }
 
-        await CommitAsync(await NewCases.SnapshotAsync(Id, report, GrainFactory, _categories, _time), "reported", report.ReportedBy, null);
+        await CommitAsync(await NewCases.SnapshotAsync(Id, report, GrainFactory, categories, time), "reported", report.ReportedBy, null);
 
         // A new case waits for staff, who come minutes or hours later: holding its activation meanwhile only costs
         // memory (at intake rates, gigabytes), so it is released now and read back from storage when next touched.
@@ -184,16 +97,22 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
 
     async Task<CaseSnapshot?> ICaseGrain.GetAsync() => (await LoadAsync()).Current;
 
-    async Task<IReadOnlyList<CaseEvent>?> ICaseGrain.GetHistoryAsync()
+    async Task<CaseHistory?> ICaseGrain.GetHistoryAsync()
     {
-        var state = await LoadAsync();
-        return state.Current is null ? null : state.History;
+        var loaded = await LoadAsync();
+        return loaded.Current is { } current ? new CaseHistory(current, loaded.History) : null;
     }
 
     async Task<CaseSnapshot> ICaseGrain.ActAsync(CaseAction action, long? expectedVersion)
     {
         await LoadAsync();
         var current = Case;
+        // The caller the call carries, verified by the tenancy filter; a grain acting on its own carries none.
+        if (CallerContext.Current() is var (caller, _) && !CaseVisibility.Sees(caller, current))
+        {
+            throw DomainException.NotFound($"Case {Id} does not exist.");
+        }
+
         if (expectedVersion is { } expected && expected != current.Version)
         {
             throw DomainException.Stale(expected, current.Version);
@@ -204,7 +123,7 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
             throw RefusedIn(current, action.Kind);
         }
 
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         var (next, type) = action.Kind switch
         {
             CaseActionKind.File => (current with { State = CaseState.Filed, FiledAt = now }, "filed"),
@@ -230,10 +149,10 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
 
     async Task ICaseGrain.RepublishAsync()
     {
-        var state = await LoadAsync();
-        if (state.History.Count > 0)
+        var loaded = await LoadAsync();
+        if (loaded.History.Count > 0)
         {
-            var last = state.History[^1];
+            var last = loaded.History[^1];
             await NewCases.StreamOf(this.GetStreamProvider(ProviderNames.Streams), last.GridCode).OnNextBatchAsync([last]);
         }
     }
@@ -245,7 +164,7 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
             return;
         }
 
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         if (CaseStates.IsOpen(current.State) && current is { Deadline: { } deadline, DispatchedAt: { } dispatchedAt })
         {
             if (!current.Warned && now >= WarnAt(dispatchedAt, deadline))
@@ -277,7 +196,7 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
 
         if (next is { } at)
         {
-            var due = at - _time.GetUtcNow();
+            var due = at - time.GetUtcNow();
             // Orleans skips the ticks a reminder missed while its silos were down and waits for the next period, so
             // the period is the shortest allowed: after a full restart a missed checkpoint is caught up within a minute.
             await this.RegisterOrUpdateReminder(DeadlineReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, TimeSpan.FromMinutes(1));
@@ -304,7 +223,7 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
             return current with { Assignee = action.Assignee };
         }
 
-        var category = await _categories.GetAsync(GrainFactory, DistrictCode.Of(Id), current.Category)
+        var category = await categories.GetAsync(GrainFactory, DistrictCode.Of(Id), current.Category)
             ?? throw DomainException.Conflict($"The category {current.Category} no longer exists in the catalogue.");
         return current with
         {
@@ -391,7 +310,7 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
             throw DomainException.Invalid("into", $"Case {into} does not exist or is no longer open.");
         }
 
-        return current with { State = CaseState.Merged, MergedInto = into, ClosedAt = _time.GetUtcNow() };
+        return current with { State = CaseState.Merged, MergedInto = into, ClosedAt = time.GetUtcNow() };
     }
 
     private static DomainException RefusedIn(CaseSnapshot current, CaseActionKind kind)
@@ -406,17 +325,17 @@ internal sealed partial class CaseGrain : Grain, ICaseGrain, IRemindable
     /// <summary>Appends the event to history and outbox, writes once, then publishes the outbox.</summary>
     private async Task CommitAsync(CaseSnapshot next, string type, string actor, string? note)
     {
-        _state.State.Append(next, type, actor, note, _time.GetUtcNow());
-        await _state.WriteStateAsync();
+        state.State.Append(next, type, actor, note, time.GetUtcNow());
+        await state.WriteStateAsync();
         await PublishOutboxAsync();
     }
 
     private async Task PublishOutboxAsync()
     {
-        await NewCases.StreamOf(this.GetStreamProvider(ProviderNames.Streams), Case.GridCode).OnNextBatchAsync(_state.State.UnpublishedEvents());
-        _state.State.Published();
+        await NewCases.StreamOf(this.GetStreamProvider(ProviderNames.Streams), Case.GridCode).OnNextBatchAsync(state.State.UnpublishedEvents());
+        state.State.Published();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId} could not republish its outbox on activation")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId} could not republish its outbox on its first call after activating")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string caseId);
 }

@@ -41,7 +41,7 @@ internal sealed class PartyGridGrain(
         }
     }
 
-    async Task<PartyGridSnapshot> IPartyGridGrain.UpsertAsync(string name, IReadOnlyList<string> gridCodes, long? expectedVersion)
+    async Task<PartyGridUpsertResult> IPartyGridGrain.UpsertAsync(string name, IReadOnlyList<string> gridCodes, long? expectedVersion)
     {
         if (!PartyGridId.IsValid(Id))
         {
@@ -62,8 +62,10 @@ internal sealed class PartyGridGrain(
 
         if (S.Exists && S.Name == trimmedName && S.GridCodes.SequenceEqual(codes))
         {
-            return Snapshot();
+            return new PartyGridUpsertResult(UpsertOutcome.Unchanged, Snapshot());
         }
+
+        var outcome = S.Exists ? UpsertOutcome.Updated : UpsertOutcome.Created;
 
         var added = codes.Except(S.GridCodes).ToList();
         var removed = S.GridCodes.Except(codes).ToList();
@@ -97,7 +99,7 @@ internal sealed class PartyGridGrain(
         await SettleAsync(removed);
         S.Unsettled = [];
         await state.WriteStateAsync();
-        return Snapshot();
+        return new PartyGridUpsertResult(outcome, Snapshot());
     }
 
     Task<PartyGridSnapshot?> IPartyGridGrain.GetAsync() => Task.FromResult(S.Exists ? Snapshot() : null);

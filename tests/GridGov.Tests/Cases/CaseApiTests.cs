@@ -238,6 +238,9 @@ public sealed class CaseApiTests(CaseFixture f) : IClassFixture<CaseFixture>
         await (await f.App.PostJsonAsync("/api/v1/cases", f.Report(extra: ""","mediaUrls":["javascript:alert(1)"]"""))).AssertProblemAsync(HttpStatusCode.BadRequest, "mediaUrls[0]");
         await (await f.App.PostJsonAsync("/api/v1/cases", f.Report().Replace("residentApp", "camera", StringComparison.Ordinal))).AssertProblemAsync(HttpStatusCode.BadRequest, "detection");
         await (await f.App.PostJsonAsync("/api/v1/cases", f.Report().Replace("residentApp", "pigeon", StringComparison.Ordinal))).AssertProblemAsync(HttpStatusCode.BadRequest, "source");
+        await (await f.App.PostJsonAsync("/api/v1/cases", f.Report().Replace("13912345678", "12", StringComparison.Ordinal))).AssertProblemAsync(HttpStatusCode.BadRequest, "reporter.phone");
+        await (await f.CommandCentre.PostJsonAsync("/api/v1/cases", f.Report(extra: ""","detection":{"confidence":0.5,"snapshotUrl":"ftp://cam.example/1.jpg"}"""))).AssertProblemAsync(HttpStatusCode.BadRequest, "detection.snapshotUrl");
+        await (await f.CommandCentre.PostJsonAsync("/api/v1/cases", """{"category":"event.other","description":"x","source":"gridPatrol","gridCode":"12"}""")).AssertProblemAsync(HttpStatusCode.BadRequest, "gridCode");
         var camera = await f.ReportAsync(f.CommandCentre, f.Report(extra: ""","gridCode":null,"detection":{"confidence":0.93,"snapshotUrl":"https://cam.example/s/1.jpg"}""").Replace("residentApp", "camera", StringComparison.Ordinal));
         Assert.Equal(0.93, camera.GetProperty("detection").GetProperty("confidence").GetDouble());
     }

@@ -37,7 +37,7 @@ public sealed class CaseIntakeTests(GridClusterFixture fixture)
         Assert.Equal(first, again);
         Assert.Equal(first, unknownCategory);
         Assert.Equal("Broken bench", (await grain.GetAsync())!.Description);
-        Assert.Single((await grain.GetHistoryAsync())!);
+        Assert.Single((await grain.GetHistoryAsync())!.Events);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class CaseIntakeTests(GridClusterFixture fixture)
         var later = await intake.ReportAsync(report, "same request");
 
         Assert.Single(answers.Append(later).Select(c => c.Id).Distinct());
-        Assert.Single((await fixture.Grains.GetGrain<ICaseGrain>(later.Id).GetHistoryAsync())!);
+        Assert.Single((await fixture.Grains.GetGrain<ICaseGrain>(later.Id).GetHistoryAsync())!.Events);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class CaseIntakeTests(GridClusterFixture fixture)
         Assert.Equal(received, await @case.GetAsync());
         var filed = await @case.ActAsync(new CaseAction(CaseActionKind.File, "cc", null), received.Version);
         Assert.Equal((CaseState.Filed, 2L), (filed.State, filed.Version));
-        Assert.Equal(["reported", "filed"], (await @case.GetHistoryAsync())!.Select(e => e.Type));
+        Assert.Equal(["reported", "filed"], (await @case.GetHistoryAsync())!.Events.Select(e => e.Type));
         await Eventually.TrueAsync(
             async () => (await fixture.Grains.GetGrain<IGridCasesGrain>(grid).GetAsync()).Open.Any(c => c.Id == id && c.Version == 2),
             "the grid's view holds the case at version 2");
@@ -107,7 +107,7 @@ public sealed class CaseIntakeTests(GridClusterFixture fixture)
             reception.ReportAsync(CaseIds.New(Fresh.District(), DateTimeOffset.UtcNow), Report(grid, "event.other", "x")));
 
         Assert.Equal(first, again);
-        Assert.Single((await fixture.Grains.GetGrain<ICaseGrain>(id).GetHistoryAsync())!);
+        Assert.Single((await fixture.Grains.GetGrain<ICaseGrain>(id).GetHistoryAsync())!.Events);
         Assert.Equal("id", foreign.Field);
     }
 

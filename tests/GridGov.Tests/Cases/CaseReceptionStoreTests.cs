@@ -51,7 +51,7 @@ public sealed class CaseReceptionStoreTests
         {
             var grain = cluster.Client.GetGrain<ICaseGrain>(id);
             Assert.Equal(answer, await grain.GetAsync());
-            Assert.Single((await grain.GetHistoryAsync())!);
+            Assert.Single((await grain.GetHistoryAsync())!.Events);
         }
 
         var filed = await cluster.Client.GetGrain<ICaseGrain>(ids[0]).ActAsync(new CaseAction(CaseActionKind.File, "cc", null), 1);

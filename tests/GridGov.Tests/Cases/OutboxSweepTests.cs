@@ -34,10 +34,7 @@ public sealed class OutboxSweepTests
         // Written as case reception writes it, and never published.
         var state = new CaseGrainState();
         state.Append(
-            new CaseSnapshot(
-                id, CaseState.Reported, "event.other", CaseSource.GridPatrol, "Lost on its way", grid, null, null, null, null, null, [],
-                CasePriority.Normal, null, "w-1", DateTimeOffset.UtcNow, null, null, null, false, false, TerritoryLevel.Grid, null,
-                null, null, null, null, 0, 0, null, 0),
+            TestSnapshots.Reported(id, grid, version: 0, reportedBy: "w-1") with { Description = "Lost on its way" },
             "reported", "w-1", null, DateTimeOffset.UtcNow);
         var services = ((InProcessSiloHandle)cluster.Silos[0]).SiloHost.Services;
         await services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.MainStorage).WriteStateAsync(
@@ -78,10 +75,7 @@ public sealed class OutboxSweepTests
         {
             var state = new CaseGrainState();
             state.Append(
-                new CaseSnapshot(
-                    id, CaseState.Reported, "event.other", CaseSource.GridPatrol, "Written together", grid, null, null, null, null, null, [],
-                    CasePriority.Normal, null, "w-1", DateTimeOffset.UtcNow, null, null, null, false, false, TerritoryLevel.Grid, null,
-                    null, null, null, null, 0, 0, null, 0),
+                TestSnapshots.Reported(id, grid, version: 0, reportedBy: "w-1") with { Description = "Written together" },
                 "reported", "w-1", null, DateTimeOffset.UtcNow);
             return newCases.TryInsertAsync(cluster.Client.GetGrain<ICaseGrain>(id).GetGrainId(), CaseGrain.StateName, state);
         }));

@@ -14,10 +14,14 @@ public sealed class ProjectionTests(GridClusterFixture fixture)
 {
     private static CaseEvent Event(string id, string grid, long version, CaseState state) => new(
         Guid.NewGuid(), id, version, state.ToString().ToLowerInvariant(), grid, DateTimeOffset.UtcNow, "test", null,
-        new CaseSnapshot(
-            id, state, "event.other", CaseSource.GridPatrol, "test", grid, 10, 10, null, null, null, [], CasePriority.Normal,
-            null, "test", new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero), state >= CaseState.Dispatched ? "w-1" : null,
-            null, null, false, false, TerritoryLevel.Grid, null, null, null, null, null, 0, 0, null, version));
+        TestSnapshots.Reported(id, grid, version) with
+        {
+            State = state,
+            Lat = 10,
+            Lon = 10,
+            ReportedAt = new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero),
+            Assignee = state >= CaseState.Dispatched ? "w-1" : null,
+        });
 
     [Fact]
     public async Task Late_and_repeated_events_never_move_a_case_backwards()

@@ -15,10 +15,13 @@ public sealed class ReadModelWriteTests
 {
     private static CaseEvent Event(string id, string grid, long version, string category = "event.other") => new(
         Guid.NewGuid(), id, version, "reported", grid, DateTimeOffset.UtcNow, "test", null,
-        new CaseSnapshot(
-            id, version == 1 ? CaseState.Reported : CaseState.Filed, category, CaseSource.GridPatrol, "test", grid, 10, 10, null, null,
-            null, [], CasePriority.Normal, null, "test", DateTimeOffset.UtcNow, null, null, null, false, false, TerritoryLevel.Grid,
-            null, null, null, null, null, 0, 0, null, version));
+        TestSnapshots.Reported(id, grid, version) with
+        {
+            State = version == 1 ? CaseState.Reported : CaseState.Filed,
+            Category = category,
+            Lat = 10,
+            Lon = 10,
+        });
 
     private static Task ProjectAsync(AdoNetCaseReadModel readModel, params CaseEvent[] events) =>
         readModel.ProjectAsync(events.Select(e => e.Case).ToArray(), events, CancellationToken.None);

@@ -90,10 +90,20 @@ public sealed class IndicatorRollupTests(RollupClusterFixture fixture) : IClassF
     {
         var id = $"{district}-20261120-{n:D8}";
         var at = Start.AddMinutes(n);
-        var s = new CaseSnapshot(
-            id, CaseState.Reported, n % 2 == 0 ? "event.environment" : "component.road", n % 3 == 0 ? CaseSource.Camera : CaseSource.ResidentApp,
-            "test", grid, null, null, null, null, null, [], CasePriority.Normal, null, "test", at, null, null, null, false, false,
-            TerritoryLevel.Grid, null, null, null, null, null, 0, 0, null, 1);
+        var s = new CaseSnapshot
+        {
+            Id = id,
+            State = CaseState.Reported,
+            Category = n % 2 == 0 ? "event.environment" : "component.road",
+            Source = n % 3 == 0 ? CaseSource.Camera : CaseSource.ResidentApp,
+            Description = "test",
+            GridCode = grid,
+            MediaUrls = [],
+            ReportedBy = "test",
+            ReportedAt = at,
+            HandledAt = TerritoryLevel.Grid,
+            Version = 1,
+        };
         var steps = new List<CaseSnapshot> { s };
         steps.Add(s = s with { State = CaseState.Filed, FiledAt = at.AddMinutes(1), Version = 2 });
         steps.Add(s = s with

@@ -173,10 +173,20 @@ public sealed class IndicatorsApiTests(CaseFixture f) : IClassFixture<CaseFixtur
 
         // A case the live roll-up never saw (written straight into the read model) is drift: found and repaired.
         var readModel = f.Api.Services.GetRequiredService<ICaseReadModel>();
-        var ghost = new CaseSnapshot(
-            CaseIds.New(f.District, DateTimeOffset.UtcNow), CaseState.Reported, "event.environment", CaseSource.Hotline12345, "ghost",
-            f.Grid2, null, null, null, null, null, [], CasePriority.Normal, null, "test", DateTimeOffset.UtcNow, null, null, null,
-            false, false, TerritoryLevel.Grid, null, null, null, null, null, 0, 0, null, 1);
+        var ghost = new CaseSnapshot
+        {
+            Id = CaseIds.New(f.District, DateTimeOffset.UtcNow),
+            State = CaseState.Reported,
+            Category = "event.environment",
+            Source = CaseSource.Hotline12345,
+            Description = "ghost",
+            GridCode = f.Grid2,
+            MediaUrls = [],
+            ReportedBy = "test",
+            ReportedAt = DateTimeOffset.UtcNow,
+            HandledAt = TerritoryLevel.Grid,
+            Version = 1,
+        };
         await readModel.UpsertAsync([ghost], CancellationToken.None);
         var openBefore = Count(await IndicatorsAsync(f.District), "current", Metrics.Open);
 

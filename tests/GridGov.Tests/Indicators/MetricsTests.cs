@@ -8,10 +8,20 @@ public sealed class MetricsTests
 {
     private static readonly DateTimeOffset Reported = new(2026, 11, 25, 15, 30, 0, TimeSpan.Zero); // 23:30 in Beijing
 
-    private static CaseSnapshot Case(CaseState state) => new(
-        "110105-20261125-abc", state, "event.environment", CaseSource.Hotline12345, "t", "110105001001001", null, null, null, null,
-        null, [], CasePriority.Normal, null, "t", Reported, null, null, null, false, false, TerritoryLevel.Grid, null, null, null,
-        null, null, 0, 0, null, 1);
+    private static CaseSnapshot Case(CaseState state) => new()
+    {
+        Id = "110105-20261125-abc",
+        State = state,
+        Category = "event.environment",
+        Source = CaseSource.Hotline12345,
+        Description = "t",
+        GridCode = "110105001001001",
+        MediaUrls = [],
+        ReportedBy = "t",
+        ReportedAt = Reported,
+        HandledAt = TerritoryLevel.Grid,
+        Version = 1,
+    };
 
     [Fact]
     public void Days_are_counted_in_China_Standard_Time()

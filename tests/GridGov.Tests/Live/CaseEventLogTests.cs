@@ -146,10 +146,11 @@ public sealed class CaseEventLogTests
     private static async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string district, string note)
     {
         var grid = $"{district}001001001";
-        var snapshot = new CaseSnapshot(
-            $"{district}-20250101-{Guid.NewGuid():N}"[..25], CaseState.Reported, "event.other", CaseSource.Hotline12345, "d", grid, null, null, null, null, null, [],
-            CasePriority.Normal, null, "hotline", DateTimeOffset.UtcNow, null, null, null, false, false, TerritoryLevel.Grid, null, null, null, null, null, 0, 0,
-            null, 1);
+        var snapshot = Cases.TestSnapshots.Reported($"{district}-20250101-{Guid.NewGuid():N}"[..25], grid, reportedBy: "hotline") with
+        {
+            Source = CaseSource.Hotline12345,
+            Description = "d",
+        };
         var e = new CaseEvent(Guid.NewGuid(), snapshot.Id, 1, "reported", grid, DateTimeOffset.UtcNow, "hotline", note, snapshot);
         await using var command = new NpgsqlCommand(
             """

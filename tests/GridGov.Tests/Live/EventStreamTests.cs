@@ -236,10 +236,20 @@ internal static class LogRows
         var positions = new List<long>();
         for (var i = 0; i < count; i++)
         {
-            var snapshot = new Contracts.Cases.CaseSnapshot(
-                $"{grid[..6]}-20250101-{Guid.NewGuid():N}"[..25], Contracts.Cases.CaseState.Reported, "event.other", Contracts.Cases.CaseSource.Hotline12345,
-                "d", grid, null, null, null, null, null, [], Contracts.Cases.CasePriority.Normal, null, "hotline", DateTimeOffset.UtcNow, null, null, null,
-                false, false, Contracts.Territory.TerritoryLevel.Grid, null, null, null, null, null, 0, 0, null, 1);
+            var snapshot = new Contracts.Cases.CaseSnapshot
+            {
+                Id = $"{grid[..6]}-20250101-{Guid.NewGuid():N}"[..25],
+                State = Contracts.Cases.CaseState.Reported,
+                Category = "event.other",
+                Source = Contracts.Cases.CaseSource.Hotline12345,
+                Description = "d",
+                GridCode = grid,
+                MediaUrls = [],
+                ReportedBy = "hotline",
+                ReportedAt = DateTimeOffset.UtcNow,
+                HandledAt = Contracts.Territory.TerritoryLevel.Grid,
+                Version = 1,
+            };
             var e = new Contracts.Cases.CaseEvent(Guid.NewGuid(), snapshot.Id, 1, "reported", grid, DateTimeOffset.UtcNow, "hotline", $"burst {i}", snapshot);
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;

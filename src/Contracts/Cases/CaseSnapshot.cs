@@ -1,0 +1,57 @@
+using GridGov.Contracts.Territory;
+
+namespace GridGov.Contracts.Cases;
+
+/// <summary>
+/// A case as it stands. Built by name (<c>new CaseSnapshot { Id = …, State = … }</c>) and changed with <c>with</c>.
+/// It is stored (Orleans, by <c>Id</c>) and written as JSON (the case-event log, webhooks, the read model), so the ids,
+/// the property names and their order stay as they are; the properties added later (<c>FiledAt</c> and after) are
+/// optional, as rows written before them lack them.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("gridgov.case-snapshot")]
+public sealed record CaseSnapshot
+{
+    // The report, as received.
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public required CaseState State { get; init; }
+    [Id(2)] public required string Category { get; init; }
+    [Id(3)] public required CaseSource Source { get; init; }
+    [Id(4)] public required string Description { get; init; }
+    [Id(5)] public required string GridCode { get; init; }
+    [Id(6)] public double? Lat { get; init; }
+    [Id(7)] public double? Lon { get; init; }
+    [Id(8)] public string? Address { get; init; }
+    [Id(9)] public string? ReporterName { get; init; }
+    [Id(10)] public string? ReporterPhoneMasked { get; init; }
+    [Id(11)] public required IReadOnlyList<string> MediaUrls { get; init; }
+    [Id(12)] public CasePriority Priority { get; init; }
+    [Id(13)] public Detection? Detection { get; init; }
+    [Id(14)] public required string ReportedBy { get; init; }
+    [Id(15)] public required DateTimeOffset ReportedAt { get; init; }
+
+    // Handling: who has it, its clock, where it is handled.
+    [Id(16)] public string? Assignee { get; init; }
+    [Id(17)] public DateTimeOffset? DispatchedAt { get; init; }
+    [Id(18)] public DateTimeOffset? Deadline { get; init; }
+    [Id(19)] public bool Warned { get; init; }
+    [Id(20)] public bool Overdue { get; init; }
+    [Id(21)] public required TerritoryLevel HandledAt { get; init; }
+    [Id(22)] public string? ProbableDuplicateOf { get; init; }
+    [Id(23)] public string? MergedInto { get; init; }
+
+    // The evaluation, extensions and rework.
+    [Id(24)] public int? Satisfaction { get; init; }
+    [Id(25)] public bool? ResolvedAsReported { get; init; }
+    [Id(26)] public TimeSpan? ExtensionRequested { get; init; }
+    [Id(27)] public int Extensions { get; init; }
+    [Id(28)] public int Reworks { get; init; }
+    [Id(29)] public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>The version of the event that made this snapshot (1, 2, 3…).</summary>
+    [Id(30)] public required long Version { get; init; }
+
+    [Id(31)] public DateTimeOffset? FiledAt { get; init; }
+    [Id(32)] public DateTimeOffset? AcceptedAt { get; init; }
+    [Id(33)] public DateTimeOffset? RespondBy { get; init; }
+    [Id(34)] public DateTimeOffset? EvaluatedAt { get; init; }
+}

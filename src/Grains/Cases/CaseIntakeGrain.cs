@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using GridGov.Contracts.Cases;
+using GridGov.Contracts.Common;
+using GridGov.Contracts.Territory;
+using Orleans.Concurrency;
+
+namespace GridGov.Grains.Cases;
+
+/// <summary>
+/// Routes a report and hands it on. Keeps no state and only awaits other grains, so it is reentrant: each worker
+/// takes many reports at once, as reception does.
+/// </summary>
+[StatelessWorker, Reentrant]
+internal sealed class CaseIntakeGrain(TimeProvider time) : Grain, ICaseIntakeGrain
+{
+    async Task<CaseSnapshot> ICaseIntakeGrain.ReportAsync(NewCase report, string? district, string? idempotencyKey)
+    {
+        var routed = report with { GridCode = await RouteAsync(report, district) };
+        var caseDistrict = DistrictCode.Of(routed.GridCode);
+        if (idempotencyKey is null)
+        {
+            return await GrainFactory.GetGrain<ICaseReceptionGrain>(caseDistrict).ReportAsync(CaseIds.New(caseDistrict, time.GetUtcNow()), routed);
+        }
+
+        // One intake grain per (caller, key); the fingerprint tells a replay from another request under the same key.
+        var intake = $"{caseDistrict}-IK-{Hash($"{report.ReportedBy}\n{idempotencyKey}")[..32]}";
+        return await GrainFactory.GetGrain<IIntakeGrain>(intake).ReportAsync(routed, Hash(JsonSerializer.Serialize(routed)));
+    }
+
+    /// <summary>The grid (or community) the case goes to: the one staff named, else the one that holds the point.</summary>
+    private async Task<string> RouteAsync(NewCase report, string? district)
+    {
+        if (report.GridCode.Length > 0)
+        {
+            if (await GrainFactory.GetGrain<ITerritoryGrain>(report.GridCode).GetAsync() is null)
+            {
+                throw DomainException.Invalid("gridCode", $"Territory {report.GridCode} does not exist.");
+            }
+
+            // A micro-grid's cases are its grid's.
+            return TerritoryCode.LevelOf(report.GridCode) == TerritoryLevel.MicroGrid ? report.GridCode[..15] : report.GridCode;
+        }
+
+        if (report is not { Lat: { } lat, Lon: { } lon })
+        {
+            throw DomainException.Invalid(report.Lat is null ? "lat" : "lon", "lat and lon (WGS-84) are required to route the case, unless staff give gridCode.");
+        }
+
+        var located = await GrainFactory.GetGrain<ILocatorGrain>(0).LocateAsync(lat, lon, district);
+        return located.Grid?.Code
+            ?? (located.Fallback is { Level: >= TerritoryLevel.Community } fallback ? fallback.Code : null)
+            ?? throw DomainException.Invalid("lat", "No grid or community of your district covers this point.");
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}

@@ -8,7 +8,8 @@ namespace GridGov.Api.Infrastructure;
 
 /// <summary>
 /// Turns every exception into RFC 9457 ProblemDetails: domain refusals and unreadable requests into 4xx naming the
-/// field, anything else into a 500 that says nothing of the internals.
+/// field, a cluster or database that does not answer into a 503 with Retry-After, anything else into a 500 that says
+/// nothing of the internals.
 /// </summary>
 internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
@@ -39,6 +40,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 Title = "Forbidden.",
                 Detail = "The call was refused by the cluster's caller check.",
             },
+            _ when Unavailability.IsTransient(exception) => Unavailable(context, exception),
             _ => null,
         };
 
@@ -77,6 +79,18 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         return problem;
     }
 
+    private ProblemDetails Unavailable(HttpContext context, Exception exception)
+    {
+        LogUnavailable(logger, exception.GetType().Name, context.Request.Path);
+        context.Response.Headers.RetryAfter = ((int)Unavailability.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "The service is briefly unavailable.",
+            Detail = "Part of the cluster or its database did not answer, so the request may not have taken effect. Retry it after the time in Retry-After (a case report with the same Idempotency-Key).",
+        };
+    }
+
     private static ValidationProblemDetails BadJson(JsonException json)
     {
         var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
@@ -105,6 +119,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
     [GeneratedRegex("missing required properties including: '(?<name>[^']+)'")]
     private static partial Regex MissingMember();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} answered 503: the cluster or the database did not answer ({Exception})")]
+    private static partial void LogUnavailable(ILogger logger, string exception, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string path);

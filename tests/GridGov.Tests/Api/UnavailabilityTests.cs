@@ -1,0 +1,37 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using GridGov.Api.Infrastructure;
+using GridGov.Contracts.Common;
+
+namespace GridGov.Tests.Api;
+
+/// <summary>What the API answers 503 with Retry-After (retry later) rather than 500 (a fault in GridGov).</summary>
+public sealed class UnavailabilityTests
+{
+    public static TheoryData<Exception> Transient() =>
+    [
+        new SiloUnavailableException("silo gone"),
+        new OrleansException("call failed", new Orleans.Runtime.Messaging.ConnectionFailedException("connection refused")),
+        new TimeoutException("response timed out"),
+        new OrleansException("storage failed", new Npgsql.NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused))),
+        new AggregateException(new TimeoutException()),
+    ];
+
+    public static TheoryData<Exception> Faults() =>
+    [
+        new InvalidOperationException("a bug"),
+        new NullReferenceException(),
+        new OrleansException("a bug inside Orleans", new ArgumentException("bad")),
+        DomainException.Invalid("name", "refused"),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Transient))]
+    public void A_failure_to_reach_the_cluster_or_database_is_retryable(Exception exception) =>
+        Assert.True(Unavailability.IsTransient(exception));
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public void A_fault_is_not(Exception exception) =>
+        Assert.False(Unavailability.IsTransient(exception));
+}

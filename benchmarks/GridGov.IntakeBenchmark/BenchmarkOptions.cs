@@ -20,6 +20,9 @@ public enum GridGovVariant
 
     /// <summary>Not intake: <c>POST /api/v1/households/import</c> of <see cref="BenchmarkOptions.Households"/> households as one CSV, with the operator key.</summary>
     Import,
+
+    /// <summary>Not intake: <c>GET /api/v1/cases/{id}</c> with the app key, round-robin over cases it reported before the load.</summary>
+    ReadCase,
 }
 
 /// <summary>The command line: <c>[--warmup S] [--duration S] [--connections N] [--grids N] [--rounds N] …</c>.</summary>
@@ -78,6 +81,11 @@ public sealed record BenchmarkOptions
     /// </summary>
     public bool TunedCeiling { get; init; }
 
+    /// <summary>The read paths (<c>locate</c>, <c>read-case</c>), whose reference is a bare Kestrel hello-world.</summary>
+    public bool ReadsPaths => Variants.Any(IsRead);
+
+    public static bool IsRead(GridGovVariant variant) => variant is GridGovVariant.Locate or GridGovVariant.ReadCase;
+
     /// <summary>Appends the results as Markdown rows to this file.</summary>
     public string? ResultsFile { get; init; }
 
@@ -93,7 +101,10 @@ public sealed record BenchmarkOptions
                              operator (bootstrap key: no API-key grain), operator-gridcode (no API-key grain,
                              no locate), locate (GET /api/v1/locate with the app key; not intake), import
                              (POST /api/v1/households/import of --households households as one CSV with the
-                             operator key, timed from upload start to job completion; not load)
+                             operator key, timed from upload start to job completion; not load), read-case
+                             (GET /api/v1/cases/{id} with the app key over cases it reported first; not intake).
+                             With locate or read-case, each round also loads a bare Kestrel hello-world in the
+                             ceiling's process (the read paths' reference, target ≥ 0.5 ×)
           --paced S          after each app's closed-loop window, S seconds of an open-loop load at a fixed
                              rate (--paced-fraction × the round's ceiling req/s; default 30 s, 0: none);
                              latency from each request's scheduled time: the p99 the target is about
@@ -154,13 +165,14 @@ public sealed record BenchmarkOptions
         GridGovVariant.OperatorGridCode => "operator-gridcode",
         GridGovVariant.Locate => "locate",
         GridGovVariant.Import => "import",
+        GridGovVariant.ReadCase => "read-case",
         _ => throw new ArgumentOutOfRangeException(nameof(variant)),
     };
 
     private static GridGovVariant ParseVariant(string name) =>
         Enum.GetValues<GridGovVariant>().FirstOrDefault(v => Name(v) == name, (GridGovVariant)(-1)) is var v && Enum.IsDefined(v)
             ? v
-            : throw new ArgumentException($"Unknown variant '{name}': app, operator, operator-gridcode, locate or import.");
+            : throw new ArgumentException($"Unknown variant '{name}': app, operator, operator-gridcode, locate, import or read-case.");
 
     private static int Number(string text, int min) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min

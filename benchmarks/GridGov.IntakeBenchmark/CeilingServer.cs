@@ -12,6 +12,7 @@ namespace GridGov.IntakeBenchmark;
 /// ADO.NET grain storage on PostgreSQL (Npgsql invariant), in an ASP.NET Core app co-hosting its silo in cluster mode
 /// (ADO.NET clustering on the same database). Nothing else: no auth, no routing, no events. Each report gets a new
 /// grain, as each case does, so the ceiling pays the same activation (and its state read) per request.
+/// <c>GET /hello</c> is the read paths' reference: a bare hello-world on the same Kestrel.
 /// Run as <c>GridGov.IntakeBenchmark ceiling-server --urls http://127.0.0.1:PORT</c> with <c>Ceiling__*</c> settings.
 /// </summary>
 public static class CeilingServer
@@ -40,6 +41,8 @@ public static class CeilingServer
 
         var app = builder.Build();
         app.MapGet("/health", () => "ok");
+        // The read paths' reference: Kestrel, routing and a constant answer, nothing else.
+        app.MapGet("/hello", () => "Hello, world!");
         app.MapPost("/ceiling", async (CeilingReport report, IGrainFactory grains) =>
         {
             var id = Guid.NewGuid();

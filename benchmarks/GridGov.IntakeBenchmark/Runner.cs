@@ -35,7 +35,8 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
     /// <summary>The ceiling's closed-loop req/s by round: the paced phases of that round run at a fraction of it.</summary>
     private readonly Dictionary<int, double> _ceilingRate = [];
 
-    public async Task<AppRun> RunCeilingAsync(int round, CancellationToken cancellationToken)
+    /// <summary>The ceiling's run, and when the read paths are measured the hello-world's run in the same process after it.</summary>
+    public async Task<IReadOnlyList<AppRun>> RunCeilingAsync(int round, CancellationToken cancellationToken)
     {
         var database = $"ceiling_r{round}";
         await postgres.CreateDatabaseAsync(database, cancellationToken);
@@ -63,7 +64,14 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
             var paced = await PacedAsync("ceiling", round, new Dictionary<string, string>(), requests, cancellationToken);
             var details = new List<string>(measured.Details);
             details.AddRange(await StorageAsync(database, cancellationToken));
-            return new AppRun("ceiling", round, measured.Load, measured.Cpu, loadAverage, startup, null, null, null, details) { Paced = paced };
+            var ceiling = new AppRun("ceiling", round, measured.Load, measured.Cpu, loadAverage, startup, null, null, null, details) { Paced = paced };
+            if (!options.ReadsPaths)
+            {
+                return [ceiling];
+            }
+
+            var hello = await MeasureAsync("hello", server, database, new Dictionary<string, string>(), [new LoadRequest(new Uri(server.BaseAddress, "/hello"), null)], null, cancellationToken);
+            return [ceiling, new AppRun("hello", round, hello.Load, hello.Cpu, LoadAverage(), startup, null, null, null, hello.Details)];
         }
         finally
         {
@@ -84,9 +92,11 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
             var (bootstrap, startup) = (started.Bootstrap, started.Startup);
             var key = await PrepareAsync(server.BaseAddress, bootstrap, variant, cancellationToken);
             var headers = new Dictionary<string, string> { ["X-Api-Key"] = key };
-            var requests = district.Requests(new Uri(server.BaseAddress, "/api/v1/cases"), 4096, variant, seed: round);
+            var requests = variant == GridGovVariant.ReadCase
+                ? await ReportCasesToReadAsync(server.BaseAddress, headers, round, cancellationToken)
+                : district.Requests(new Uri(server.BaseAddress, "/api/v1/cases"), 4096, variant, seed: round);
             await SmokeAsync(headers, requests[0], cancellationToken);
-            var reports = variant == GridGovVariant.Locate ? 0 : 1;
+            var reports = BenchmarkOptions.IsRead(variant) ? 0 : 1;
 
             long? backlog = null;
             var measured = await MeasureAsync(name, server, database, headers, requests, async acknowledged =>

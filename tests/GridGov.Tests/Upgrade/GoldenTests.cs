@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GridGov.Contracts.Cases;
+using GridGov.Hosting.Live;
 using GridGov.Hosting.Storage;
 using GridGov.Tests.Deploy;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,11 +61,31 @@ public sealed class GoldenTests
         Assert.True(differences.Count == 0, $"{type.FullName} no longer reads what the golden version stored:\n{string.Join("\n", differences)}");
     }
 
+    /// <summary>
+    /// The case-event log (<c>gridgov_case_events</c>, which live feeds and webhooks resume from) stores each event as
+    /// JSON: a row written by the golden version reads back with every value too.
+    /// </summary>
+    [Fact]
+    public void A_case_event_log_row_written_by_the_golden_version_reads_back_with_every_value()
+    {
+        var row = Path.Combine(Folder, "CaseEvent.log-row.json");
+        if (Environment.GetEnvironmentVariable(WriteVariable) == "1")
+        {
+            File.WriteAllText(row, JsonSerializer.Serialize((CaseEvent)Samples.Of(typeof(CaseEvent)), LiveJson.Log) + "\n");
+        }
+
+        Assert.True(File.Exists(row), $"No golden case-event log row ({row}); write it with {WriteVariable}=1.");
+        var read = JsonSerializer.Deserialize<CaseEvent>(File.ReadAllText(row), LiveJson.Log);
+        var differences = new List<string>();
+        Compare(JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "CaseEvent.json"))), JsonNode.Parse(JsonSerializer.Serialize(read, Json)), "$", differences);
+        Assert.True(differences.Count == 0, $"A case-event log row no longer reads as the golden version wrote it:\n{string.Join("\n", differences)}");
+    }
+
     [Fact]
     public void Every_golden_file_belongs_to_a_persisted_type()
     {
         var names = PersistedTypes.Roots.Select(FileName).ToHashSet();
-        var strays = Directory.GetFiles(Folder).Select(Path.GetFileNameWithoutExtension).Where(n => !names.Contains(n!)).ToList();
+        var strays = Directory.GetFiles(Folder).Select(f => Path.GetFileName(f).Split('.')[0]).Where(n => !names.Contains(n)).ToList();
         Assert.True(strays.Count == 0, $"Golden files of no persisted type (a state type removed or renamed?): {string.Join(", ", strays)}.");
     }
 

@@ -51,6 +51,12 @@ public sealed record GridGovSettings
     /// <summary>Whether a silo applies the schema migrations before it starts (default: in Embedded mode only).</summary>
     public bool MigrateOnStart { get; init; }
 
+    /// <summary>
+    /// The headless silo's HTTP port for <c>/health/live</c> and <c>/health/ready</c> (Kubernetes probes); unset, the
+    /// silo opens no HTTP port. The API answers health on its own HTTP port and ignores this.
+    /// </summary>
+    public int? HealthPort { get; init; }
+
     public static GridGovSettings Load(IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
@@ -92,6 +98,7 @@ public sealed record GridGovSettings
             AdvertisedAddress = ParseAddress(section, "AdvertisedAddress"),
             HostSilo = hostSilo,
             MigrateOnStart = ParseBool(section, "MigrateOnStart", mode == HostingMode.Embedded),
+            HealthPort = string.IsNullOrWhiteSpace(section["HealthPort"]) ? null : ParsePort(section, "HealthPort", 0),
         };
     }
 

@@ -13,14 +13,21 @@ public static class SiloProgram
 {
     public static async Task<int> Main(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(args.Where(a => a != "migrate").ToArray());
+        var hostArgs = args.Where(a => a != "migrate").ToArray();
+        var builder = Host.CreateApplicationBuilder(hostArgs);
         try
         {
+            var settings = GridGovSettings.Load(builder.Configuration);
             if (args.Contains("migrate"))
             {
-                var settings = GridGovSettings.Load(builder.Configuration);
                 var applied = await SchemaMigrator.MigrateAsync(settings.Database, settings.ConnectionString);
                 Console.WriteLine($"GridGov: {applied} migration(s) applied to the {settings.Database} database; the schema is current.");
+                return 0;
+            }
+
+            if (settings.HealthPort is { } healthPort)
+            {
+                await SiloHealth.RunAsync(hostArgs, healthPort);
                 return 0;
             }
 

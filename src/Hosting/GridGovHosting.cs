@@ -33,6 +33,7 @@ public static class GridGovHosting
     /// </summary>
     public static GridGovSettings AddGridGov(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddSingleton(builder.AddGridGovLoggingDefaults());
         var settings = GridGovSettings.Load(builder.Configuration);
         var auth = AuthSettings.Load(builder.Configuration, settings);
         var signer = auth.Signer();

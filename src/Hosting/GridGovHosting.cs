@@ -90,6 +90,7 @@ public static class GridGovHosting
 
         // Failure detection (probe timeouts, missed probes, …) is tunable per deployment under GridGov:Membership.
         silo.Services.AddOptions<Orleans.Configuration.ClusterMembershipOptions>().BindConfiguration("GridGov:Membership");
+        silo.AddGridGovDashboard();
         return silo.AddGridGovServices(settings.Database, settings.ConnectionString, signer);
     }
 
@@ -171,6 +172,7 @@ public static class GridGovHosting
             o.ConnectionString = settings.ConnectionString;
         });
         client.AddMemoryStreams(ProviderNames.Streams);
+        client.AddGridGovDashboard();
         CachedGrainInterfaceTypes.AddTo(client.Services);
         return client;
     }

@@ -2,6 +2,7 @@ using GridGov.Api.Cases;
 using GridGov.Api.CommandCentre;
 using GridGov.Api.Infrastructure;
 using GridGov.Api.Live;
+using GridGov.Api.Operations;
 using GridGov.Api.People;
 using GridGov.Api.Security;
 using GridGov.Api.Territory;
@@ -29,6 +30,7 @@ app.UseGridGovApi();
 app.UseGridGovSecurity();
 app.MapHealth();
 app.MapCommandCentre();
+app.MapDashboard();
 
 var api = app.MapApiRoot();
 api.MapTerritory();

@@ -33,6 +33,7 @@ public static class GridGovHosting
     /// </summary>
     public static GridGovSettings AddGridGov(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddSingleton(builder.AddGridGovLoggingDefaults());
         var settings = GridGovSettings.Load(builder.Configuration);
         var auth = AuthSettings.Load(builder.Configuration, settings);
         var signer = auth.Signer();
@@ -89,6 +90,7 @@ public static class GridGovHosting
 
         // Failure detection (probe timeouts, missed probes, …) is tunable per deployment under GridGov:Membership.
         silo.Services.AddOptions<Orleans.Configuration.ClusterMembershipOptions>().BindConfiguration("GridGov:Membership");
+        silo.AddGridGovDashboard();
         return silo.AddGridGovServices(settings.Database, settings.ConnectionString, signer);
     }
 
@@ -170,6 +172,7 @@ public static class GridGovHosting
             o.ConnectionString = settings.ConnectionString;
         });
         client.AddMemoryStreams(ProviderNames.Streams);
+        client.AddGridGovDashboard();
         CachedGrainInterfaceTypes.AddTo(client.Services);
         return client;
     }

@@ -174,7 +174,7 @@ public sealed record GridGovSettings
             : throw new GridGovConfigurationException($"GridGov:{key} must be a TCP port from 1 to 65535, not '{value}'.");
     }
 
-    private static bool ParseBool(IConfigurationSection section, string key, bool fallback)
+    internal static bool ParseBool(IConfigurationSection section, string key, bool fallback)
     {
         var value = section[key];
         if (string.IsNullOrWhiteSpace(value))

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GridGov.Hosting;
+using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 
@@ -31,6 +33,16 @@ public static class ApiSetup
         builder.Services.AddValidation();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>());
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("cluster-and-storage", tags: ["ready"]);
+        if (LoggingSettings.Load(builder.Configuration).Requests)
+        {
+            // One line per request, with no query string, headers or bodies: those carry keys and personal data.
+            builder.Services.AddHttpLogging(o =>
+            {
+                o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath
+                    | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+                o.CombineLogs = true;
+            });
+        }
     }
 
     public static void ConfigureJson(JsonSerializerOptions options)
@@ -101,6 +113,12 @@ public static class ApiSetup
 
     public static void UseGridGovApi(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<LoggingSettings>().Requests)
+        {
+            // First, so the line has the status the client got, error pages included.
+            app.UseHttpLogging();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");

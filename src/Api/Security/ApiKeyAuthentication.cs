@@ -33,22 +33,22 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Headers.TryGetValue(Header, out var values))
+        string key;
+        if (Request.Headers.TryGetValue(Header, out var values))
+        {
+            key = values.ToString();
+        }
+        else if (Request.Path.StartsWithSegments(Operations.DashboardSession.Path) && Request.Cookies.TryGetValue(Operations.DashboardSession.Cookie, out var cookie))
+        {
+            // A browser on the dashboard cannot send a header with every asset and poll; the cookie is read there only.
+            key = cookie;
+        }
+        else
         {
             return AuthenticateResult.NoResult();
         }
 
-        var key = values.ToString().Trim();
-        CallerContext? caller = null;
-        if (auth.BootstrapApiKey is { } bootstrap && FixedTimeEquals(key, bootstrap))
-        {
-            caller = new CallerContext(BootstrapSubject, Roles.Operator, Scopes.All);
-        }
-        else if (ApiKeyFormat.TryParse(key, out var id, out var secret))
-        {
-            caller = await keys.AuthenticateAsync(id, ApiKeyFormat.Hash(secret));
-        }
-
+        var caller = await CheckAsync(key, keys, auth);
         if (caller is null)
         {
             return AuthenticateResult.Fail("The API key is unknown, revoked or expired.");
@@ -63,6 +63,18 @@ internal sealed class ApiKeyAuthenticationHandler(
             ClaimTypes.NameIdentifier,
             RoleClaim);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    /// <summary>The caller a key stands for, or null when the key is unknown, revoked or expired.</summary>
+    public static async Task<CallerContext?> CheckAsync(string key, ApiKeyCache keys, AuthSettings auth)
+    {
+        key = key.Trim();
+        if (auth.BootstrapApiKey is { } bootstrap && FixedTimeEquals(key, bootstrap))
+        {
+            return new CallerContext(BootstrapSubject, Roles.Operator, Scopes.All);
+        }
+
+        return ApiKeyFormat.TryParse(key, out var id, out var secret) ? await keys.AuthenticateAsync(id, ApiKeyFormat.Hash(secret)) : null;
     }
 
     private static bool FixedTimeEquals(string a, string b) =>

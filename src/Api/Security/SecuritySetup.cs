@@ -88,6 +88,9 @@ public static partial class SecuritySetup
                 // The interactive API reference (Scalar) configures itself with an inline script.
                 ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
                 : CommandCentrePage.Serves(http.Request.Path) ? CommandCentrePage.ContentSecurityPolicy
+                // The Orleans Dashboard's scripts are files of its own; its markup sets inline styles.
+                : http.Request.Path.StartsWithSegments(Operations.DashboardSession.Path)
+                    ? "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'"
                 : "default-src 'none'; frame-ancestors 'none'";
             return Task.CompletedTask;
         });

@@ -286,5 +286,18 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper log) : IAsyncL
         Assert.Equal(StreetName(moved) + " (renamed)", json.GetProperty("name").GetString());
         Assert.Equal(2, json.GetProperty("version").GetInt64());
         Step("the API in client mode is ready and serves a node");
+
+        // The client-mode API's dashboard answers from the dashboard grains of the silo processes, which count the
+        // silos on their first collection round.
+        await Eventually.MatchesAsync(
+            async () =>
+            {
+                using var dashboard = await http.GetAsync(new Uri("/dashboard/DashboardCounters", UriKind.Relative));
+                return ((int)dashboard.StatusCode, await dashboard.Content.ReadAsStringAsync());
+            },
+            r => r.Item1 == 200 && JsonDocument.Parse(r.Item2).RootElement.GetProperty("totalActiveHostCount").GetInt32() >= 1,
+            "the dashboard to count the surviving silo",
+            describe: r => $"{r.Item1}: {r.Item2[..Math.Min(r.Item2.Length, 300)]}");
+        Step("the API in client mode serves the Orleans Dashboard's data");
     }
 }

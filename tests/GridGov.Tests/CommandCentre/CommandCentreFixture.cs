@@ -116,7 +116,7 @@ public sealed class CommandCentreFixture : IAsyncLifetime
     }
 
     /// <summary>Debian's Chromium (test.sh installs it), or the browser GRIDGOV_CHROMIUM names.</summary>
-    private static string Chromium()
+    internal static string Chromium()
     {
         var path = Environment.GetEnvironmentVariable("GRIDGOV_CHROMIUM") is { Length: > 0 } chosen ? chosen : "/usr/bin/chromium";
         return File.Exists(path)

@@ -4,11 +4,16 @@ using Microsoft.Extensions.Logging;
 namespace GridGov.Tests.Infrastructure;
 
 /// <summary>A logger provider that keeps every formatted message (and exception) in memory.</summary>
-public sealed class CapturedLogs : ILoggerProvider
+public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
 {
     private readonly ConcurrentQueue<string> _lines = new();
 
     public IReadOnlyCollection<string> Lines => _lines;
+
+    /// <summary>The host's scope provider, which adds trace and span ids as the host's logging options say.</summary>
+    public IExternalScopeProvider? ScopeProvider { get; private set; }
+
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => ScopeProvider = scopeProvider;
 
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
 

@@ -28,6 +28,7 @@ var app = builder.Build();
 app.UseGridGovApi();
 app.UseGridGovSecurity();
 app.MapHealth();
+app.MapMetrics();
 app.MapCommandCentre();
 
 var api = app.MapApiRoot();

@@ -2,8 +2,9 @@
 # GridGov's one test command.
 #
 # Starts a throwaway PostgreSQL cluster (installing Debian's postgresql package when no server binaries are
-# found), installs Debian's chromium for the command-centre browser tests when it is missing, exports
-# GRIDGOV_TEST_POSTGRES for the tests, runs `dotnet test orleans.sln "$@"`, and always stops and deletes the
+# found), installs Debian's chromium for the command-centre browser tests and Debian's prometheus (prometheus and
+# promtool, for the metrics test) when they are missing, exports GRIDGOV_TEST_POSTGRES and GRIDGOV_TEST_PROMETHEUS
+# for the tests, runs `dotnet test orleans.sln "$@"`, and always stops and deletes the
 # cluster afterwards. Exits with dotnet test's exit code.
 #
 #   ./test.sh
@@ -56,6 +57,27 @@ if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null)" 
   log "no Chinese font; installing Debian's fonts-wqy-microhei"
   apt_install fonts-wqy-microhei || log "fonts-wqy-microhei could not be installed: Chinese labels show as boxes in screenshots"
 fi
+
+# The metrics test lints /metrics with promtool and scrapes a running GridGov with a real Prometheus server. Without
+# recommends: the package would pull in node-exporter, and the test starts its own server (Debian's service is
+# never started by this script).
+find_prometheus_bin() {
+  local dir
+  for dir in /usr/bin /usr/local/bin; do
+    if [ -x "$dir/prometheus" ] && [ -x "$dir/promtool" ]; then
+      echo "$dir"
+      return 0
+    fi
+  done
+  return 1
+}
+prometheus_bin="$(find_prometheus_bin || true)"
+if [ -z "$prometheus_bin" ]; then
+  log "no prometheus/promtool found; installing Debian's prometheus package"
+  apt_install --no-install-recommends prometheus
+  prometheus_bin="$(find_prometheus_bin)" || { log "prometheus was installed but prometheus/promtool are still missing"; exit 1; }
+fi
+export GRIDGOV_TEST_PROMETHEUS="$prometheus_bin"
 
 # initdb and postgres refuse to run as root: as root, run them as the postgres user.
 if [ "$(id -u)" -eq 0 ]; then

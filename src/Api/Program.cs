@@ -29,6 +29,7 @@ var app = builder.Build();
 app.UseGridGovApi();
 app.UseGridGovSecurity();
 app.MapHealth();
+app.MapMetrics();
 app.MapCommandCentre();
 app.MapDashboard();
 

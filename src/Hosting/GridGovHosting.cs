@@ -10,6 +10,7 @@ using GridGov.Hosting.People;
 using GridGov.Grains.Territory;
 using GridGov.Hosting.Security;
 using GridGov.Hosting.Storage;
+using GridGov.Hosting.Telemetry;
 using GridGov.Hosting.Territory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -40,6 +41,7 @@ public static class GridGovHosting
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(auth);
         builder.Services.AddStores(settings.Database, settings.ConnectionString, signer);
+        var telemetry = builder.AddGridGovTelemetry();
 
         if (settings.MigrateOnStart)
         {
@@ -49,11 +51,26 @@ public static class GridGovHosting
 
         if (settings.HostSilo)
         {
-            builder.UseOrleans(silo => silo.ConfigureGridGovSilo(settings, signer));
+            builder.UseOrleans(silo =>
+            {
+                silo.ConfigureGridGovSilo(settings, signer);
+                if (telemetry.OtlpEndpoint is not null)
+                {
+                    // Traces follow grain calls from silo to silo only when someone collects them.
+                    silo.AddActivityPropagation();
+                }
+            });
         }
         else
         {
-            builder.UseOrleansClient(client => client.ConfigureGridGovClient(settings));
+            builder.UseOrleansClient(client =>
+            {
+                client.ConfigureGridGovClient(settings);
+                if (telemetry.OtlpEndpoint is not null)
+                {
+                    client.AddActivityPropagation();
+                }
+            });
         }
 
         return settings;
@@ -156,6 +173,7 @@ public static class GridGovHosting
         services.TryAddSingleton<Grains.Territory.DistrictIndexes>();
         services.TryAddSingleton<IPeopleReadModel>(new AdoNetPeopleReadModel(database, connectionString));
         services.TryAddSingleton(TimeProvider.System);
+        TelemetryHosting.AddGridGovMetrics(services);
         return services;
     }
 

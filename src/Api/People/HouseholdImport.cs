@@ -5,6 +5,7 @@ using GridGov.Contracts.People;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
 using GridGov.Hosting.Security;
+using GridGov.Hosting.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GridGov.Api.People;
@@ -25,10 +26,10 @@ public static class HouseholdImport
     private sealed record Row(long Line, string HouseholdId, string GridCode, string? MicroGridCode, string Building, string? Unit, string Room,
         string Name, string Gender, string BirthYear, string Relation, string ResidenceType, string? IdNumber, string? Phone, string? CareTags);
 
-    public static Task<Results<Ok<HouseholdImportResult>, Accepted<ImportJobView>>> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, ImportJobs jobs, CancellationToken cancellationToken) =>
-        jobs.RunOrQueueAsync(request, "households", (body, caller, token) => RunAsync(body, caller, cluster, auth, token), cancellationToken);
+    public static Task<Results<Ok<HouseholdImportResult>, Accepted<ImportJobView>>> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, GridGovMetrics metrics, ImportJobs jobs, CancellationToken cancellationToken) =>
+        jobs.RunOrQueueAsync(request, "households", (body, caller, token) => RunAsync(body, caller, cluster, auth, metrics, token), cancellationToken);
 
-    public static async Task<HouseholdImportResult> RunAsync(Stream body, CallerContext caller, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)
+    public static async Task<HouseholdImportResult> RunAsync(Stream body, CallerContext caller, IClusterClient cluster, AuthSettings auth, GridGovMetrics metrics, CancellationToken cancellationToken)
     {
         var key = auth.PersonalDataKey();
         using var batch = new ImportBatch(cancellationToken);
@@ -52,6 +53,7 @@ public static class HouseholdImport
         await foreach (var csvRow in CsvRows.ReadAsync(body, Columns, cancellationToken))
         {
             rows++;
+            metrics.ImportRow(ImportKind.Households);
             var row = new Row(
                 csvRow.Line, csvRow["household_id"] ?? "", csvRow["grid_code"] ?? "", csvRow["micro_grid_code"], csvRow["building"] ?? "",
                 csvRow["unit"], csvRow["room"] ?? "", csvRow["resident_name"] ?? "", csvRow["gender"] ?? "", csvRow["birth_year"] ?? "",

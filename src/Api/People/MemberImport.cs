@@ -5,6 +5,7 @@ using GridGov.Contracts.People;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
 using GridGov.Hosting.Security;
+using GridGov.Hosting.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GridGov.Api.People;
@@ -20,10 +21,10 @@ public static class MemberImport
 {
     private static readonly string[] Columns = ["member_id", "name", "organization_id", "status", "mobile", "joined", "phone", "household_ids"];
 
-    public static Task<Results<Ok<MemberImportResult>, Accepted<ImportJobView>>> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, ImportJobs jobs, CancellationToken cancellationToken) =>
-        jobs.RunOrQueueAsync(request, "party-members", (body, caller, token) => RunAsync(body, caller, cluster, auth, token), cancellationToken);
+    public static Task<Results<Ok<MemberImportResult>, Accepted<ImportJobView>>> ImportAsync(HttpRequest request, IClusterClient cluster, AuthSettings auth, GridGovMetrics metrics, ImportJobs jobs, CancellationToken cancellationToken) =>
+        jobs.RunOrQueueAsync(request, "party-members", (body, caller, token) => RunAsync(body, caller, cluster, auth, metrics, token), cancellationToken);
 
-    public static async Task<MemberImportResult> RunAsync(Stream body, CallerContext caller, IClusterClient cluster, AuthSettings auth, CancellationToken cancellationToken)
+    public static async Task<MemberImportResult> RunAsync(Stream body, CallerContext caller, IClusterClient cluster, AuthSettings auth, GridGovMetrics metrics, CancellationToken cancellationToken)
     {
         var key = auth.PersonalDataKey();
         using var batch = new ImportBatch(cancellationToken);
@@ -33,6 +34,7 @@ public static class MemberImport
         await foreach (var row in CsvRows.ReadAsync(body, Columns, cancellationToken))
         {
             rows++;
+            metrics.ImportRow(ImportKind.Members);
             if (Parse(row, caller.DistrictFilter, key, (field, message) => batch.Error(row.Line, row["member_id"], field, message)) is not var (memberId, profile, households))
             {
                 batch.Reject();

@@ -33,6 +33,7 @@ public static class Policies
     public const string LiveEvents = "live.events";
     public const string Webhooks = "webhooks";
     public const string Dashboard = "dashboard";
+    public const string Metrics = "metrics";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
     private static readonly string[] Admins = [Roles.Operator, Roles.DistrictAdmin];
@@ -73,5 +74,7 @@ public static class Policies
         [Webhooks] = [.. Admins, Roles.App],
         // The Orleans Dashboard shows the whole cluster, every district's grains included.
         [Dashboard] = [Roles.Operator],
+        // Metrics span every district: operators only (or the plain Telemetry:MetricsPort inside the cluster's network).
+        [Metrics] = [Roles.Operator],
     };
 }

@@ -3,6 +3,7 @@ using GridGov.Api.CommandCentre;
 using GridGov.Api.Infrastructure;
 using GridGov.Contracts.Security;
 using GridGov.Hosting.Security;
+using GridGov.Hosting.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
@@ -124,6 +125,7 @@ public static partial class SecuritySetup
     {
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
         var http = context.HttpContext;
+        http.RequestServices.GetRequiredService<GridGovMetrics>().RateLimited(http.User.Caller()?.Role);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext

@@ -3,6 +3,7 @@ using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
+using GridGov.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace GridGov.Grains.Cases;
@@ -20,6 +21,7 @@ namespace GridGov.Grains.Cases;
 internal sealed partial class CaseGrain(
     [PersistentState(CaseGrain.StateName, ProviderNames.MainStorage)] IPersistentState<CaseGrainState> state,
     CategoryCache categories,
+    CaseMetrics metrics,
     TimeProvider time,
     ILogger<CaseGrain> logger) : Grain, ICaseGrain, IRemindable
 {
@@ -143,6 +145,11 @@ internal sealed partial class CaseGrain(
         };
 
         await CommitAsync(next, type, action.Actor, action.Note);
+        if (next.State == CaseState.Closed)
+        {
+            metrics.Closed(Id);
+        }
+
         await ScheduleDeadlineAsync();
         return Case;
     }
@@ -178,6 +185,7 @@ internal sealed partial class CaseGrain(
                 var overdue = current with { Overdue = true };
                 var escalated = overdue.HandledAt > TerritoryLevel.District ? Escalate(overdue) : overdue;
                 await CommitAsync(escalated, "overdue", "system", $"The time limit passed; handled at the {TerritoryCode.Describe(escalated.HandledAt)} level now.");
+                metrics.Overdue(Id);
             }
         }
 

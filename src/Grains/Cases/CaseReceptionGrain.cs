@@ -3,6 +3,7 @@ using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
 using Orleans.Concurrency;
 using GridGov.Contracts.Territory;
+using GridGov.Grains.Telemetry;
 
 namespace GridGov.Grains.Cases;
 
@@ -20,10 +21,12 @@ namespace GridGov.Grains.Cases;
 internal sealed class CaseReceptionGrain(
     INewCaseStore store,
     CategoryCache categories,
+    CaseMetrics metrics,
     TimeProvider time) : Grain, ICaseReceptionGrain
 {
     async Task<CaseSnapshot> ICaseReceptionGrain.ReportAsync(string caseId, NewCase report)
     {
+        var started = time.GetTimestamp();
         if (!CaseIds.IsValid(caseId) || DistrictCode.Of(caseId) != this.GetPrimaryKeyString())
         {
             throw DomainException.Invalid("id", $"'{caseId}' is not a case id of district {this.GetPrimaryKeyString()}.");
@@ -40,6 +43,8 @@ internal sealed class CaseReceptionGrain(
         }
 
         await NewCases.StreamOf(this.GetStreamProvider(ProviderNames.Streams), report.GridCode).OnNextBatchAsync(state.UnpublishedEvents());
+        // Counted once, when the case is created: a repeated report answered from the store above is not a new case.
+        metrics.Reported(caseId, time.GetElapsedTime(started));
         return state.Current!;
     }
 }

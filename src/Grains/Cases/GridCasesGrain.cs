@@ -1,5 +1,6 @@
 using GridGov.Contracts;
 using GridGov.Contracts.Cases;
+using GridGov.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
@@ -13,7 +14,7 @@ namespace GridGov.Grains.Cases;
 /// a newer snapshot becomes an exact delta, handed up in the same timer as the read-model write.
 /// </summary>
 [ImplicitStreamSubscription(StreamNamespaces.CaseEvents)]
-internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<GridCasesGrain> logger) : Grain, IGridCasesGrain
+internal sealed partial class GridCasesGrain(ICaseReadModel readModel, CaseMetrics metrics, TimeProvider time, ILogger<GridCasesGrain> logger) : Grain, IGridCasesGrain
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
 
@@ -108,6 +109,7 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, ILogger<G
             return Task.CompletedTask;
         }
 
+        metrics.Applied(time.GetUtcNow() - e.At);
         var c = e.Case;
         Count(c);
         Forget(c.Id);

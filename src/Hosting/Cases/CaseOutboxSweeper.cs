@@ -1,6 +1,7 @@
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Security;
 using GridGov.Hosting.Storage;
+using GridGov.Hosting.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -32,6 +33,7 @@ public sealed partial class CaseOutboxSweeper(
     IGrainFactory grains,
     CallerSigner signer,
     TimeProvider time,
+    GridGovMetrics metrics,
     ILogger<CaseOutboxSweeper> logger) : BackgroundService
 {
     private static readonly CallerContext Sweeper = new("system:case-outbox-sweep", Roles.Operator, Scopes.All);
@@ -81,6 +83,7 @@ public sealed partial class CaseOutboxSweeper(
 
             if (repaired > 0)
             {
+                metrics.Republished(repaired);
                 LogRepublished(logger, repaired);
             }
 

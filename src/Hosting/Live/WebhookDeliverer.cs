@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using GridGov.Hosting.Security;
+using GridGov.Hosting.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,7 @@ public sealed partial class WebhookDeliverer : BackgroundService
     private readonly WebhookSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookDeliverer> _logger;
+    private readonly GridGovMetrics _metrics;
     private readonly WebhookSecrets? _secrets;
     private readonly HttpClient _http;
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
@@ -33,11 +35,12 @@ public sealed partial class WebhookDeliverer : BackgroundService
     private readonly Dictionary<string, (StoredWebhook Webhook, string Secret, DateTimeOffset LoadedAt)> _webhooks = new(StringComparer.Ordinal);
     private int _total;
 
-    public WebhookDeliverer(WebhookStore store, WebhookSettings settings, TimeProvider time, ILogger<WebhookDeliverer> logger, IServiceProvider services)
+    public WebhookDeliverer(WebhookStore store, WebhookSettings settings, TimeProvider time, GridGovMetrics metrics, ILogger<WebhookDeliverer> logger, IServiceProvider services)
     {
         _store = store;
         _settings = settings;
         _time = time;
+        _metrics = metrics;
         _logger = logger;
 
         // The secrets are sealed under the cluster secret; a bare test silo without GridGov's settings has none.
@@ -140,6 +143,7 @@ public sealed partial class WebhookDeliverer : BackgroundService
             var now = _time.GetUtcNow();
             DateTimeOffset? retryAt = delivered || attempts >= _settings.MaxAttempts ? null : now + _settings.Backoff(attempts);
             await _store.RecordAttemptAsync(delivery, delivered, retryAt, status, error, now, CancellationToken.None);
+            _metrics.WebhookAttempt(delivered, last: retryAt is null);
             if (!delivered)
             {
                 if (retryAt is null)

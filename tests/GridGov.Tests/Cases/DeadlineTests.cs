@@ -125,6 +125,7 @@ public sealed class DeadlineTests(FakeTimeClusterFixture fixture) : IClassFixtur
     [Fact]
     public async Task The_warning_comes_at_80_percent_and_the_escalation_at_the_deadline()
     {
+        using var measurements = new Telemetry.GridGovMeasurements();
         TestCallers.EnterOperator();
         var (grain, id) = await DispatchedEmergencyAsync();
         var dispatched = (await grain.GetAsync())!;
@@ -145,6 +146,7 @@ public sealed class DeadlineTests(FakeTimeClusterFixture fixture) : IClassFixtur
         Assert.True(overdue.Overdue);
         Assert.Equal(TerritoryLevel.Community, overdue.HandledAt);
         Assert.Equal(CaseState.Dispatched, overdue.State);
+        Assert.Equal(1, measurements.Total("gridgov.cases.overdue", id[..6]));
     }
 
     [Fact]

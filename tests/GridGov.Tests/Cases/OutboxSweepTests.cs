@@ -58,6 +58,7 @@ public sealed class OutboxSweepTests
     [InlineData(DatabaseKind.Sqlite)]
     public async Task Cases_written_together_are_all_swept_when_a_page_ends_among_them(DatabaseKind kind)
     {
+        using var measurements = new Telemetry.GridGovMeasurements();
         TestCallers.EnterOperator();
         await using var store = await MigratedStore.CreateAsync(kind);
         // Pages of 5, and no timed sweep: this test sweeps itself.
@@ -83,6 +84,7 @@ public sealed class OutboxSweepTests
 
         var sweeper = services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<CaseOutboxSweeper>().Single();
         Assert.Equal(ids.Length, await sweeper.SweepOnceAsync(CancellationToken.None));
+        Assert.True(measurements.Total("gridgov.cases.outbox.republished") >= ids.Length, "the republished cases were not counted");
 
         var readModel = services.GetRequiredService<ICaseReadModel>();
         await Eventually.MatchesAsync(

@@ -138,6 +138,7 @@ public sealed class WebhookTests(LiveFixture f, ReceiverFixture r) : IClassFixtu
     [Fact]
     public async Task After_the_last_attempt_a_delivery_is_a_dead_letter_that_can_be_replayed()
     {
+        using var measurements = new Telemetry.GridGovMeasurements();
         var url = Receiver.Hook(Receiver.Mode.Fail);
         var (id, secret) = await RegisterAsync(f.Operator, f.Land.District, url, f.Land.GridA);
         var caseId = await f.Land.ReportAsync(f.Operator);
@@ -153,6 +154,9 @@ public sealed class WebhookTests(LiveFixture f, ReceiverFixture r) : IClassFixtu
         Assert.Equal(3, Receiver.To(url).Count);
         var deliveryId = letter.GetProperty("deliveryId").GetString()!;
         Assert.Equal(deliveryId, Receiver.To(url)[0].Delivery);
+        // Other webhooks deliver meanwhile: at least this one's attempts.
+        Assert.True(measurements.Total("gridgov.webhooks.deliveries", "retry") >= 2, "the two failed attempts were not counted");
+        Assert.True(measurements.Total("gridgov.webhooks.deliveries", "dead_letter") >= 1, "the dead letter was not counted");
 
         // The receiver is fixed; the dead letter is replayed under its delivery id.
         Receiver.Set(url, Receiver.Mode.Ok);

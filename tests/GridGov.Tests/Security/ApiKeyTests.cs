@@ -141,6 +141,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task A_key_past_its_bucket_gets_429_with_retry_after()
     {
+        using var measurements = new Telemetry.GridGovMeasurements();
         await using var factory = new ApiFactory(Fresh.TempFolder(), new Dictionary<string, string?>
         {
             ["GridGov:Auth:RateLimits:app:PermitsPerSecond"] = "1",
@@ -161,5 +162,6 @@ public sealed class RateLimitTests
         Assert.True(statuses.Count(s => s == HttpStatusCode.OK) >= 3, string.Join(",", statuses));
         Assert.True(int.Parse(limited!.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
         await limited.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.True(measurements.Total("gridgov.api.rate_limited", Roles.App) >= 1, "the refusal was not counted");
     }
 }

@@ -12,6 +12,7 @@ try
 {
     builder.AddGridGov();
     builder.AddGridGovLive();
+    builder.AddGridGovRequestTimeouts();
 }
 catch (GridGovConfigurationException e)
 {

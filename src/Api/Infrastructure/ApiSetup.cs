@@ -103,6 +103,9 @@ public static class ApiSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // Before authentication, so a key check that waits on the cluster counts against the request's deadline too.
+        app.UseRequestTimeouts();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("GridGov API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
     }

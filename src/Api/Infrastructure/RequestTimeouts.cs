@@ -42,6 +42,24 @@ public static class RequestTimeouts
                 $"GridGov:RequestTimeout (GridGov__RequestTimeout) must be a time span from 00:00:01 to 00:10:00, e.g. 00:00:30; got '{value}'.");
     }
 
+    /// <summary>
+    /// Turns a cancellation by the deadline into a <see cref="TimeoutException"/>, which the exception handler answers
+    /// with the same 503 as any other unavailability (and the audit filter records as such). The timeouts middleware
+    /// writes its own answer only for a cancellation of <see cref="HttpContext.RequestAborted"/> itself; a grain call
+    /// abandoned through the deadline's own token (<see cref="RequestDeadlineCallFilter"/>) would otherwise be a 500.
+    /// </summary>
+    public static async Task DeadlineIsUnavailable(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (OperationCanceledException e) when (context.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true)
+        {
+            throw new TimeoutException("The request did not finish within its timeout.", e);
+        }
+    }
+
     private static async Task WriteProblemAsync(HttpContext context)
     {
         context.Response.Headers.RetryAfter = ((int)Unavailability.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);

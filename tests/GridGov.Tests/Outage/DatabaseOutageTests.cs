@@ -18,19 +18,21 @@ namespace GridGov.Tests.Outage;
 /// liveness holds; afterwards every acknowledged case is there, in its grain and in the read model, and intake
 /// resumed within 5 s of the database's return.
 /// <para>
-/// The suite runs a 5 s outage with 4 clients; <c>GRIDGOV_OUTAGE_SECONDS</c> and <c>GRIDGOV_OUTAGE_CLIENTS</c> lengthen
-/// it for the measurement in <c>docs/operations.md</c> (the figures go to the test output).
+/// The suite runs a 5 s outage of each kind with 4 clients; <c>GRIDGOV_OUTAGE_SECONDS</c> and
+/// <c>GRIDGOV_OUTAGE_CLIENTS</c> lengthen it for the measurement in <c>docs/operations.md</c> (the figures go to the
+/// test output).
 /// </para>
 /// </summary>
 public sealed class DatabaseOutageTests(ITestOutputHelper log) : IAsyncLifetime
 {
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ResumeGoal = TimeSpan.FromSeconds(5);
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ConcurrentQueue<Answer> _reports = new();
     private readonly ConcurrentQueue<Answer> _reads = new();
     private readonly ConcurrentQueue<Probe> _probes = new();
+    private TimeSpan _requestTimeout;
+    private string _stopMode = "immediate";
     private PrivatePostgres? _postgres;
     private ApiFactory? _api;
 
@@ -38,17 +40,6 @@ public sealed class DatabaseOutageTests(ITestOutputHelper log) : IAsyncLifetime
 
     private static int Clients => Setting("GRIDGOV_OUTAGE_CLIENTS", 4);
 
-    /// <summary>
-    /// How the database goes away: <c>immediate</c> (default: pg_ctl's crash-like stop), <c>fast</c> (pg_ctl ends the
-    /// sessions first), or <c>freeze</c> (every server process stopped with SIGSTOP: connections are accepted by the
-    /// kernel but nothing answers, as behind a dead network path; SIGCONT ends the outage).
-    /// </summary>
-    private static string StopMode => Environment.GetEnvironmentVariable("GRIDGOV_OUTAGE_STOP") switch
-    {
-        "fast" => "fast",
-        "freeze" => "freeze",
-        _ => "immediate",
-    };
 
     public async Task InitializeAsync()
     {
@@ -72,12 +63,30 @@ public sealed class DatabaseOutageTests(ITestOutputHelper log) : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// <c>pg_ctl stop -m immediate</c> (the server dies as in a crash), or with <c>GRIDGOV_OUTAGE_STOP=fast</c>
+    /// <c>-m fast</c> (sessions are ended first): connections are refused, so failures are fast.
+    /// </summary>
     [Fact]
-    public async Task Intake_answers_503_while_the_database_is_down_loses_nothing_acknowledged_and_resumes()
+    public Task Intake_answers_503_while_the_database_is_stopped_loses_nothing_acknowledged_and_resumes() =>
+        RunAsync(Environment.GetEnvironmentVariable("GRIDGOV_OUTAGE_STOP") is "fast" ? "fast" : "immediate", TimeSpan.FromSeconds(10));
+
+    /// <summary>
+    /// Every server process stopped with SIGSTOP (SIGCONT ends the outage): connections are accepted by the kernel but
+    /// nothing answers, as behind a dead network path, so requests wait until their deadline (2 s here;
+    /// <c>GRIDGOV_OUTAGE_REQUEST_TIMEOUT</c> seconds to change it) and must be 503s then.
+    /// </summary>
+    [Fact]
+    public Task Intake_answers_503_at_the_request_deadline_while_the_database_hangs_and_resumes() =>
+        RunAsync("freeze", TimeSpan.FromSeconds(Setting("GRIDGOV_OUTAGE_REQUEST_TIMEOUT", 2)));
+
+    private async Task RunAsync(string stopMode, TimeSpan requestTimeout)
     {
+        _stopMode = stopMode;
+        _requestTimeout = requestTimeout;
         var postgres = _postgres!;
         var settings = new Dictionary<string, string?>().InCluster(postgres.ConnectionString("gridgov"), "outage");
-        settings["GridGov:RequestTimeout"] = RequestTimeout.ToString("c", CultureInfo.InvariantCulture);
+        settings["GridGov:RequestTimeout"] = _requestTimeout.ToString("c", CultureInfo.InvariantCulture);
         _api = new ApiFactory(Fresh.TempFolder(), settings);
         var api = _api;
         using var operatorClient = api.CreateClient(settings[ClusterSettings.BootstrapKey]!);
@@ -107,17 +116,17 @@ public sealed class DatabaseOutageTests(ITestOutputHelper log) : IAsyncLifetime
             await Eventually.TrueAsync(() => Task.FromResult(Acknowledged().Count >= 20), "20 reports acknowledged before the outage");
 
             var down = _clock.Elapsed;
-            var frozen = StopMode == "freeze" ? ServerProcesses(postgres.ProcessId) : [];
-            if (StopMode == "freeze")
+            var frozen = _stopMode == "freeze" ? ServerProcesses(postgres.ProcessId) : [];
+            if (_stopMode == "freeze")
             {
                 await SignalAsync("STOP", frozen);
             }
             else
             {
-                await postgres.StopAsync(StopMode, CancellationToken.None);
+                await postgres.StopAsync(_stopMode, CancellationToken.None);
             }
 
-            log.WriteLine($"{Now()} PostgreSQL stopped, {StopMode} ({Acknowledged().Count} reports acknowledged)");
+            log.WriteLine($"{Now()} PostgreSQL stopped, {_stopMode} ({Acknowledged().Count} reports acknowledged)");
             await Eventually.TrueAsync(
                 () => Task.FromResult(_probes.Any(p => p.At > down && p.Path == "/health/ready" && p.Status == HttpStatusCode.ServiceUnavailable)),
                 "readiness to fail during the outage", OutageLength + TimeSpan.FromSeconds(10));
@@ -140,7 +149,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper log) : IAsyncLifetime
             }
 
             var restartFrom = _clock.Elapsed;
-            if (StopMode == "freeze")
+            if (_stopMode == "freeze")
             {
                 await SignalAsync("CONT", frozen);
             }
@@ -177,7 +186,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper log) : IAsyncLifetime
     private async Task ReportLoopAsync(ApiFactory api, string key, string body, CancellationToken stop)
     {
         using var client = api.CreateClient(key);
-        client.Timeout = RequestTimeout + TimeSpan.FromSeconds(20);
+        client.Timeout = _requestTimeout + TimeSpan.FromSeconds(20);
         while (!stop.IsCancellationRequested)
         {
             var started = _clock.Elapsed;
@@ -206,7 +215,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper log) : IAsyncLifetime
     private async Task ReadLoopAsync(ApiFactory api, string key, CancellationToken stop)
     {
         using var client = api.CreateClient(key);
-        client.Timeout = RequestTimeout + TimeSpan.FromSeconds(20);
+        client.Timeout = _requestTimeout + TimeSpan.FromSeconds(20);
         while (!stop.IsCancellationRequested)
         {
             var acknowledged = Acknowledged();
@@ -261,7 +270,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper log) : IAsyncLifetime
         }
     }
 
-    private static void AssertAnswers(ConcurrentQueue<Answer> answers, HttpStatusCode success)
+    private void AssertAnswers(ConcurrentQueue<Answer> answers, HttpStatusCode success)
     {
         var wrong = answers.Where(r => r.Status switch
         {
@@ -273,7 +282,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper log) : IAsyncLifetime
             + string.Join("\n", wrong.Take(5).Select(r => $"{(int?)r.Status} after {(r.Finished - r.Started).TotalSeconds:0.00} s: {r.Body}")));
 
         var slowest = answers.Max(r => r.Finished - r.Started);
-        Assert.True(slowest <= RequestTimeout + TimeSpan.FromSeconds(2), $"A request took {slowest.TotalSeconds:0.00} s (request timeout {RequestTimeout.TotalSeconds} s).");
+        Assert.True(slowest <= _requestTimeout + TimeSpan.FromSeconds(2), $"A request took {slowest.TotalSeconds:0.00} s (request timeout {_requestTimeout.TotalSeconds} s).");
     }
 
     private void AssertProbes(TimeSpan down, TimeSpan restartFrom)

@@ -6,14 +6,17 @@ namespace GridGov.IntakeBenchmark;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster under a temp folder on a free port, as ./test.sh starts one (run as the
-/// <c>postgres</c> user when this process is root, since initdb and postgres refuse root). <see cref="DisposeAsync"/>
-/// stops it (immediate) and deletes the folder.
+/// <c>postgres</c> user when this process is root, since initdb and postgres refuse root). <see cref="StopAsync"/> and
+/// <see cref="RestartAsync"/> take it down and bring it back on the same port (a database outage);
+/// <see cref="DisposeAsync"/> stops it (immediate) and deletes the folder. The test project compiles this file too
+/// (its outage test needs a server of its own to stop).
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
     private readonly string _bin;
     private readonly string _root;
     private readonly string _data;
+    private readonly List<string> _settings = [];
     private bool _started;
 
     private PostgresServer(string bin, string root)
@@ -86,13 +89,11 @@ public sealed class PostgresServer : IAsyncDisposable
             settings.AddRange(["-c shared_preload_libraries=pg_stat_statements", "-c pg_stat_statements.max=1000"]);
         }
 
+        _settings.AddRange(settings);
         for (var attempt = 0; ; attempt++)
         {
             var port = FreePorts.Take(1)[0];
-            var start = await RunAsPostgresAsync(
-                Path.Combine(_bin, "pg_ctl"),
-                ["-D", _data, "-l", Path.Combine(_root, "postgres.log"), "-w", "-t", "60", "start", "-o", $"-p {port} " + string.Join(' ', settings)],
-                TimeSpan.FromSeconds(90), cancellationToken, throwOnError: false);
+            var start = await PgCtlStartAsync(port, cancellationToken);
             if (start.ExitCode == 0)
             {
                 Port = port;
@@ -106,11 +107,40 @@ public sealed class PostgresServer : IAsyncDisposable
             }
         }
 
-        ProcessId = int.Parse(File.ReadLines(Path.Combine(_data, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        ReadProcessId();
         await using var connection = await OpenAsync("postgres", cancellationToken);
         await using var command = new NpgsqlCommand("SHOW server_version", connection);
         Version = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    /// <summary>Stops the server (<c>fast</c>: sessions are ended, or <c>immediate</c>: a crash); the data stays.</summary>
+    public async Task StopAsync(string mode, CancellationToken cancellationToken)
+    {
+        await RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), ["-D", _data, "-m", mode, "-w", "stop"], TimeSpan.FromSeconds(60), cancellationToken);
+        _started = false;
+    }
+
+    /// <summary>Starts a stopped server again on the same port with the same settings (bounded; after an immediate stop it recovers first).</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        var start = await PgCtlStartAsync(Port, cancellationToken);
+        if (start.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"PostgreSQL did not start again: {start.Output}\n{ReadLog()}");
+        }
+
+        _started = true;
+        ReadProcessId();
+    }
+
+    private Task<Tool.Result> PgCtlStartAsync(int port, CancellationToken cancellationToken) =>
+        RunAsPostgresAsync(
+            Path.Combine(_bin, "pg_ctl"),
+            ["-D", _data, "-l", Path.Combine(_root, "postgres.log"), "-w", "-t", "60", "start", "-o", $"-p {port} " + string.Join(' ', _settings)],
+            TimeSpan.FromSeconds(90), cancellationToken, throwOnError: false);
+
+    private void ReadProcessId() =>
+        ProcessId = int.Parse(File.ReadLines(Path.Combine(_data, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
 
     public async Task<NpgsqlConnection> OpenAsync(string database, CancellationToken cancellationToken)
     {

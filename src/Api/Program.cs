@@ -13,6 +13,7 @@ try
 {
     builder.AddGridGov();
     builder.AddGridGovLive();
+    builder.AddGridGovRequestTimeouts();
 }
 catch (GridGovConfigurationException e)
 {

@@ -104,14 +104,30 @@ public sealed record GridGovSettings
 
     /// <summary>
     /// Checks the PostgreSQL connection string and, unless it says otherwise, skips Npgsql's session reset when a pooled
-    /// connection is returned (GridGov keeps no session state; the reset costs two round-trips per request) and lets
-    /// Npgsql prepare frequent statements automatically.
+    /// connection is returned (GridGov keeps no session state; the reset costs two round-trips per request), lets
+    /// Npgsql prepare frequent statements automatically, and bounds how long a database that does not answer can hold a
+    /// call (<see cref="ConnectTimeoutSeconds"/>, <see cref="CommandTimeoutSeconds"/>).
     /// </summary>
     private static string TunePostgres(string connectionString)
     {
         try
         {
             var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+
+            // A database that is down refuses connections at once, but one behind a dead network path lets a connection
+            // attempt hang for Npgsql's 15 s and a command for its 30 s, as long as the API's whole request timeout
+            // (30 s): shorter bounds turn such a call into a retryable failure (503) well inside it.
+            if (!given.ContainsKey("Timeout"))
+            {
+                builder.Timeout = ConnectTimeoutSeconds;
+            }
+
+            if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
+            {
+                builder.CommandTimeout = CommandTimeoutSeconds;
+            }
+
             if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
             {
                 builder.NoResetOnClose = true;
@@ -132,6 +148,12 @@ public sealed record GridGovSettings
             throw new GridGovConfigurationException($"GridGov:ConnectionString is not a valid PostgreSQL connection string: {e.Message}");
         }
     }
+
+    /// <summary>Npgsql's connection timeout GridGov sets unless the connection string gives one (Npgsql's own: 15 s).</summary>
+    public const int ConnectTimeoutSeconds = 5;
+
+    /// <summary>Npgsql's command timeout GridGov sets unless the connection string gives one (Npgsql's own: 30 s; the migrations set their own).</summary>
+    public const int CommandTimeoutSeconds = 15;
 
     private static string Required(IConfigurationSection section, string key, string fallback)
     {

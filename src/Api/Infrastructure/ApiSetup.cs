@@ -32,6 +32,8 @@ public static class ApiSetup
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddValidation();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>());
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<IOutgoingGrainCallFilter, RequestDeadlineCallFilter>();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("cluster-and-storage", tags: ["ready"]);
         if (LoggingSettings.Load(builder.Configuration).Requests)
         {
@@ -121,6 +123,10 @@ public static class ApiSetup
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // Before authentication, so a key check that waits on the cluster counts against the request's deadline too.
+        app.UseRequestTimeouts();
+        app.Use(RequestTimeouts.DeadlineIsUnavailable);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("GridGov API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
     }

@@ -15,7 +15,9 @@ internal sealed class ReadinessCheck(GridGovSettings settings, IClusterClient cl
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
-            if (!await SchemaMigrator.CanConnectAsync(settings.Database, settings.ConnectionString, timeout.Token))
+            // WaitAsync as well as the token: on a server that accepts connections but never answers, Npgsql's cancellation
+            // of the probe waits for the server too, so the token alone would not bound it.
+            if (!await SchemaMigrator.CanConnectAsync(settings.Database, settings.ConnectionString, timeout.Token).WaitAsync(timeout.Token))
             {
                 return HealthCheckResult.Unhealthy("The database does not answer.");
             }

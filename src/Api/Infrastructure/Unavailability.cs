@@ -27,10 +27,24 @@ internal static class Unavailability
                 case SocketException:
                 case DbException { IsTransient: true }:
                 case Npgsql.NpgsqlException { InnerException: SocketException or IOException or TimeoutException }:
+                case Npgsql.PostgresException p when IsServerGoingAway(p.SqlState):
+                // A write whose commit the outage hid (the connection broke after the database committed) leaves the
+                // activation's ETag behind the stored one; Orleans deactivates it, and a retry reads the stored state.
+                case Orleans.Storage.InconsistentStateException:
                     return true;
             }
         }
 
         return exception is AggregateException aggregate && aggregate.InnerExceptions.Any(IsTransient);
     }
+
+    /// <summary>
+    /// The server's own "not now": connection exceptions (class 08), insufficient resources such as too many
+    /// connections (53), and operator intervention — a shutdown ending the session (57P01, 57P02), a server still
+    /// starting or recovering (57P03), a statement cancelled (57014). Npgsql marks only some of them transient.
+    /// </summary>
+    private static bool IsServerGoingAway(string sqlState) =>
+        sqlState.StartsWith("08", StringComparison.Ordinal)
+        || sqlState.StartsWith("53", StringComparison.Ordinal)
+        || sqlState is "57P01" or "57P02" or "57P03" or "57014";
 }

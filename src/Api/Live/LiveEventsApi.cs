@@ -26,6 +26,7 @@ public static partial class LiveEventsApi
     public static void MapLiveEvents(this RouteGroupBuilder api)
     {
         api.MapGet("/territory/{code}/events", StreamEvents)
+            .WithMetadata(new Microsoft.AspNetCore.Http.Timeouts.DisableRequestTimeoutAttribute())
             .WithTags("Live")
             .RequireAuthorization(Policies.LiveEvents)
             .WithName("StreamTerritoryEvents")

@@ -19,7 +19,7 @@ public static class PeopleApi
             .WithName("PutHousehold").WithSummary("Register or update a household and its residents")
             .WithDescription("Identity and phone numbers are hashed and masked on arrival; no answer ever carries them whole. A changed grid or micro-grid is recorded as a move in the household's history.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        households.MapPost("/import", HouseholdImport.ImportAsync).RequireAuthorization(Policies.PeopleWrite)
+        households.MapPost("/import", HouseholdImport.ImportAsync).WithMetadata(new Microsoft.AspNetCore.Http.Timeouts.DisableRequestTimeoutAttribute()).RequireAuthorization(Policies.PeopleWrite)
             .WithName("ImportHouseholds").WithSummary("Import households from CSV, one row per resident")
             .WithDescription("Columns: household_id, grid_code, micro_grid_code, building, unit, room, resident_name, gender, birth_year, relation, residence_type, id_number, phone, care_tags (separated by ';'). Rows of one household are consecutive. Streamed; each bad row is reported with its line and its household is not imported; re-importing changes nothing. A file over 1 MiB, or a request with Prefer: respond-async, answers 202 with the Location of an import job to poll.")
             .Accepts<string>("text/csv")
@@ -84,7 +84,7 @@ public static class PeopleApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         var members = api.MapGroup("/party-members").WithTags("Party members");
-        members.MapPost("/import", MemberImport.ImportAsync).RequireAuthorization(Policies.PartyWrite)
+        members.MapPost("/import", MemberImport.ImportAsync).WithMetadata(new Microsoft.AspNetCore.Http.Timeouts.DisableRequestTimeoutAttribute()).RequireAuthorization(Policies.PartyWrite)
             .WithName("ImportPartyMembers").WithSummary("Import Party members from CSV, one row per member")
             .WithDescription("Columns: member_id, name, organization_id, status, mobile, joined (yyyy-MM-dd), phone, household_ids (separated by ';'). Streamed; each bad row is reported with its line; listed households are linked to the member; re-importing changes nothing.")
             .Accepts<string>("text/csv")

@@ -37,6 +37,7 @@ public static class TerritoryApi
             .ProducesValidationProblem();
 
         group.MapPost("/import", TerritoryImport.ImportAsync)
+            .WithMetadata(new Microsoft.AspNetCore.Http.Timeouts.DisableRequestTimeoutAttribute())
             .RequireAuthorization(Policies.TerritoryWrite)
             .WithName("ImportTerritory")
             .WithSummary("Import a district as a GeoJSON FeatureCollection")

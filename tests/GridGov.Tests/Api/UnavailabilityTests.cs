@@ -15,6 +15,10 @@ public sealed class UnavailabilityTests
         new TimeoutException("response timed out"),
         new OrleansException("storage failed", new Npgsql.NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused))),
         new AggregateException(new TimeoutException()),
+        new OrleansException("storage failed", new Npgsql.PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01")),
+        new OrleansException("activation failed", new Npgsql.PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03")),
+        new Npgsql.PostgresException("sorry, too many clients already", "FATAL", "FATAL", "53300"),
+        new Orleans.Storage.InconsistentStateException("etag mismatch", "1", "2"),
     ];
 
     public static TheoryData<Exception> Faults() =>
@@ -23,6 +27,8 @@ public sealed class UnavailabilityTests
         new NullReferenceException(),
         new OrleansException("a bug inside Orleans", new ArgumentException("bad")),
         DomainException.Invalid("name", "refused"),
+        new Npgsql.PostgresException("syntax error", "ERROR", "ERROR", "42601"),
+        new Npgsql.PostgresException("duplicate key", "ERROR", "ERROR", "23505"),
     ];
 
     [Theory]

@@ -35,6 +35,13 @@ public sealed class SettingsTests
         Assert.Contains("Max Auto Prepare=64", settings.ConnectionString, StringComparison.OrdinalIgnoreCase);
         var own = GridGovSettings.Load(Config(("GridGov:Mode", "Cluster"), ("GridGov:ConnectionString", "Host=db;Username=u;Database=d;Max Auto Prepare=0")));
         Assert.DoesNotContain("Max Auto Prepare=64", own.ConnectionString, StringComparison.OrdinalIgnoreCase);
+
+        // A database that does not answer holds a call for a bounded time, unless the operator chose the bounds.
+        Assert.Contains("Timeout=5", settings.ConnectionString, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Command Timeout=15", settings.ConnectionString, StringComparison.OrdinalIgnoreCase);
+        var bounds = GridGovSettings.Load(Config(("GridGov:Mode", "Cluster"), ("GridGov:ConnectionString", "Host=db;Username=u;Database=d;Timeout=20;Command Timeout=60")));
+        Assert.Contains("Timeout=20", bounds.ConnectionString, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Command Timeout=60", bounds.ConnectionString, StringComparison.OrdinalIgnoreCase);
         var secret = Assert.Throws<GridGovConfigurationException>(() => AuthSettings.Load(Config(), settings));
         Assert.Contains("GridGov:Auth:ClusterSecret", secret.Message, StringComparison.Ordinal);
         Assert.Contains("GridGov:Auth:ClusterSecret", Assert.Throws<GridGovConfigurationException>(() => AuthSettings.Load(Config(("GridGov:Auth:ClusterSecret", "c2hvcnQ=")), settings)).Message, StringComparison.Ordinal);

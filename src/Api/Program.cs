@@ -2,6 +2,7 @@ using GridGov.Api.Cases;
 using GridGov.Api.CommandCentre;
 using GridGov.Api.Infrastructure;
 using GridGov.Api.Live;
+using GridGov.Api.Operations;
 using GridGov.Api.People;
 using GridGov.Api.Security;
 using GridGov.Api.Territory;
@@ -45,6 +46,7 @@ api.MapPeople();
 api.MapImportJobs();
 api.MapLiveEvents();
 api.MapWebhooks();
+api.MapCluster();
 
 await app.RunAsync();
 return 0;

@@ -32,6 +32,7 @@ public static class Policies
     public const string Caller = "caller";
     public const string LiveEvents = "live.events";
     public const string Webhooks = "webhooks";
+    public const string Cluster = "cluster";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
     private static readonly string[] Admins = [Roles.Operator, Roles.DistrictAdmin];
@@ -70,5 +71,7 @@ public static class Policies
         [LiveEvents] = [.. Staff, Roles.App],
         // District admins manage every webhook of their district; an app registers and manages its own.
         [Webhooks] = [.. Admins, Roles.App],
+        // The cluster's silos and activations describe every district at once: operators only.
+        [Cluster] = [Roles.Operator],
     };
 }

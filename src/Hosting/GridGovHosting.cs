@@ -103,6 +103,14 @@ public static class GridGovHosting
                 o.TableRefreshTimeout = TimeSpan.FromSeconds(10);
             })
             .BindConfiguration("GridGov:Membership");
+        if (settings.Rebalance)
+        {
+            // Opt-in: Orleans marks the rebalancer experimental; docs/operations.md has what it did in our runs.
+#pragma warning disable ORLEANSEXP002
+            silo.AddActivationRebalancer();
+#pragma warning restore ORLEANSEXP002
+        }
+
         return silo.AddGridGovServices(settings.Database, settings.ConnectionString, signer);
     }
 

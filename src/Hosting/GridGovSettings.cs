@@ -51,6 +51,12 @@ public sealed record GridGovSettings
     /// <summary>Whether a silo applies the schema migrations before it starts (default: in Embedded mode only).</summary>
     public bool MigrateOnStart { get; init; }
 
+    /// <summary>
+    /// Whether the silos run Orleans' activation rebalancer (experimental in Orleans 10), which migrates activations
+    /// from busier silos to quieter ones, e.g. to a silo that has just joined (docs/operations.md, "Scale out and in").
+    /// </summary>
+    public bool Rebalance { get; init; }
+
     public static GridGovSettings Load(IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
@@ -92,6 +98,7 @@ public sealed record GridGovSettings
             AdvertisedAddress = ParseAddress(section, "AdvertisedAddress"),
             HostSilo = hostSilo,
             MigrateOnStart = ParseBool(section, "MigrateOnStart", mode == HostingMode.Embedded),
+            Rebalance = ParseBool(section, "Rebalance", false),
         };
     }
 

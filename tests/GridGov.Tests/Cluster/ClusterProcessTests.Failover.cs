@@ -70,42 +70,13 @@ public sealed partial class ClusterProcessTests
             rows => string.Join(", ", rows.Select(r => $"{r.Port}:{r.Status}")));
         Step("three silos Active");
 
-        // 2. A district with a few grids, written through a client as its administrator.
+        // 2. A district with a few grids, and the API as a pure cluster client.
         var client = await StartClientAsync(clusterId, serviceId);
         var grains = client.Services.GetRequiredService<IClusterClient>();
         var management = grains.GetGrain<IManagementGrain>(0);
-        var district = Fresh.District();
-        new CallerContext("failover-test", Roles.DistrictAdmin, district).Enter(new CallerSigner(_clusterSecret));
-        var street = district + "001";
-        var community = street + "001";
-        var grids = Enumerable.Range(1, 8).Select(i => community + i.ToString("000", CultureInfo.InvariantCulture)).ToArray();
-        foreach (var code in new[] { district, street, community }.Concat(grids))
-        {
-            await grains.GetGrain<ITerritoryGrain>(code).UpsertAsync(new TerritoryUpsert("Node " + code, null, []), null, false);
-        }
-
-        // 3. The API as a pure cluster client, as the API process runs in a cluster.
-        var bootstrapKey = "gg_bootstrap_failover_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var apiSettings = new Dictionary<string, string?>
-        {
-            ["GridGov:Auth:ClusterSecret"] = Convert.ToBase64String(_clusterSecret),
-            ["GridGov:Auth:BootstrapApiKey"] = bootstrapKey,
-            ["GridGov:Mode"] = "Cluster",
-            ["GridGov:HostSilo"] = "false",
-            ["GridGov:ConnectionString"] = Database.ConnectionString,
-            ["GridGov:ClusterId"] = clusterId,
-            ["GridGov:ServiceId"] = serviceId,
-            ["GridGov:Auth:RateLimits:operator:PermitsPerSecond"] = "100000",
-            ["GridGov:Auth:RateLimits:operator:Burst"] = "100000",
-        };
-        var api = new ClientModeApi(apiSettings);
-        _cleanup.Add(api);
-        using var http = api.CreateClient();
-        http.DefaultRequestHeaders.Add("X-Api-Key", bootstrapKey);
-        await Eventually.TrueAsync(
-            async () => (await http.GetFromJsonAsync<JsonElement>("/api/v1/cluster")).GetProperty("activeSilos").GetInt32() == 3,
-            "the API to see three active silos",
-            JoinTimeout);
+        var grids = await CreateGridsAsync(grains, 8);
+        using var http = StartClientApi(clusterId, serviceId);
+        await WaitForActiveSilosAsync(http, 3);
         Step("the API (cluster client) sees three active silos");
 
         // 4. Steady intake, then the kill, then more intake.
@@ -170,7 +141,7 @@ public sealed partial class ClusterProcessTests
         Assert.Equal("client", view.GetProperty("gateways").GetProperty("mode").GetString());
     }
 
-    private async Task ReportUntilAsync(HttpClient http, string[] grids, int client, ConcurrentBag<Outcome> outcomes, CancellationToken stop)
+    private async Task ReportUntilAsync(HttpClient http, string[] grids, int client, ConcurrentBag<Outcome> outcomes, CancellationToken stop, bool readBack = false)
     {
         var random = new Random(client);
         while (!stop.IsCancellationRequested)
@@ -188,7 +159,18 @@ public sealed partial class ClusterProcessTests
                 if (response.StatusCode == HttpStatusCode.Created)
                 {
                     var json = JsonDocument.Parse(body).RootElement;
-                    outcomes.Add(new Outcome(at, 201, json.GetProperty("id").GetString(), json.GetProperty("state").GetString(), json.GetProperty("version").GetInt64(), false, null));
+                    var id = json.GetProperty("id").GetString();
+                    outcomes.Add(new Outcome(at, 201, id, json.GetProperty("state").GetString(), json.GetProperty("version").GetInt64(), false, null));
+                    if (readBack)
+                    {
+                        // Reading the case activates its grain, so cases count in the silos' activations.
+                        using var read = await http.GetAsync(new Uri($"/api/v1/cases/{id}", UriKind.Relative), CancellationToken.None);
+                        var readBody = await read.Content.ReadAsStringAsync(CancellationToken.None);
+                        if (read.StatusCode != HttpStatusCode.OK)
+                        {
+                            outcomes.Add(new Outcome(_clock.Elapsed.TotalSeconds, (int)read.StatusCode, null, null, 0, read.Headers.RetryAfter is not null, "read: " + readBody));
+                        }
+                    }
                 }
                 else
                 {
@@ -201,6 +183,49 @@ public sealed partial class ClusterProcessTests
             }
         }
     }
+
+    /// <summary>A district with one street, one community and the given number of grids, written as its administrator.</summary>
+    private async Task<string[]> CreateGridsAsync(IClusterClient grains, int count)
+    {
+        var district = Fresh.District();
+        new CallerContext("cluster-test", Roles.DistrictAdmin, district).Enter(new CallerSigner(_clusterSecret));
+        var community = district + "001001";
+        var grids = Enumerable.Range(1, count).Select(i => community + i.ToString("000", CultureInfo.InvariantCulture)).ToArray();
+        foreach (var code in new[] { district, district + "001", community }.Concat(grids))
+        {
+            await grains.GetGrain<ITerritoryGrain>(code).UpsertAsync(new TerritoryUpsert("Node " + code, null, []), null, false);
+        }
+
+        return grids;
+    }
+
+    /// <summary>The API as a cluster client (HostSilo=false), with an operator key and no rate limit to speak of.</summary>
+    private HttpClient StartClientApi(string clusterId, string serviceId)
+    {
+        var bootstrapKey = "gg_bootstrap_cluster_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var api = new ClientModeApi(new Dictionary<string, string?>
+        {
+            ["GridGov:Auth:ClusterSecret"] = Convert.ToBase64String(_clusterSecret),
+            ["GridGov:Auth:BootstrapApiKey"] = bootstrapKey,
+            ["GridGov:Mode"] = "Cluster",
+            ["GridGov:HostSilo"] = "false",
+            ["GridGov:ConnectionString"] = Database.ConnectionString,
+            ["GridGov:ClusterId"] = clusterId,
+            ["GridGov:ServiceId"] = serviceId,
+            ["GridGov:Auth:RateLimits:operator:PermitsPerSecond"] = "100000",
+            ["GridGov:Auth:RateLimits:operator:Burst"] = "100000",
+        });
+        _cleanup.Add(api);
+        var http = api.CreateClient();
+        http.DefaultRequestHeaders.Add("X-Api-Key", bootstrapKey);
+        return http;
+    }
+
+    private static Task WaitForActiveSilosAsync(HttpClient http, int count) =>
+        Eventually.TrueAsync(
+            async () => (await http.GetFromJsonAsync<JsonElement>("/api/v1/cluster")).GetProperty("activeSilos").GetInt32() == count,
+            $"the API to see {count} active silos",
+            JoinTimeout);
 
     private static async Task<(int Port, int Grains)> SiloWithMostGrainsAsync(IManagementGrain management)
     {

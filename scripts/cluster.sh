@@ -164,7 +164,8 @@ status() {
   fi
   jq -r '"active silos: \(.activeSilos)",
     (.silos[] | "\(.address)  \(.status)  started \(.startedAt)  activations \(.activationCount)  " +
-      ([.activations[] | select(.grainType | test("territory|case|grid"; "i")) | "\(.grainType)=\(.count)"] | join(" "))),
+      ([.activations[] | select(.grainType | startswith("GridGov.")) |
+        "\(.grainType | sub("^GridGov\\.Grains\\.[A-Za-z]+\\."; "") | sub(",.*$"; ""))=\(.count)"] | join(" "))),
     "gateways (\(.gateways.mode)): connected \(.gateways.connected // "-"), known \(.gateways.known | join(" "))"' "$dir/cluster.json"
 }
 

@@ -195,10 +195,12 @@ public static class GridGovHosting
         CachedGrainInterfaceTypes.AddTo(client.Services);
 
         // A request whose gateway dies after it was sent gets no answer: only the response timeout ends it, so that
-        // timeout bounds how long a killed silo is felt (Orleans' 30 s would be a 30 s hang and then an error). The
-        // gateway list is refreshed every few seconds so a silo that joins takes client traffic soon.
+        // timeout bounds how long a killed silo is felt (Orleans' 30 s would be a 30 s hang and then an error). With
+        // 10 s the failures of our runs ended 9.4–10.2 s after the kill; 8 s keeps them inside the 10 s promised
+        // (docs/operations.md). The gateway list is refreshed every few seconds so a silo that joins takes client
+        // traffic soon.
         client.Services.AddOptions<Orleans.Configuration.ClientMessagingOptions>()
-            .Configure(o => o.ResponseTimeout = TimeSpan.FromSeconds(10))
+            .Configure(o => o.ResponseTimeout = TimeSpan.FromSeconds(8))
             .BindConfiguration("GridGov:ClientMessaging");
         client.Services.AddOptions<Orleans.Configuration.GatewayOptions>()
             .Configure(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5))

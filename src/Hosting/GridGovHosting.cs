@@ -91,10 +91,10 @@ public static class GridGovHosting
         }
 
         // Failure detection (probe timeouts, missed probes, …) is tunable per deployment under GridGov:Membership.
-        // GridGov's defaults declare a silo killed without grace dead in about 4–6 s instead of Orleans' 15–20 s, so
-        // the calls that wait on it fail over within the 10 s an operator is promised (docs/operations.md); a silo
-        // starved of CPU is not evicted for it, because Orleans extends the probe timeout while the prober itself is
-        // degraded.
+        // GridGov's defaults suspect a silo killed without grace after two missed 2 s probes instead of three missed
+        // 5 s ones, so the calls that wait on it fail over within the 10 s an operator is promised
+        // (docs/operations.md); a silo starved of CPU is not evicted for it, because Orleans extends the probe timeout
+        // while the prober itself is degraded.
         silo.Services.AddOptions<Orleans.Configuration.ClusterMembershipOptions>()
             .Configure(o =>
             {

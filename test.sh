@@ -16,36 +16,10 @@ cd "$repo_root"
 
 log() { echo "test.sh: $*" >&2; }
 
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
-
-find_pg_bin() {
-  local dir
-  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && [ -x "$dir/postgres" ]; then
-      echo "$dir"
-      return 0
-    fi
-  done
-  return 1
-}
-
-apt_updated=0
-apt_install() {
-  if [ "$apt_updated" -eq 0 ]; then
-    as_root apt-get update
-    apt_updated=1
-  fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
-}
-
-pg_bin="$(find_pg_bin || true)"
-if [ -z "$pg_bin" ]; then
-  log "no PostgreSQL server found under /usr/lib/postgresql; installing Debian's postgresql package"
-  apt_install postgresql
-  pg_bin="$(find_pg_bin)" || { log "postgresql was installed but initdb/pg_ctl are still missing"; exit 1; }
-fi
+pg_log_prefix="test.sh"
+# shellcheck source=scripts/postgres.sh
+. "$repo_root/scripts/postgres.sh"
+pg_init || exit 1
 
 # The command-centre browser tests drive Debian's Chromium through Playwright (never a browser Playwright downloads),
 # and its screenshot needs a Chinese font for the page's Chinese labels.
@@ -79,29 +53,13 @@ if [ -z "$prometheus_bin" ]; then
 fi
 export GRIDGOV_TEST_PROMETHEUS="$prometheus_bin"
 
-# initdb and postgres refuse to run as root: as root, run them as the postgres user.
-if [ "$(id -u)" -eq 0 ]; then
-  id postgres >/dev/null 2>&1 || { log "running as root but there is no 'postgres' user to run PostgreSQL as"; exit 1; }
-  run_pg() {
-    if command -v runuser >/dev/null 2>&1; then
-      runuser -u postgres -- "$@"
-    else
-      su -s /bin/sh postgres -c "$(printf '%q ' "$@")"
-    fi
-  }
-else
-  run_pg() { "$@"; }
-fi
-
 pg_root="$(mktemp -d "${TMPDIR:-/tmp}/gridgov-pg.XXXXXX")"
 pg_data="$pg_root/data"
-pg_sock="$pg_root/sock"
-pg_log="$pg_root/postgres.log"
 pg_started=0
 
 cleanup() {
   if [ "$pg_started" -eq 1 ]; then
-    run_pg "$pg_bin/pg_ctl" -D "$pg_data" -m immediate -w stop >/dev/null 2>&1 || true
+    pg_stop "$pg_root"
   fi
   rm -rf "$pg_root" || true
 }
@@ -109,38 +67,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-mkdir -p "$pg_data" "$pg_sock"
-chmod 700 "$pg_data"
-if [ "$(id -u)" -eq 0 ]; then
-  chown -R postgres "$pg_root"
-fi
-
-run_pg "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$pg_root/initdb.log" 2>&1 \
-  || run_pg "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust --encoding=UTF8 --no-locale >"$pg_root/initdb.log" 2>&1 \
-  || { cat "$pg_root/initdb.log" >&2; log "initdb failed"; exit 1; }
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-pg_port=""
-for _ in $(seq 1 20); do
-  candidate=$(( 20000 + RANDOM % 40000 ))
-  if port_in_use "$candidate"; then
-    continue
-  fi
-  if run_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_log" -w -t 60 start -o \
-      "-c listen_addresses=127.0.0.1 -p $candidate -c unix_socket_directories=$pg_sock -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-      >/dev/null 2>&1; then
-    pg_port="$candidate"
-    pg_started=1
-    break
-  fi
-  run_pg "$pg_bin/pg_ctl" -D "$pg_data" -m immediate -w stop >/dev/null 2>&1 || true
-done
-if [ -z "$pg_port" ]; then
-  cat "$pg_log" >&2 2>/dev/null || true
-  log "could not start PostgreSQL on a free port"
-  exit 1
-fi
+pg_start "$pg_root" || exit 1
+pg_started=1
 log "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') listening on 127.0.0.1:$pg_port (data in $pg_data)"
 
 export GRIDGOV_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"

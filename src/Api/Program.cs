@@ -49,6 +49,7 @@ api.MapPeople();
 api.MapImportJobs();
 api.MapLiveEvents();
 api.MapWebhooks();
+api.MapCluster();
 
 await app.RunAsync();
 return 0;

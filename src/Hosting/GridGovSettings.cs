@@ -57,6 +57,12 @@ public sealed record GridGovSettings
     /// </summary>
     public int? HealthPort { get; init; }
 
+    /// <summary>
+    /// Whether the silos run Orleans' activation rebalancer (experimental in Orleans 10), which migrates activations
+    /// from busier silos to quieter ones, e.g. to a silo that has just joined (docs/operations.md, "Scale out and in").
+    /// </summary>
+    public bool Rebalance { get; init; }
+
     public static GridGovSettings Load(IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
@@ -99,6 +105,7 @@ public sealed record GridGovSettings
             HostSilo = hostSilo,
             MigrateOnStart = ParseBool(section, "MigrateOnStart", mode == HostingMode.Embedded),
             HealthPort = string.IsNullOrWhiteSpace(section["HealthPort"]) ? null : ParsePort(section, "HealthPort", 0),
+            Rebalance = ParseBool(section, "Rebalance", false),
         };
     }
 

@@ -21,6 +21,7 @@ internal sealed class OpenApiDocumentInfo : IOpenApiDocumentTransformer
         ["Party organizations"] = "The Party tree built on grids: committees, branches and groups.",
         ["Party members"] = "Party members: profile, organization, transfers and the households they keep in touch with.",
         ["Live"] = "Server-sent events of the case events of a territory node and everything below it, resumable with Last-Event-ID.",
+        ["Operations"] = "The cluster as operators see it: silos, their activations and this process's gateways.",
         ["Webhooks"] = "Webhook subscriptions of apps: signed deliveries of case events, retried with back-off, and their dead letters.",
     };
 

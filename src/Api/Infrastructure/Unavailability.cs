@@ -23,6 +23,8 @@ internal static class Unavailability
                 case SiloUnavailableException:
                 case OrleansMessageRejectionException:
                 case Orleans.Runtime.Messaging.ConnectionFailedException:
+                // A gateway that refuses more client traffic for now (its load shedding): try again later.
+                case GatewayTooBusyException:
                 case TimeoutException:
                 case SocketException:
                 case DbException { IsTransient: true }:

@@ -34,6 +34,7 @@ public static class Policies
     public const string Webhooks = "webhooks";
     public const string Dashboard = "dashboard";
     public const string Metrics = "metrics";
+    public const string Cluster = "cluster";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
     private static readonly string[] Admins = [Roles.Operator, Roles.DistrictAdmin];
@@ -76,5 +77,7 @@ public static class Policies
         [Dashboard] = [Roles.Operator],
         // Metrics span every district: operators only (or the plain Telemetry:MetricsPort inside the cluster's network).
         [Metrics] = [Roles.Operator],
+        // The cluster's silos and activations describe every district at once: operators only.
+        [Cluster] = [Roles.Operator],
     };
 }

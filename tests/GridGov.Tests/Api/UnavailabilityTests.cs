@@ -13,6 +13,7 @@ public sealed class UnavailabilityTests
         new SiloUnavailableException("silo gone"),
         new OrleansException("call failed", new Orleans.Runtime.Messaging.ConnectionFailedException("connection refused")),
         new TimeoutException("response timed out"),
+        new GatewayTooBusyException("shedding load"),
         new OrleansException("storage failed", new Npgsql.NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused))),
         new AggregateException(new TimeoutException()),
         new OrleansException("storage failed", new Npgsql.PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01")),

@@ -112,6 +112,17 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>Asks the silo to stop (SIGTERM, as an orchestrator does) and waits for it to leave and exit.</summary>
+    public async Task<bool> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])))
+        {
+            await kill!.WaitForExitAsync();
+        }
+
+        return await WaitForExitAsync(timeout);
+    }
+
     /// <summary>Kills the silo without any grace (no shutdown, no membership update): a crash, as far as the cluster can tell.</summary>
     public async Task KillAsync()
     {

@@ -36,6 +36,7 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         new("PUT territory", Admins, (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/territory/{f.GridOf(d)}", """{"name":"Grid"}""")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET territory", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{f.GridOf(d)}")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET territory map", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{d}001/map")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET cluster", [O], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, "/api/v1/cluster")), HttpStatusCode.OK, HttpStatusCode.OK),
         new("GET caller", [.. Roles.All], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, "/api/v1/caller")), HttpStatusCode.OK, HttpStatusCode.OK),
         new("GET children", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{d}001/children")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("POST import", Admins, (f, d) => Task.FromResult(Json(HttpMethod.Post, "/api/v1/territory/import", Geo.Collection(Geo.Feature($"{d}001", "Street", Geo.Box(Fresh.Origin(d).Lon, Fresh.Origin(d).Lat, Fresh.Origin(d).Lon + 0.3, Fresh.Origin(d).Lat + 0.3))))), HttpStatusCode.OK, HttpStatusCode.OK),

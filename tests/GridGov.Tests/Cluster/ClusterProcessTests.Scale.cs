@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GridGov.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GridGov.Tests.Cluster;
+
+/// <summary>
+/// Scale out and in under load (docs/operations.md, "Scale out and in"): two silo processes, a third joins, then one of
+/// the first two is stopped with SIGTERM. Not one request may fail; the activations per silo before and after are
+/// logged (the spread itself is measured in longer runs, not asserted here).
+/// </summary>
+public sealed partial class ClusterProcessTests
+{
+    [Fact]
+    public async Task A_silo_joining_and_one_leaving_gracefully_under_load_fail_no_request()
+    {
+        var clients = LoadSetting("GRIDGOV_SCALE_CLIENTS", 4);
+        var before = TimeSpan.FromSeconds(LoadSetting("GRIDGOV_SCALE_BEFORE_SECONDS", 5));
+        var grow = TimeSpan.FromSeconds(LoadSetting("GRIDGOV_SCALE_JOINED_SECONDS", 10));
+        var after = TimeSpan.FromSeconds(LoadSetting("GRIDGOV_SCALE_AFTER_SECONDS", 5));
+        var rebalance = Environment.GetEnvironmentVariable("GRIDGOV_SCALE_REBALANCE") == "true";
+
+        var clusterId = "scale-" + Guid.NewGuid().ToString("N");
+        var serviceId = "svc-" + Guid.NewGuid().ToString("N");
+        var migrate = await SiloProcess.RunAsync("migrate", ClusterEnvironment(clusterId, serviceId, null, null), ProcessExitTimeout, "migrate");
+        Assert.True(migrate.ExitCode == 0, $"migrate exited with {migrate.ExitCode}.\n{migrate.Output}");
+
+        try
+        {
+            await RunScaleAsync(clusterId, serviceId, clients, before, grow, after, rebalance);
+        }
+        catch (Exception e)
+        {
+            throw new ClusterTestFailure(e, _silos.Select(s => s.Output));
+        }
+    }
+
+    private async Task RunScaleAsync(string clusterId, string serviceId, int clients, TimeSpan before, TimeSpan grow, TimeSpan after, bool rebalance)
+    {
+        SiloProcess StartSilo(string name)
+        {
+            var environment = ClusterEnvironment(clusterId, serviceId, Fresh.Port(), Fresh.Port());
+            environment.Remove("GridGov__Membership__ProbeTimeout");
+            environment.Remove("GridGov__Membership__NumMissedProbesLimit");
+            if (rebalance)
+            {
+                environment["GridGov__Rebalance"] = "true";
+            }
+
+            var silo = SiloProcess.Start(name, environment);
+            _silos.Add(silo);
+            return silo;
+        }
+
+        var first = StartSilo("silo-1");
+        StartSilo("silo-2");
+        var client = await StartClientAsync(clusterId, serviceId);
+        var grids = await CreateGridsAsync(client.Services.GetRequiredService<IClusterClient>(), 16);
+        using var http = StartClientApi(clusterId, serviceId);
+        await WaitForActiveSilosAsync(http, 2);
+        Step("two silos active; load starts");
+
+        var outcomes = new ConcurrentBag<Outcome>();
+        using var stop = new CancellationTokenSource();
+        var reporters = Enumerable.Range(0, clients)
+            .Select(i => Task.Run(() => ReportUntilAsync(http, grids, i, outcomes, stop.Token, readBack: true)))
+            .ToArray();
+        await Task.Delay(before);
+        log.WriteLine("before the join:\n" + await ActivationsAsync(http));
+
+        StartSilo("silo-3");
+        await WaitForActiveSilosAsync(http, 3);
+        Step("silo-3 joined");
+        await Task.Delay(grow);
+        log.WriteLine("after the join:\n" + await ActivationsAsync(http));
+
+        var leaving = _clock.Elapsed.TotalSeconds;
+        Assert.True(await first.TerminateAsync(ProcessExitTimeout), "silo-1 did not exit after SIGTERM.");
+        Step($"silo-1 stopped gracefully (exit code {first.ExitCode}) in {_clock.Elapsed.TotalSeconds - leaving:0.0} s");
+        await WaitForActiveSilosAsync(http, 2);
+        await Task.Delay(after);
+        await stop.CancelAsync();
+        await Task.WhenAll(reporters);
+        log.WriteLine("after silo-1 left:\n" + await ActivationsAsync(http));
+
+        var all = outcomes.ToArray();
+        var failed = all.Where(o => o.Status is < 200 or > 299).OrderBy(o => o.At).ToArray();
+        Step($"{all.Count(o => o.Status == 201)} reports acknowledged, {failed.Length} failed requests");
+        Assert.True(failed.Length == 0, $"{failed.Length} request(s) failed: " + string.Join("; ", failed.Take(5).Select(f => $"{f.Status} at {f.At:0.0} s: {f.Error}")));
+    }
+
+    /// <summary>Each active silo's activations of grids' views and cases, and how far each is from the mean.</summary>
+    private static async Task<string> ActivationsAsync(HttpClient http)
+    {
+        var view = await http.GetFromJsonAsync<JsonElement>("/api/v1/cluster");
+        var silos = view.GetProperty("silos").EnumerateArray()
+            .Where(s => s.GetProperty("status").GetString() == "Active")
+            .Select(s => (
+                Address: s.GetProperty("address").GetString()!,
+                Grids: Count(s, ".GridCasesGrain,"),
+                Cases: Count(s, ".CaseGrain,"),
+                All: s.GetProperty("activationCount").GetInt32()))
+            .ToArray();
+        var meanGrids = silos.Average(s => s.Grids);
+        var meanCases = silos.Average(s => s.Cases);
+        return string.Join('\n', silos.Select(s => string.Create(
+            CultureInfo.InvariantCulture,
+            $"  {s.Address}: grids {s.Grids} ({Deviation(s.Grids, meanGrids)}), cases {s.Cases} ({Deviation(s.Cases, meanCases)}), all {s.All}")));
+
+        static int Count(JsonElement silo, string type) =>
+            silo.GetProperty("activations").EnumerateArray()
+                .Where(a => a.GetProperty("grainType").GetString()!.Contains(type, StringComparison.Ordinal))
+                .Sum(a => a.GetProperty("count").GetInt32());
+
+        static string Deviation(int value, double mean) =>
+            mean == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{(value - mean) / mean * 100:+0;-0;0} %");
+    }
+}

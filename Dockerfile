@@ -28,7 +28,7 @@ ENV GridGov__DataFolder=/home/app/data \
     ASPNETCORE_HTTP_PORTS=8080
 # 8080: the API's HTTP and, when GridGov__HealthPort=8080 is set, a silo's health listener.
 # 11111 and 30000: Orleans' silo-to-silo and gateway ports (GridGov:SiloPort, GridGov:GatewayPort defaults).
-EXPOSE 8080 11111 30000
+EXPOSE 8080 9464 11111 30000
 # The image's own non-root `app` user, by number so Kubernetes' runAsNonRoot can check it.
 USER 1654
 ENTRYPOINT ["/app/entrypoint.sh"]

@@ -81,8 +81,19 @@ public static class ApiSetup
     public static Task RefuseDotSegments(HttpContext http, RequestDelegate next)
     {
         var target = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
-        var path = target.Split('?', 2)[0];
-        if (http.GetEndpoint() is not null && path.Split('/').Any(segment => Uri.UnescapeDataString(segment) is "." or ".."))
+        var path = target.AsSpan();
+        if (path.IndexOf('?') is var query and >= 0)
+        {
+            path = path[..query];
+        }
+
+        // Every request passes here: a path without '.' or '%' holds no dot-segment, and nothing is split for it.
+        if (path.IndexOfAny('.', '%') < 0)
+        {
+            return next(http);
+        }
+
+        if (http.GetEndpoint() is not null && path.ToString().Split('/').Any(segment => Uri.UnescapeDataString(segment) is "." or ".."))
         {
             return Results.Problem(
                 statusCode: StatusCodes.Status400BadRequest,

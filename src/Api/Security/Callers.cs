@@ -11,7 +11,8 @@ public static class Callers
         ?? throw new InvalidOperationException("The endpoint runs without an authenticated caller; every endpoint needs a policy.");
 
     public static CallerContext? Caller(this ClaimsPrincipal user) =>
-        user.Identity?.IsAuthenticated == true
+        user.Identity is CallerIdentity known ? known.Caller
+        : user.Identity?.IsAuthenticated == true
         && user.FindFirstValue(ClaimTypes.NameIdentifier) is { } subject
         && user.FindFirstValue(ApiKeyAuthenticationHandler.RoleClaim) is { } role
         && user.FindFirstValue(ApiKeyAuthenticationHandler.ScopeClaim) is { } scope

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using GridGov.Api.CommandCentre;
 using GridGov.Api.Infrastructure;
 using GridGov.Contracts.Security;
@@ -6,7 +5,6 @@ using GridGov.Hosting.Security;
 using GridGov.Hosting.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 
 namespace GridGov.Api.Security;
@@ -24,11 +22,7 @@ public static partial class SecuritySetup
             .AddPolicies();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
-        builder.Services.AddRateLimiter(o =>
-        {
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(PartitionFor);
-            o.OnRejected = OnRejectedAsync;
-        });
+        builder.Services.AddSingleton<RateLimits>();
     }
 
     private static AuthorizationBuilder AddPolicies(this AuthorizationBuilder builder)
@@ -45,7 +39,8 @@ public static partial class SecuritySetup
     {
         app.Use(SecurityHeaders);
         app.UseAuthentication();
-        app.UseRateLimiter();
+        var limits = app.Services.GetRequiredService<RateLimits>();
+        app.Use(next => http => limits.InvokeAsync(http, next));
         app.UseAuthorization();
         app.Use(ApiSetup.RefuseDotSegments);
         app.Use(ApiSetup.RequireUtf8);
@@ -79,8 +74,10 @@ public static partial class SecuritySetup
     /// <summary>Set when the response starts, so error responses (whose headers the exception handler clears) have them too.</summary>
     private static Task SecurityHeaders(HttpContext http, RequestDelegate next)
     {
-        http.Response.OnStarting(() =>
+        // A static callback with the context as its state: nothing is allocated for it on each request.
+        http.Response.OnStarting(static state =>
         {
+            var http = (HttpContext)state;
             var headers = http.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
@@ -94,50 +91,8 @@ public static partial class SecuritySetup
                     ? "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'"
                 : "default-src 'none'; frame-ancestors 'none'";
             return Task.CompletedTask;
-        });
+        }, http);
         return next(http);
-    }
-
-    private static RateLimitPartition<string> PartitionFor(HttpContext http)
-    {
-        var limits = http.RequestServices.GetRequiredService<AuthSettings>().RateLimits;
-        if (http.User.Caller() is { } caller)
-        {
-            var limit = limits.TryGetValue(caller.Role, out var l) ? l : new RateLimit(10, 20);
-            return RateLimitPartition.GetTokenBucketLimiter("key:" + caller.Subject, _ => Bucket(limit));
-        }
-
-        // Callers without a valid key are limited by address, which slows down key guessing.
-        return RateLimitPartition.GetTokenBucketLimiter(
-            "ip:" + http.Connection.RemoteIpAddress, _ => Bucket(limits[AuthSettings.Anonymous]));
-    }
-
-    private static TokenBucketRateLimiterOptions Bucket(RateLimit limit) => new()
-    {
-        TokenLimit = limit.Burst,
-        TokensPerPeriod = limit.PermitsPerSecond,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
-
-    private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
-    {
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-        var http = context.HttpContext;
-        http.RequestServices.GetRequiredService<GridGovMetrics>().RateLimited(http.User.Caller()?.Role);
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests.",
-                Detail = $"This key's rate limit is spent; retry after {retryAfter} s.",
-            },
-        });
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "GridGov: the bootstrap operator API key is in {File} (readable by this user only). Send it as X-Api-Key.")]

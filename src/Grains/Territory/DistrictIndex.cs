@@ -7,8 +7,10 @@ namespace GridGov.Grains.Territory;
 
 /// <summary>
 /// One district's nodes as prepared geometries in an STR-tree, answering which grid holds a point. The index grain
-/// holds the original; every silo holds a copy (<see cref="DistrictIndexes"/>) that the grain keeps current. Not
-/// thread-safe: the grain is single-threaded and the copies lock around it.
+/// holds the original; every silo holds a copy (<see cref="DistrictIndexes"/>) that the grain keeps current. Changing
+/// it is not thread-safe (the grain is single-threaded and the copies lock around changes), but a built
+/// <see cref="Tree"/> is never changed afterwards — a change builds a new one — and NetTopologySuite's built STR-trees
+/// and prepared polygons answer queries from any number of threads, so a copy's locates need no lock.
 /// </summary>
 internal sealed class DistrictIndex
 {
@@ -64,11 +66,16 @@ internal sealed class DistrictIndex
         return envelope.IsNull ? null : new DistrictExtent(district, envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY);
     }
 
-    public LocateResult Locate(double lat, double lon)
+    public LocateResult Locate(double lat, double lon) => Locate(Tree(), lat, lon);
+
+    /// <summary>The nodes as a built STR-tree: the same instance until the next change, then a new one.</summary>
+    public STRtree<Node> Tree() => _tree ??= Build();
+
+    /// <summary>Which grid of a built tree holds the point; reads the tree only, so threads may share it.</summary>
+    public static LocateResult Locate(STRtree<Node> tree, double lat, double lon)
     {
-        _tree ??= Build();
         var point = Boundaries.Factory.CreatePoint(new Coordinate(lon, lat));
-        var covering = _tree.Query(point.EnvelopeInternal)
+        var covering = tree.Query(point.EnvelopeInternal)
             .Where(n => n.Geometry!.Covers(point))
             .ToList();
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using GridGov.Contracts.Territory;
+using NetTopologySuite.Index.Strtree;
 
 namespace GridGov.Grains.Territory;
 
@@ -44,16 +45,24 @@ public sealed class DistrictIndexes(IGrainFactory grains, TimeProvider time) : I
     {
         private readonly Lock _lock = new();
         private DistrictIndex? _index;
-        private DateTimeOffset _checkedAt;
+        /// <summary>The index as of its last change, built; locates read it without the lock.</summary>
+        private volatile STRtree<DistrictIndex.Node>? _tree;
+        private long _checkedAtTicks;
         private Task? _refreshing;
         /// <summary>Changes handed over while a whole copy is on its way: applied to it when it arrives.</summary>
         private List<TerritoryIndexEntry>? _arrivedMeanwhile;
 
         public Task EnsureCurrentAsync(ITerritoryIndexGrain grain, ITerritoryIndexWatcher watcher, TimeProvider time)
         {
+            // The common case, a copy checked within its renewal, takes no lock: every locate of a district passes here.
+            if (Volatile.Read(ref _index) is not null && time.GetUtcNow().UtcTicks - Volatile.Read(ref _checkedAtTicks) < Renewal.Ticks)
+            {
+                return Task.CompletedTask;
+            }
+
             lock (_lock)
             {
-                if (_index is not null && time.GetUtcNow() - _checkedAt < Renewal)
+                if (_index is not null && time.GetUtcNow().UtcTicks - _checkedAtTicks < Renewal.Ticks)
                 {
                     return Task.CompletedTask;
                 }
@@ -70,17 +79,27 @@ public sealed class DistrictIndexes(IGrainFactory grains, TimeProvider time) : I
 
         public LocateResult Locate(double lat, double lon)
         {
-            lock (_lock)
+            var tree = _tree;
+            if (tree is null)
             {
-                return _index!.Locate(lat, lon);
+                lock (_lock)
+                {
+                    tree = _tree ??= _index!.Tree();
+                }
             }
+
+            return DistrictIndex.Locate(tree, lat, lon);
         }
 
         public void Apply(TerritoryIndexEntry entry)
         {
             lock (_lock)
             {
-                _index?.Upsert(entry);
+                if (_index?.Upsert(entry) == true)
+                {
+                    _tree = null;
+                }
+
                 _arrivedMeanwhile?.Add(entry);
             }
         }
@@ -100,7 +119,7 @@ public sealed class DistrictIndexes(IGrainFactory grains, TimeProvider time) : I
                 {
                     if (held.Digest == digest)
                     {
-                        _checkedAt = time.GetUtcNow();
+                        Volatile.Write(ref _checkedAtTicks, time.GetUtcNow().UtcTicks);
                         return;
                     }
                 }
@@ -127,8 +146,9 @@ public sealed class DistrictIndexes(IGrainFactory grains, TimeProvider time) : I
                         index.Upsert(entry);
                     }
 
-                    _index = index;
-                    _checkedAt = time.GetUtcNow();
+                    _tree = null;
+                    Volatile.Write(ref _index, index);
+                    Volatile.Write(ref _checkedAtTicks, time.GetUtcNow().UtcTicks);
                 }
             }
             finally

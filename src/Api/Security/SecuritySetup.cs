@@ -38,7 +38,9 @@ public static partial class SecuritySetup
     public static void UseGridGovSecurity(this WebApplication app)
     {
         app.Use(SecurityHeaders);
-        app.UseAuthentication();
+        var keys = app.Services.GetRequiredService<ApiKeyCache>();
+        var auth = app.Services.GetRequiredService<AuthSettings>();
+        app.Use(next => http => ApiKeyAuthenticationHandler.AuthenticateAsync(http, next, keys, auth));
         var limits = app.Services.GetRequiredService<RateLimits>();
         app.Use(next => http => limits.InvokeAsync(http, next));
         app.UseAuthorization();

@@ -31,7 +31,7 @@ public static class ApiSetup
         });
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddValidation();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>());
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>().AddSchemaTransformer<EnumSchemaTypes>());
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<IOutgoingGrainCallFilter, RequestDeadlineCallFilter>();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("cluster-and-storage", tags: ["ready"]);

@@ -119,6 +119,17 @@ public sealed class OpenApiDocumentTests(ApiFactory factory)
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
+    [Fact]
+    public async Task Every_enum_says_its_values_are_strings()
+    {
+        var document = JsonDocument.Parse(await _client.GetStringAsync("/openapi/v1.json")).RootElement;
+        var untyped = document.GetProperty("components").GetProperty("schemas").EnumerateObject()
+            .Where(s => s.Value.TryGetProperty("enum", out _) && !(s.Value.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "string"))
+            .Select(s => s.Name)
+            .ToArray();
+        Assert.True(untyped.Length == 0, $"Enums without type string: {string.Join(", ", untyped)}");
+    }
+
     private static void CollectReferences(JsonElement element, JsonElement schemas, ISet<string> names)
     {
         if (element.ValueKind == JsonValueKind.Object)

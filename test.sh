@@ -4,8 +4,9 @@
 # Starts a throwaway PostgreSQL cluster (installing Debian's postgresql package when no server binaries are
 # found), installs Debian's chromium for the command-centre browser tests and Debian's prometheus (prometheus and
 # promtool, for the metrics test) when they are missing, exports GRIDGOV_TEST_POSTGRES and GRIDGOV_TEST_PROMETHEUS
-# for the tests, runs `dotnet test orleans.sln "$@"`, and always stops and deletes the
-# cluster afterwards. Exits with dotnet test's exit code.
+# for the tests, runs `dotnet test orleans.sln "$@"`, then lints the OpenAPI document the tests wrote and type-checks
+# a TypeScript client generated from it, and always stops and deletes the cluster afterwards. Exits non-zero when any
+# of these fails.
 #
 #   ./test.sh
 #   ./test.sh --filter "FullyQualifiedName~GridGov.Tests.Storage"
@@ -78,11 +79,13 @@ dotnet test orleans.sln "$@"
 status=$?
 set -e
 
-# The OpenAPI contract must lint clean (Redocly recommended, Spectral spectral:oas). The tests wrote the live
-# document to artifacts/openapi/v1.json; a filtered run may not have, and then there is nothing to lint.
+# The OpenAPI contract must lint clean (Redocly recommended, Spectral spectral:oas), and a TypeScript client generated
+# from it must type-check a program making the main calls (tools/openapi/client). The tests wrote the live document
+# to artifacts/openapi/v1.json; a filtered run may not have, and then there is nothing to check.
 if [ "$status" -eq 0 ] && [ -f artifacts/openapi/v1.json ]; then
   if [ "$#" -eq 0 ] || [ artifacts/openapi/v1.json -nt "$pg_data" ]; then
     tools/openapi/lint.sh artifacts/openapi/v1.json || status=$?
+    tools/openapi/client/check.sh artifacts/openapi/v1.json || status=$?
   fi
 fi
 exit "$status"

@@ -7,8 +7,8 @@ using GridGov.Contracts.Territory;
 namespace GridGov.Api.Cases;
 
 public sealed record ReporterRequest(
-    [property: StringLength(50)] string? Name,
-    [property: StringLength(20)] string? Phone) : IValidatableObject
+    [property: StringLength(50)] string? Name = null,
+    [property: StringLength(20)] string? Phone = null) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -22,7 +22,7 @@ public sealed record ReporterRequest(
 public sealed record DetectionRequest(
     [property: JsonRequired, Range(0.0, 1.0)] double Confidence,
     [property: Required, StringLength(500)] string SnapshotUrl,
-    [property: StringLength(20, MinimumLength = 20)] string? CameraCode) : IValidatableObject
+    [property: StringLength(20, MinimumLength = 20)] string? CameraCode = null) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -41,14 +41,14 @@ public sealed record CaseRequest(
     [property: Required, StringLength(32)] string Category,
     [property: Required, StringLength(2000, MinimumLength = 1)] string Description,
     [property: JsonRequired] CaseSource Source,
-    double? Lat,
-    double? Lon,
-    [property: StringLength(17)] string? GridCode,
-    [property: StringLength(200)] string? Address,
-    ReporterRequest? Reporter,
-    IReadOnlyList<string>? MediaUrls,
-    CasePriority? Priority,
-    DetectionRequest? Detection) : IValidatableObject
+    double? Lat = null,
+    double? Lon = null,
+    [property: StringLength(17)] string? GridCode = null,
+    [property: StringLength(200)] string? Address = null,
+    ReporterRequest? Reporter = null,
+    IReadOnlyList<string>? MediaUrls = null,
+    CasePriority? Priority = null,
+    DetectionRequest? Detection = null) : IValidatableObject
 {
     public const int MaxMediaUrls = 10;
 
@@ -96,13 +96,13 @@ public sealed record CaseRequest(
 
 /// <summary>What an action carries; each action reads the fields it needs.</summary>
 public sealed record CaseActionRequest(
-    [property: StringLength(1000)] string? Note,
-    [property: StringLength(64)] string? Assignee,
-    int? Satisfaction,
-    bool? Resolved,
-    [property: StringLength(1000)] string? Comment,
-    [property: Range(1, 1440)] int? Hours,
-    [property: StringLength(40)] string? Into);
+    [property: StringLength(1000)] string? Note = null,
+    [property: StringLength(64)] string? Assignee = null,
+    int? Satisfaction = null,
+    bool? Resolved = null,
+    [property: StringLength(1000)] string? Comment = null,
+    [property: Range(1, 1440)] int? Hours = null,
+    [property: StringLength(40)] string? Into = null);
 
 public sealed record ReporterView(string? Name, string? PhoneMasked);
 

@@ -55,7 +55,7 @@ public static class CasesApi
         {
             var name = CaseActions.Name(kind);
             group.MapPost($"/{{id}}/{name}", (string id, CaseActionRequest? request, HttpContext http, IClusterClient cluster) =>
-                    ActAsync(id, kind, request ?? new CaseActionRequest(null, null, null, null, null, null, null), http, cluster))
+                    ActAsync(id, kind, request ?? new CaseActionRequest(), http, cluster))
                 .RequireAuthorization(PolicyFor(kind))
                 .WithName("Case" + kind)
                 .WithSummary(Summary(kind))

@@ -35,6 +35,7 @@ public static class IndicatorsApi
             .WithName("GetRanking")
             .WithSummary("Rank the nodes under a node by an indicator")
             .WithDescription("Ranks the node's children (or, with level, every node of that level under it: the grids of a street, for one) by a gauge, a count over the period or a rate. Nodes without a value (a rate with nothing to divide by) come last.")
+            .RequiresQuery("indicator")
             .ProducesValidationProblem();
 
         api.MapPost("/territory/{code}/indicators/recount", Recount)

@@ -31,7 +31,7 @@ public static class ApiSetup
         });
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddValidation();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>());
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>().AddSchemaTransformer<EnumSchemaTypes>());
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<IOutgoingGrainCallFilter, RequestDeadlineCallFilter>();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("cluster-and-storage", tags: ["ready"]);
@@ -53,6 +53,9 @@ public static class ApiSetup
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.MaxDepth = MaxJsonDepth;
+        // The web defaults also read numbers from strings ("18.2"), which the OpenAPI document then has to type as
+        // number | string: a number is a JSON number, and anything else is a 400 naming the field.
+        options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
     }
 

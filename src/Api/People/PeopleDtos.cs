@@ -12,18 +12,18 @@ public sealed record ResidentRequest(
     [property: JsonRequired] int BirthYear,
     [property: Required, StringLength(20, MinimumLength = 1)] string Relation,
     [property: JsonRequired] ResidenceType ResidenceType,
-    [property: StringLength(18)] string? IdNumber,
-    [property: StringLength(20)] string? Phone,
-    IReadOnlyList<string>? CareTags);
+    [property: StringLength(18)] string? IdNumber = null,
+    [property: StringLength(20)] string? Phone = null,
+    IReadOnlyList<string>? CareTags = null);
 
 public sealed record HouseholdRequest(
     [property: Required, StringLength(15, MinimumLength = 15)] string GridCode,
-    [property: StringLength(17, MinimumLength = 17)] string? MicroGridCode,
     [property: Required, StringLength(32, MinimumLength = 1)] string Building,
-    [property: StringLength(16)] string? Unit,
     [property: Required, StringLength(16, MinimumLength = 1)] string Room,
-    IReadOnlyList<string>? Tags,
-    IReadOnlyList<ResidentRequest>? Residents);
+    [property: StringLength(17, MinimumLength = 17)] string? MicroGridCode = null,
+    [property: StringLength(16)] string? Unit = null,
+    IReadOnlyList<string>? Tags = null,
+    IReadOnlyList<ResidentRequest>? Residents = null);
 
 public sealed record ResidentView(string Id, string Name, Gender Gender, int BirthYear, string Relation, ResidenceType ResidenceType, string? IdNumberMasked, string? PhoneMasked, IReadOnlyList<string> CareTags);
 
@@ -48,7 +48,7 @@ public sealed record ResidentMoveRequest([property: Required, StringLength(40, M
 /// <summary>An identity number to find; a number without a correct GB 11643 check digit is refused before any query.</summary>
 public sealed record ResidentSearchRequest(
     [property: Required, StringLength(18, MinimumLength = 18)] string IdNumber,
-    [property: StringLength(6, MinimumLength = 6)] string? District) : IValidatableObject
+    [property: StringLength(6, MinimumLength = 6)] string? District = null) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -64,9 +64,9 @@ public sealed record HouseholdMatchView(IReadOnlyList<string> HouseholdIds);
 public sealed record PartyOrganizationRequest(
     [property: JsonRequired] OrganizationKind Kind,
     [property: Required, StringLength(100, MinimumLength = 1)] string Name,
-    [property: StringLength(40)] string? ParentId,
-    [property: StringLength(20)] string? PartyGridId,
-    [property: StringLength(15)] string? GridCode);
+    [property: StringLength(40)] string? ParentId = null,
+    [property: StringLength(20)] string? PartyGridId = null,
+    [property: StringLength(15)] string? GridCode = null);
 
 public sealed record PartyOrganizationView(
     string Id, OrganizationKind Kind, string Name, string? ParentId, string? PartyGridId, string? GridCode, IReadOnlyList<string> Children,
@@ -81,14 +81,14 @@ public sealed record PartyMemberPage(IReadOnlyList<PartyMemberView> Items, strin
 
 public sealed record PartyMemberRequest(
     [property: Required, StringLength(50, MinimumLength = 1)] string Name,
-    [property: StringLength(20)] string? Phone,
     [property: JsonRequired] MemberStatus Status,
-    bool Mobile,
     [property: JsonRequired] DateOnly Joined,
     [property: Required, StringLength(40, MinimumLength = 1)] string OrganizationId,
-    [property: StringLength(50)] string? GridRole);
+    [property: StringLength(20)] string? Phone = null,
+    bool Mobile = false,
+    [property: StringLength(50)] string? GridRole = null);
 
-public sealed record TransferRequest([property: Required, StringLength(40, MinimumLength = 1)] string OrganizationId, [property: StringLength(500)] string? Note);
+public sealed record TransferRequest([property: Required, StringLength(40, MinimumLength = 1)] string OrganizationId, [property: StringLength(500)] string? Note = null);
 
 public sealed record PartyMemberView(
     string Id, string Name, string? PhoneMasked, MemberStatus Status, bool Mobile, DateOnly Joined, string OrganizationId,

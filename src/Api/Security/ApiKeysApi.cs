@@ -11,7 +11,7 @@ public sealed record ApiKeyRequest(
     [property: Required, StringLength(100, MinimumLength = 1)] string Name,
     [property: Required] string Role,
     [property: Required] string Scope,
-    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? ExpiresAt = null,
     [property: StringLength(64, MinimumLength = 1)] string? StaffId = null);
 
 /// <summary>A new key: <c>key</c> is shown only in this answer and is stored only as a hash.</summary>

@@ -55,6 +55,7 @@ public static class TerritoryApi
             .WithName("Locate")
             .WithSummary("Find the grid (and micro-grid) that holds a point")
             .WithDescription("found is true when a grid polygon contains the point (a point on a shared border goes to the grid with the lowest code). Otherwise fallback is the deepest node whose boundary contains it, if any.")
+            .RequiresQuery("lat", "lon")
             .ProducesValidationProblem()
             // A read path: its parameters carry no validation attributes (the handler checks the point), so the
             // validation filter would only cost each request its allocations.

@@ -8,15 +8,15 @@ namespace GridGov.Api.Territory;
 /// <summary>A territory node as it is written: its name, an optional boundary and its staff.</summary>
 public sealed record TerritoryRequest(
     [property: Required, StringLength(100, MinimumLength = 1)] string Name,
-    JsonElement? Boundary,
-    IReadOnlyList<StaffRequest>? Staff);
+    JsonElement? Boundary = null,
+    IReadOnlyList<StaffRequest>? Staff = null);
 
 /// <summary>A person responsible for a node. The phone is masked before it is stored; the full number is never kept.</summary>
 public sealed record StaffRequest(
     [property: Required, StringLength(64, MinimumLength = 1)] string Id,
     [property: Required, StringLength(100, MinimumLength = 1)] string Name,
     [property: JsonRequired] StaffRole Role,
-    [property: StringLength(20)] string? Phone);
+    [property: StringLength(20)] string? Phone = null);
 
 public sealed record StaffView(string Id, string Name, StaffRole Role, string? MaskedPhone);
 

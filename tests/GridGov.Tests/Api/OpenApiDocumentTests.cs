@@ -81,6 +81,115 @@ public sealed class OpenApiDocumentTests(ApiFactory factory)
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
+    /// <summary>
+    /// What a typed client generated from the document relies on (tools/openapi/client checks one): a request member
+    /// that may be null is one the server lets the caller leave out, so it is not <c>required</c>; and a number is
+    /// never typed as a string too. Responses may require a nullable member: it is always there, possibly null.
+    /// </summary>
+    [Fact]
+    public async Task Request_bodies_require_no_nullable_member_and_numbers_are_never_strings()
+    {
+        var document = JsonDocument.Parse(await _client.GetStringAsync("/openapi/v1.json")).RootElement;
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+
+        var requestSchemas = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var operation in document.GetProperty("paths").EnumerateObject().SelectMany(p => p.Value.EnumerateObject()))
+        {
+            if (operation.Value.ValueKind == JsonValueKind.Object && operation.Value.TryGetProperty("requestBody", out var body))
+            {
+                CollectReferences(body, schemas, requestSchemas);
+            }
+        }
+
+        var problems = new List<string>();
+        foreach (var name in requestSchemas)
+        {
+            var schema = schemas.GetProperty(name);
+            if (schema.TryGetProperty("required", out var required) && schema.TryGetProperty("properties", out var properties))
+            {
+                problems.AddRange(required.EnumerateArray()
+                    .Select(r => r.GetString()!)
+                    .Where(member => properties.TryGetProperty(member, out var property) && AllowsNull(property))
+                    .Select(member => $"{name}.{member} is required and nullable: the server lets it be left out."));
+            }
+        }
+
+        FindNumbersAsStrings(document, "#", problems);
+        Assert.True(requestSchemas.Count >= 10, $"Only {requestSchemas.Count} request schemas found: {string.Join(", ", requestSchemas)}");
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Fact]
+    public async Task Every_enum_says_its_values_are_strings()
+    {
+        var document = JsonDocument.Parse(await _client.GetStringAsync("/openapi/v1.json")).RootElement;
+        var untyped = document.GetProperty("components").GetProperty("schemas").EnumerateObject()
+            .Where(s => s.Value.TryGetProperty("enum", out _) && !(s.Value.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "string"))
+            .Select(s => s.Name)
+            .ToArray();
+        Assert.True(untyped.Length == 0, $"Enums without type string: {string.Join(", ", untyped)}");
+    }
+
+    private static void CollectReferences(JsonElement element, JsonElement schemas, ISet<string> names)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.Name == "$ref" && property.Value.GetString() is { } reference
+                    && reference.StartsWith("#/components/schemas/", StringComparison.Ordinal)
+                    && names.Add(reference["#/components/schemas/".Length..]))
+                {
+                    CollectReferences(schemas.GetProperty(reference["#/components/schemas/".Length..]), schemas, names);
+                }
+                else
+                {
+                    CollectReferences(property.Value, schemas, names);
+                }
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                CollectReferences(item, schemas, names);
+            }
+        }
+    }
+
+    private static bool AllowsNull(JsonElement schema) =>
+        (schema.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.Array && type.EnumerateArray().Any(t => t.GetString() == "null"))
+        || new[] { "oneOf", "anyOf" }.Any(k => schema.TryGetProperty(k, out var options)
+            && options.EnumerateArray().Any(o => o.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "null"));
+
+    private static void FindNumbersAsStrings(JsonElement element, string path, List<string> problems)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            if (element.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.Array)
+            {
+                var types = type.EnumerateArray().Select(t => t.GetString()).ToArray();
+                if (types.Contains("string") && (types.Contains("number") || types.Contains("integer")))
+                {
+                    problems.Add($"{path} is typed {string.Join(" | ", types)}: a number is a JSON number.");
+                }
+            }
+
+            foreach (var property in element.EnumerateObject())
+            {
+                FindNumbersAsStrings(property.Value, $"{path}/{property.Name}", problems);
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            var i = 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                FindNumbersAsStrings(item, $"{path}/{i++}", problems);
+            }
+        }
+    }
+
     private static string? Text(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
             && !string.IsNullOrWhiteSpace(value.GetString())

@@ -85,7 +85,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return new CallerContext(BootstrapSubject, Roles.Operator, Scopes.All);
         }
 
-        return ApiKeyFormat.TryParse(key, out var id, out var secret) ? await keys.AuthenticateAsync(id, ApiKeyFormat.Hash(secret)) : null;
+        return ApiKeyFormat.IsWellFormed(key) ? await keys.AuthenticateAsync(key) : null;
     }
 
     private static bool FixedTimeEquals(string a, string b) =>
@@ -97,23 +97,25 @@ internal sealed class ApiKeyAuthenticationHandler(
 /// The identity of an authenticated key: its claims (for ASP.NET Core's policies), and the caller they were made from,
 /// so every look at the request's caller (rate limit, tenancy, each grain call) is a field read, not a claims search.
 /// </summary>
-internal sealed class CallerIdentity : ClaimsIdentity
+internal sealed class CallerIdentity(CallerContext caller, string scheme)
+    : ClaimsIdentity(scheme, ClaimTypes.NameIdentifier, ApiKeyAuthenticationHandler.RoleClaim)
 {
-    public CallerIdentity(CallerContext caller, string scheme)
-        : base(
-            [
-                new Claim(ClaimTypes.NameIdentifier, caller.Subject), new Claim(ApiKeyAuthenticationHandler.RoleClaim, caller.Role),
-                new Claim(ApiKeyAuthenticationHandler.ScopeClaim, caller.Scope),
-                .. caller.StaffId is null ? Array.Empty<Claim>() : [new Claim(ApiKeyAuthenticationHandler.StaffClaim, caller.StaffId)],
-            ],
-            scheme,
-            ClaimTypes.NameIdentifier,
-            ApiKeyAuthenticationHandler.RoleClaim)
-    {
-        Caller = caller;
-    }
+    private List<Claim>? _claims;
 
-    public CallerContext Caller { get; }
+    public CallerContext Caller { get; } = caller;
+
+    /// <summary>
+    /// Made when first asked for: GridGov's own checks (policies, tenancy, rate limits) read <see cref="Caller"/>, so on
+    /// most requests nothing asks and no claim is made. <see cref="ClaimsIdentity"/>'s lookups (FindFirst, HasClaim,
+    /// Name) go through this property.
+    /// </summary>
+    public override IEnumerable<Claim> Claims => _claims ??=
+    [
+        new Claim(ClaimTypes.NameIdentifier, Caller.Subject, null, null, null, this),
+        new Claim(ApiKeyAuthenticationHandler.RoleClaim, Caller.Role, null, null, null, this),
+        new Claim(ApiKeyAuthenticationHandler.ScopeClaim, Caller.Scope, null, null, null, this),
+        .. Caller.StaffId is null ? Array.Empty<Claim>() : [new Claim(ApiKeyAuthenticationHandler.StaffClaim, Caller.StaffId, null, null, null, this)],
+    ];
 }
 
 /// <summary>API keys as handed out: <c>gg_{16 hex id}_{43 base64url secret}</c>.</summary>
@@ -128,16 +130,24 @@ public static class ApiKeyFormat
     public static bool TryParse(string key, out string id, out string secret)
     {
         (id, secret) = ("", "");
-        // The secret is base64url, which may itself contain '_': split by position, not by separator.
-        if (key.Length != 3 + 16 + 1 + 43 || !key.StartsWith("gg_", StringComparison.Ordinal) || key[19] != '_'
-            || key.AsSpan(3, 16).ContainsAnyExcept("0123456789abcdef"))
+        if (!IsWellFormed(key))
         {
             return false;
         }
 
-        (id, secret) = (key[3..19], key[20..]);
+        (id, secret) = (IdOf(key).ToString(), SecretOf(key));
         return true;
     }
+
+    public static bool IsWellFormed(string key) =>
+        // The secret is base64url, which may itself contain '_': the parts are found by position, not by separator.
+        key.Length == 3 + 16 + 1 + 43 && key.StartsWith("gg_", StringComparison.Ordinal) && key[19] == '_'
+        && !key.AsSpan(3, 16).ContainsAnyExcept("0123456789abcdef");
+
+    /// <summary>The id part of a well-formed key, without copying it.</summary>
+    public static ReadOnlySpan<char> IdOf(string key) => key.AsSpan(3, 16);
+
+    public static string SecretOf(string key) => key[20..];
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }

@@ -18,25 +18,30 @@ public sealed class ApiKeyCache(IClusterClient cluster, TimeProvider time) : IAp
 
     private const int SweepAbove = 10_000;
 
+    /// <summary>By key id. A request finds its entry by the id inside its key, as a span: nothing is allocated.</summary>
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private IApiKeyWatcher? _reference;
     private long _revocations;
 
-    /// <summary>The key's caller, or null when the key is unknown, revoked or expired or the secret is wrong.</summary>
-    public async ValueTask<CallerContext?> AuthenticateAsync(string id, string secretHash)
+    /// <summary>The key's caller, or null when the key is unknown, revoked or expired or its secret is wrong.</summary>
+    /// <param name="key">A key of the form <see cref="ApiKeyFormat"/> checks.</param>
+    public async ValueTask<CallerContext?> AuthenticateAsync(string key)
     {
         var now = time.GetUtcNow();
-        if (_entries.TryGetValue(id, out var known) && now - known.At < Lifetime && SameHash(known.SecretHash, secretHash))
+        // The entry remembers the whole key its grant was for: comparing it (in constant time) is the secret check,
+        // so a known key costs no hash.
+        if (Lookup.TryGetValue(ApiKeyFormat.IdOf(key), out var known) && now - known.At < Lifetime && SameKey(known.Key, key))
         {
             return known.Grant.ExpiresAt <= now ? null : known.Grant.Caller;
         }
 
+        var id = ApiKeyFormat.IdOf(key).ToString();
         var revocations = Interlocked.Read(ref _revocations);
-        var grant = await cluster.GetGrain<IApiKeyGrain>(id).AuthenticateAsync(secretHash, Reference);
+        var grant = await cluster.GetGrain<IApiKeyGrain>(id).AuthenticateAsync(ApiKeyFormat.Hash(ApiKeyFormat.SecretOf(key)), Reference);
         if (grant is null)
         {
-            // Only the right secret's entry is dropped: a wrong secret must not evict what the right one earned.
-            if (known is not null && SameHash(known.SecretHash, secretHash))
+            // Only the right key's entry is dropped: a wrong secret must not evict what the right one earned.
+            if (known is not null && SameKey(known.Key, key))
             {
                 _entries.TryRemove(new KeyValuePair<string, Entry>(id, known));
             }
@@ -44,7 +49,7 @@ public sealed class ApiKeyCache(IClusterClient cluster, TimeProvider time) : IAp
             return null;
         }
 
-        var entry = new Entry(grant, secretHash, now);
+        var entry = new Entry(grant, key, now);
         _entries[id] = entry;
         // A revocation that arrived while the grant was on its way may have found nothing to remove yet.
         if (Interlocked.Read(ref _revocations) != revocations)
@@ -67,6 +72,8 @@ public sealed class ApiKeyCache(IClusterClient cluster, TimeProvider time) : IAp
         return Task.CompletedTask;
     }
 
+    private ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> Lookup => _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+
     private IApiKeyWatcher Reference =>
         LazyInitializer.EnsureInitialized(ref _reference, () => cluster.CreateObjectReference<IApiKeyWatcher>(this));
 
@@ -81,8 +88,8 @@ public sealed class ApiKeyCache(IClusterClient cluster, TimeProvider time) : IAp
         }
     }
 
-    private static bool SameHash(string a, string b) =>
+    private static bool SameKey(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(a.AsSpan()), MemoryMarshal.AsBytes(b.AsSpan()));
 
-    private sealed record Entry(ApiKeyGrant Grant, string SecretHash, DateTimeOffset At);
+    private sealed record Entry(ApiKeyGrant Grant, string Key, DateTimeOffset At);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using GridGov.Api.CommandCentre;
 using GridGov.Api.Infrastructure;
 using GridGov.Contracts.Security;
@@ -29,7 +30,9 @@ public static partial class SecuritySetup
     {
         foreach (var (name, roles) in Policies.AllowedRoles)
         {
-            builder.AddPolicy(name, p => p.RequireAuthenticatedUser().RequireClaim(ApiKeyAuthenticationHandler.RoleClaim, roles));
+            // The role is read from the request's caller, not searched for among its claims (which are then never made).
+            var allowed = roles.ToFrozenSet(StringComparer.Ordinal);
+            builder.AddPolicy(name, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.Caller() is { } caller && allowed.Contains(caller.Role)));
         }
 
         return builder;
@@ -41,6 +44,10 @@ public static partial class SecuritySetup
         var keys = app.Services.GetRequiredService<ApiKeyCache>();
         var auth = app.Services.GetRequiredService<AuthSettings>();
         app.Use(next => http => ApiKeyAuthenticationHandler.AuthenticateAsync(http, next, keys, auth));
+        // WebApplication adds ASP.NET Core's authentication middleware itself unless the pipeline says it has one; the
+        // middleware above is GridGov's, so the marker UseAuthentication() would set is set here (the key is ASP.NET
+        // Core's; SecurityPipelineTests fails if that middleware runs again).
+        ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
         var limits = app.Services.GetRequiredService<RateLimits>();
         app.Use(next => http => limits.InvokeAsync(http, next));
         app.UseAuthorization();
@@ -52,6 +59,8 @@ public static partial class SecuritySetup
             LogBootstrapKey(app.Logger, file);
         }
     }
+
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
 
     /// <summary>The group every /api/v1 endpoint hangs under: authenticated, audited.</summary>
     public static RouteGroupBuilder MapApiRoot(this WebApplication app) =>

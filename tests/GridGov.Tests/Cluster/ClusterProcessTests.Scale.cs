@@ -80,7 +80,16 @@ public sealed partial class ClusterProcessTests
             .Select(i => Task.Run(() => ReportUntilAsync(http, grids, i, outcomes, stop.Token, readBack: true)))
             .ToArray();
         await Task.Delay(before);
-        log.WriteLine("before the join:\n" + (await ActivationsAsync(http)).Text);
+
+        // The grids' views activate with their grid's first event: the join must find them all on the first two silos,
+        // so that only the balancer can bring the third its share.
+        var warm = await Eventually.MatchesAsync(
+            () => ActivationsAsync(http),
+            a => a.Active.Sum(s => s.Grids) >= grids.Length,
+            $"the {grids.Length} grids' views to be active before the join",
+            JoinTimeout,
+            a => a.Text);
+        log.WriteLine("before the join:\n" + warm.Text);
 
         StartSilo("silo-3");
         await WaitForActiveSilosAsync(http, 3);

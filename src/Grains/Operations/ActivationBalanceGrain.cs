@@ -43,7 +43,7 @@ internal sealed partial class ActivationBalanceGrain(TimeProvider time, ILogger<
             _orders.Clear();
         }
 
-        if (_orders.Count == 0 && (_handedOutAt is not { } handed || _reports.Values.All(r => time.GetElapsedTime(handed, r.At) >= Settle)))
+        if (_orders.Count == 0)
         {
             Plan(report.Active);
         }
@@ -62,10 +62,13 @@ internal sealed partial class ActivationBalanceGrain(TimeProvider time, ILogger<
         return mine;
     }
 
-    /// <summary>Plans over the silos the reporter sees active, once every one of them has reported.</summary>
+    /// <summary>
+    /// Plans over the silos the reporter sees active, once every one of them has reported (after the last moves had
+    /// time to land, if any were handed out).
+    /// </summary>
     private void Plan(IReadOnlyList<SiloAddress> active)
     {
-        if (active.Count < 2 || !active.All(_reports.ContainsKey))
+        if (active.Count < 2 || !active.All(s => _reports.TryGetValue(s, out var r) && (_handedOutAt is not { } handed || time.GetElapsedTime(handed, r.At) >= Settle)))
         {
             return;
         }

@@ -16,8 +16,14 @@ internal sealed partial class ActivationBalanceGrain(TimeProvider time, ILogger<
     /// <summary>How long the moves handed out may take to land before the counts count again.</summary>
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
 
-    /// <summary>A silo that has not reported for this many of its intervals has left the plan.</summary>
+    /// <summary>A silo that has not reported for this many of its intervals is forgotten.</summary>
     private const int MissedReports = 3;
+
+    /// <summary>
+    /// A plan waits while an active silo's report is older than this many intervals: a silo that stopped reporting may
+    /// have died without the membership knowing yet, and nothing should be sent to it.
+    /// </summary>
+    private const int FreshReports = 2;
 
     private readonly Dictionary<SiloAddress, (ActivationReport Report, long At)> _reports = [];
     private readonly Dictionary<SiloAddress, List<ActivationMove>> _orders = [];
@@ -45,7 +51,7 @@ internal sealed partial class ActivationBalanceGrain(TimeProvider time, ILogger<
 
         if (_orders.Count == 0)
         {
-            Plan(report.Active);
+            Plan(report.Active, now);
         }
 
         return Task.FromResult(HandOut(report.Silo, now));
@@ -63,12 +69,16 @@ internal sealed partial class ActivationBalanceGrain(TimeProvider time, ILogger<
     }
 
     /// <summary>
-    /// Plans over the silos the reporter sees active, once every one of them has reported (after the last moves had
-    /// time to land, if any were handed out).
+    /// Plans over the silos the reporter sees active, once every one of them has reported recently, and after the last
+    /// moves had time to land, if any were handed out.
     /// </summary>
-    private void Plan(IReadOnlyList<SiloAddress> active)
+    private void Plan(IReadOnlyList<SiloAddress> active, long now)
     {
-        if (active.Count < 2 || !active.All(s => _reports.TryGetValue(s, out var r) && (_handedOutAt is not { } handed || time.GetElapsedTime(handed, r.At) >= Settle)))
+        bool Current((ActivationReport Report, long At) r) =>
+            time.GetElapsedTime(r.At, now) <= r.Report.Interval * FreshReports
+            && (_handedOutAt is not { } handed || time.GetElapsedTime(handed, r.At) >= Settle);
+
+        if (active.Count < 2 || !active.All(s => _reports.TryGetValue(s, out var r) && Current(r)))
         {
             return;
         }

@@ -20,21 +20,28 @@ public sealed class BalancerTests : IAsyncLifetime
     private static readonly BalanceSettings Fast = new(true, TimeSpan.FromSeconds(1));
 
     private MigratedStore _store = null!;
-    private InProcessTestCluster _cluster = null!;
+    private InProcessTestCluster? _started;
 
-    public async Task InitializeAsync()
-    {
-        _store = await MigratedStore.CreateAsync(DatabaseKind.Sqlite);
-        _cluster = await GridCluster.StartAsync(_store.Kind, _store.ConnectionString, configure: silo => silo.AddGridGovBalancer(Fast));
-    }
+    public async Task InitializeAsync() => _store = await MigratedStore.CreateAsync(DatabaseKind.Sqlite);
 
     public async Task DisposeAsync()
     {
-        await _cluster.DisposeAsync();
+        if (_started is not null)
+        {
+            await _started.DisposeAsync();
+        }
+
         await _store.DisposeAsync();
     }
 
-    private IGrainFactory Grains => _cluster.Client;
+    /// <summary>Two silos, with the balancer when asked (without, nothing moves but what the test moves).</summary>
+    private async Task StartAsync(bool balancer) =>
+        _started = await GridCluster.StartAsync(
+            _store.Kind, _store.ConnectionString, configure: balancer ? silo => silo.AddGridGovBalancer(Fast) : null);
+
+    private InProcessTestCluster Cluster => _started ?? throw new InvalidOperationException("StartAsync has not run.");
+
+    private IGrainFactory Grains => Cluster.Client;
 
     private static string Grid() => $"{Fresh.District()}001001001";
 
@@ -49,11 +56,12 @@ public sealed class BalancerTests : IAsyncLifetime
     private async Task<SiloAddress?> SiloOfAsync(IAddressable grain) =>
         await Grains.GetGrain<IManagementGrain>(0).GetActivationAddress(grain);
 
-    private SiloAddress OtherThan(SiloAddress? silo) => _cluster.GetActiveSilos().First(s => !s.SiloAddress.Equals(silo)).SiloAddress;
+    private SiloAddress OtherThan(SiloAddress? silo) => Cluster.GetActiveSilos().First(s => !s.SiloAddress.Equals(silo)).SiloAddress;
 
     [Fact]
     public async Task A_migrated_grid_view_keeps_its_cases_and_its_stream_and_a_migrated_case_its_state()
     {
+        await StartAsync(balancer: false);
         TestCallers.EnterOperator();
         var grid = Grid();
         var view = Grains.GetGrain<IGridCasesGrain>(grid);
@@ -62,7 +70,7 @@ public sealed class BalancerTests : IAsyncLifetime
 
         var from = await SiloOfAsync(view);
         var to = OtherThan(from);
-        await _cluster.MigrateAsync(view, to);
+        await Cluster.MigrateAsync(view, to);
         TestCallers.EnterOperator();
         await Eventually.MatchesAsync(() => SiloOfAsync(view), s => to.Equals(s), $"grid {grid}'s view on {to}", describe: s => $"on {s}");
         Assert.Contains((await view.GetAsync()).Open, c => c.Id == first);
@@ -75,7 +83,7 @@ public sealed class BalancerTests : IAsyncLifetime
         var @case = Grains.GetGrain<ICaseGrain>(first);
         var before = await @case.ActAsync(new CaseAction(CaseActionKind.File, "cc", null), null);
         var caseFrom = await SiloOfAsync(@case);
-        await _cluster.MigrateAsync(@case, OtherThan(caseFrom));
+        await Cluster.MigrateAsync(@case, OtherThan(caseFrom));
         TestCallers.EnterOperator();
         var after = await @case.GetAsync();
         Assert.Equal((before.Version, before.State, before.Description), (after!.Version, after.State, after.Description));
@@ -85,15 +93,16 @@ public sealed class BalancerTests : IAsyncLifetime
     [Fact]
     public async Task The_grids_views_spread_over_a_silo_that_joins()
     {
+        await StartAsync(balancer: true);
         TestCallers.EnterOperator();
         var grid = Grid();
         var views = Enumerable.Range(0, 24).Select(i => Grains.GetGrain<IGridCasesGrain>($"{grid}{i:00}")).ToArray();
         await Task.WhenAll(views.Select(v => v.GetAsync()));
 
         // The grids' views of the nodes above the grids (a case's indicators roll up through them) count too.
-        await _cluster.StartAdditionalSiloAsync();
+        await Cluster.StartAdditionalSiloAsync();
         var spread = await Eventually.MatchesAsync(
-            () => Task.FromResult(_cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<LocalActivations>().Counts()[LocalActivations.Grids]).ToArray()),
+            () => Task.FromResult(Cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<LocalActivations>().Counts()[LocalActivations.Grids]).ToArray()),
             counts => counts.Length == 3 && counts.All(c => Math.Abs(c - counts.Average()) <= 0.25 * counts.Average()),
             "the grids' views to spread over 3 silos within ±25 % of the mean",
             TimeSpan.FromSeconds(60),
@@ -107,7 +116,7 @@ public sealed class BalancerTests : IAsyncLifetime
                 var listed = (await Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics([typeof(GridGov.Grains.Cases.GridCasesGrain).FullName + ",GridGov.Grains"]))
                     .GroupBy(d => d.SiloAddress)
                     .ToDictionary(g => g.Key, g => g.Count());
-                var counted = _cluster.Silos.ToDictionary(s => s.SiloAddress, s => s.ServiceProvider.GetRequiredService<LocalActivations>().Counts()[LocalActivations.Grids]);
+                var counted = Cluster.Silos.ToDictionary(s => s.SiloAddress, s => s.ServiceProvider.GetRequiredService<LocalActivations>().Counts()[LocalActivations.Grids]);
                 return (Listed: listed, Counted: counted);
             },
             r => r.Counted.All(c => r.Listed.GetValueOrDefault(c.Key) == c.Value) && r.Listed.Count == r.Counted.Count,

@@ -130,6 +130,11 @@ public static class GridGovHosting
 #pragma warning restore ORLEANSEXP002
         }
 
+        if (settings.Balance.Enabled)
+        {
+            silo.AddGridGovBalancer(settings.Balance);
+        }
+
         return silo.AddGridGovServices(settings.Database, settings.ConnectionString, signer);
     }
 

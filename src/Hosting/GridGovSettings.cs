@@ -14,6 +14,17 @@ public enum HostingMode
     Cluster,
 }
 
+/// <summary>
+/// The per-type activation balancer (<c>GridGov:Balance</c>): whether a silo takes part, and how often it reports its
+/// counts and carries out its share of the plan.
+/// </summary>
+public sealed record BalanceSettings(bool Enabled, TimeSpan Interval)
+{
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(30);
+
+    public static readonly BalanceSettings Off = new(false, DefaultInterval);
+}
+
 /// <summary>A setting is missing or wrong. The message names the setting, so start-up fails with a clear reason.</summary>
 public sealed class GridGovConfigurationException(string message) : Exception(message);
 
@@ -63,6 +74,12 @@ public sealed record GridGovSettings
     /// </summary>
     public bool Rebalance { get; init; }
 
+    /// <summary>
+    /// GridGov's own per-type balancer (<c>GridGov:Balance:*</c>): on by default in Cluster mode, it spreads the grids'
+    /// views and the cases' activations evenly over the silos, e.g. after a silo joins (docs/operations.md).
+    /// </summary>
+    public BalanceSettings Balance { get; init; } = BalanceSettings.Off;
+
     public static GridGovSettings Load(IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
@@ -106,6 +123,9 @@ public sealed record GridGovSettings
             MigrateOnStart = ParseBool(section, "MigrateOnStart", mode == HostingMode.Embedded),
             HealthPort = string.IsNullOrWhiteSpace(section["HealthPort"]) ? null : ParsePort(section, "HealthPort", 0),
             Rebalance = ParseBool(section, "Rebalance", false),
+            Balance = new BalanceSettings(
+                ParseBool(section, "Balance:Enabled", mode == HostingMode.Cluster),
+                ParseInterval(section, "Balance:Interval", BalanceSettings.DefaultInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10))),
         };
     }
 
@@ -214,6 +234,19 @@ public sealed record GridGovSettings
         return bool.TryParse(value, out var parsed)
             ? parsed
             : throw new GridGovConfigurationException($"GridGov:{key} must be true or false, not '{value}'.");
+    }
+
+    private static TimeSpan ParseInterval(IConfigurationSection section, string key, TimeSpan fallback, TimeSpan min, TimeSpan max)
+    {
+        var value = section[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var parsed) && parsed >= min && parsed <= max
+            ? parsed
+            : throw new GridGovConfigurationException($"GridGov:{key} must be a duration from {min:c} to {max:c}, not '{value}'.");
     }
 
     private static IPAddress? ParseAddress(IConfigurationSection section, string key)

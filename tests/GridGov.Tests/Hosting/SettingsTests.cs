@@ -18,10 +18,25 @@ public sealed class SettingsTests
     [InlineData("GridGov:HostSilo", "maybe", "GridGov:HostSilo")]
     [InlineData("GridGov:AdvertisedAddress", "not-an-ip", "GridGov:AdvertisedAddress")]
     [InlineData("GridGov:ClusterId", " ", "GridGov:ClusterId")]
+    [InlineData("GridGov:Balance:Enabled", "sometimes", "GridGov:Balance:Enabled")]
+    [InlineData("GridGov:Balance:Interval", "soon", "GridGov:Balance:Interval")]
+    [InlineData("GridGov:Balance:Interval", "00:00:00.5", "GridGov:Balance:Interval")]
     public void A_wrong_setting_is_named(string key, string value, string named)
     {
         var error = Assert.Throws<GridGovConfigurationException>(() => GridGovSettings.Load(Config((key, value), ("GridGov:DataFolder", Fresh.TempFolder()))));
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_balancer_is_on_in_cluster_mode_and_off_in_embedded_mode_unless_set()
+    {
+        var cluster = (Key: "GridGov:Mode", Value: "Cluster");
+        var database = (Key: "GridGov:ConnectionString", Value: "Host=db;Username=u;Database=d");
+        Assert.Equal(new BalanceSettings(true, TimeSpan.FromSeconds(30)), GridGovSettings.Load(Config(cluster, database)).Balance);
+        Assert.False(GridGovSettings.Load(Config(("GridGov:DataFolder", Fresh.TempFolder()))).Balance.Enabled);
+        Assert.Equal(
+            new BalanceSettings(false, TimeSpan.FromSeconds(5)),
+            GridGovSettings.Load(Config(cluster, database, ("GridGov:Balance:Enabled", "false"), ("GridGov:Balance:Interval", "00:00:05"))).Balance);
     }
 
     [Fact]

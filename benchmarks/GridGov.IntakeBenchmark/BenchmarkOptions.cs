@@ -23,6 +23,9 @@ public enum GridGovVariant
 
     /// <summary>Not intake: <c>GET /api/v1/cases/{id}</c> with the app key, round-robin over cases it reported before the load.</summary>
     ReadCase,
+
+    /// <summary>The real intake as <see cref="App"/>, with <c>GridGov:Telemetry:Enabled=false</c>: what the metrics cost.</summary>
+    AppNoTelemetry,
 }
 
 /// <summary>The command line: <c>[--warmup S] [--duration S] [--connections N] [--grids N] [--rounds N] …</c>.</summary>
@@ -113,7 +116,8 @@ public sealed record BenchmarkOptions
                              no locate), locate (GET /api/v1/locate with the app key; not intake), import
                              (POST /api/v1/households/import of --households households as one CSV with the
                              operator key, timed from upload start to job completion; not load), read-case
-                             (GET /api/v1/cases/{id} with the app key over cases it reported first; not intake).
+                             (GET /api/v1/cases/{id} with the app key over cases it reported first; not intake),
+                             app-no-telemetry (app with GridGov:Telemetry:Enabled=false: the metrics' cost).
                              With locate or read-case, each round also loads a bare Kestrel hello-world in the
                              ceiling's process (the read paths' reference, target ≥ 0.5 ×)
           --silos LIST       after the ceiling and the variants, the app intake once per silo count (e.g. 1,2,3):
@@ -185,13 +189,14 @@ public sealed record BenchmarkOptions
         GridGovVariant.Locate => "locate",
         GridGovVariant.Import => "import",
         GridGovVariant.ReadCase => "read-case",
+        GridGovVariant.AppNoTelemetry => "app-no-telemetry",
         _ => throw new ArgumentOutOfRangeException(nameof(variant)),
     };
 
     private static GridGovVariant ParseVariant(string name) =>
         Enum.GetValues<GridGovVariant>().FirstOrDefault(v => Name(v) == name, (GridGovVariant)(-1)) is var v && Enum.IsDefined(v)
             ? v
-            : throw new ArgumentException($"Unknown variant '{name}': app, operator, operator-gridcode, locate, import or read-case.");
+            : throw new ArgumentException($"Unknown variant '{name}': app, operator, operator-gridcode, locate, import, read-case or app-no-telemetry.");
 
     private static int Number(string text, int min) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min

@@ -167,6 +167,33 @@ public sealed partial class Runner
         return $"activations per silo after the load: {string.Join(", ", silos)}";
     }
 
+    /// <summary>
+    /// The district's import, tried again (up to 3 times) when the API answers 503: on a machine this busy a cluster
+    /// that has just formed can miss a call's deadline, which is the answer GridGov gives for it. The import is
+    /// idempotent, so a retry finds the nodes the first attempt wrote unchanged.
+    /// </summary>
+    private async Task<string> ImportDistrictAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var import = await http.PostAsync(
+                "/api/v1/territory/import", new StringContent(district.GeoJson(), System.Text.Encoding.UTF8, "application/json"), cancellationToken);
+            var body = await import.Content.ReadAsStringAsync(cancellationToken);
+            if (import.IsSuccessStatusCode)
+            {
+                return body;
+            }
+
+            if (import.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || attempt == 3)
+            {
+                throw new InvalidOperationException($"The territory import answered {(int)import.StatusCode}: {body}");
+            }
+
+            Print($"  the territory import answered 503 (attempt {attempt}); trying again in 5 s");
+            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+    }
+
     /// <summary>The settings every GridGov process of a run shares: Cluster mode on its own database and ids, rate limits lifted.</summary>
     private Dictionary<string, string> GridGovEnvironment(string database, ClusterSecrets secrets)
     {

@@ -123,6 +123,7 @@ public static class Program
             await Console.Error.WriteLineAsync($"intake-benchmark: failed: {e}");
             Summarize(runs, imports);
             SiloSummary.Print(siloRuns, runs);
+            Print($"load average after: {Runner.LoadAverage()}");
             return 1;
         }
 

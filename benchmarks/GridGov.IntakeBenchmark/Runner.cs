@@ -89,7 +89,7 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
         try
         {
             var loadAverage = LoadAverage();
-            var started = await StartGridGovAsync(name, database, round, cancellationToken);
+            var started = await StartGridGovAsync(name, database, round, cancellationToken, telemetry: variant != GridGovVariant.AppNoTelemetry);
             await using var server = started.Server;
             var (bootstrap, startup) = (started.Bootstrap, started.Startup);
             var key = await PrepareAsync(server.BaseAddress, bootstrap, variant, cancellationToken);
@@ -120,7 +120,7 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
                 await ReadBackAsync(server.BaseAddress, bootstrap, cancellationToken);
             }
 
-            var paced = variant == GridGovVariant.App ? await PacedAsync(name, round, headers, requests, cancellationToken) : null;
+            var paced = variant is GridGovVariant.App or GridGovVariant.AppNoTelemetry ? await PacedAsync(name, round, headers, requests, cancellationToken) : null;
 
             var details = new List<string>(measured.Details);
             details.AddRange(await StorageAsync(database, cancellationToken));
@@ -156,7 +156,8 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
     }
 
     /// <summary>Starts GridGov's API (Cluster mode, co-hosted silo) on <paramref name="database"/>, rate limits lifted; the caller disposes it.</summary>
-    private async Task<(ServerProcess Server, string Bootstrap, TimeSpan Startup)> StartGridGovAsync(string name, string database, int round, CancellationToken cancellationToken)
+    private async Task<(ServerProcess Server, string Bootstrap, TimeSpan Startup)> StartGridGovAsync(
+        string name, string database, int round, CancellationToken cancellationToken, bool telemetry = true)
     {
         var (httpPort, siloPort, gatewayPort) = Ports();
         var secrets = ClusterSecrets.New();
@@ -165,6 +166,11 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
         environment["GridGov__SiloPort"] = Text(siloPort);
         environment["GridGov__GatewayPort"] = Text(gatewayPort);
         environment["GridGov__MigrateOnStart"] = "true";
+        if (!telemetry)
+        {
+            // An API built before this switch ignores it (and keeps its telemetry on).
+            environment["GridGov__Telemetry__Enabled"] = "false";
+        }
         RequireFile(options.ApiDll, "src/Api");
 
         var server = ServerProcess.Start(
@@ -286,17 +292,11 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
         http.DefaultRequestHeaders.Add("X-Api-Key", bootstrap);
 
         var started = Stopwatch.StartNew();
-        using var import = await http.PostAsync(
-            "/api/v1/territory/import", new StringContent(district.GeoJson(), Encoding.UTF8, "application/json"), cancellationToken);
-        var imported = await import.Content.ReadAsStringAsync(cancellationToken);
-        if (!import.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"The territory import answered {(int)import.StatusCode}: {imported}");
-        }
-
+        var imported = await ImportDistrictAsync(http, cancellationToken);
         using (var result = JsonDocument.Parse(imported))
         {
-            var created = result.RootElement.GetProperty("created").GetArrayLength();
+            // A retried import finds what the first attempt wrote already: unchanged counts as there.
+            var created = result.RootElement.GetProperty("created").GetArrayLength() + result.RootElement.GetProperty("unchanged").GetArrayLength();
             var rejected = result.RootElement.GetProperty("rejected");
             if (rejected.GetArrayLength() > 0 || created != 7 + district.GridCodes.Count)
             {

@@ -23,6 +23,9 @@ public enum GridGovVariant
 
     /// <summary>Not intake: <c>GET /api/v1/cases/{id}</c> with the app key, round-robin over cases it reported before the load.</summary>
     ReadCase,
+
+    /// <summary>The real intake as <see cref="App"/>, with <c>GridGov:Telemetry:Enabled=false</c>: what the metrics cost.</summary>
+    AppNoTelemetry,
 }
 
 /// <summary>The command line: <c>[--warmup S] [--duration S] [--connections N] [--grids N] [--rounds N] …</c>.</summary>
@@ -59,7 +62,7 @@ public sealed record BenchmarkOptions
     /// <summary>The app servers' log level (both apps get the same). Default Warning: no line per request.</summary>
     public string LogLevel { get; init; } = "Warning";
 
-    public string ApiDll { get; init; } = DefaultApiDll();
+    public string ApiDll { get; init; } = DefaultDll("GridGovApiDll", "GridGov.Api.dll");
 
     /// <summary>Where the servers' logs go (kept after the run); default: a new folder under the temp directory.</summary>
     public string? LogFolder { get; init; }
@@ -86,6 +89,17 @@ public sealed record BenchmarkOptions
 
     public static bool IsRead(GridGovVariant variant) => variant is GridGovVariant.Locate or GridGovVariant.ReadCase;
 
+    /// <summary>
+    /// After the ceiling and the variants, the app intake against this many headless silo processes each (in the order
+    /// given), with the API as a pure cluster client; empty: none.
+    /// </summary>
+    public IReadOnlyList<int> SiloCounts { get; init; } = [];
+
+    public string SiloDll { get; init; } = DefaultDll("GridGovSiloDll", "GridGov.Silo.dll");
+
+    /// <summary>Server GC for the headless silos, as the benchmark gives the API (their own build's default is workstation GC).</summary>
+    public bool SiloServerGc { get; init; } = true;
+
     /// <summary>Appends the results as Markdown rows to this file.</summary>
     public string? ResultsFile { get; init; }
 
@@ -102,9 +116,15 @@ public sealed record BenchmarkOptions
                              no locate), locate (GET /api/v1/locate with the app key; not intake), import
                              (POST /api/v1/households/import of --households households as one CSV with the
                              operator key, timed from upload start to job completion; not load), read-case
-                             (GET /api/v1/cases/{id} with the app key over cases it reported first; not intake).
+                             (GET /api/v1/cases/{id} with the app key over cases it reported first; not intake),
+                             app-no-telemetry (app with GridGov:Telemetry:Enabled=false: the metrics' cost).
                              With locate or read-case, each round also loads a bare Kestrel hello-world in the
                              ceiling's process (the read paths' reference, target ≥ 0.5 ×)
+          --silos LIST       after the ceiling and the variants, the app intake once per silo count (e.g. 1,2,3):
+                             N headless silo processes (src/Silo) and the API as a pure cluster client
+                             (GridGov:HostSilo=false), on a fresh database each; CPU per silo is measured
+          --silo-dll PATH    the GridGov.Silo.dll to run (default: src/Silo's build of this configuration)
+          --silo-gc G        the headless silos' GC: server (default, as the API) or workstation (their build's own)
           --paced S          after each app's closed-loop window, S seconds of an open-loop load at a fixed
                              rate (--paced-fraction × the round's ceiling req/s; default 30 s, 0: none);
                              latency from each request's scheduled time: the p99 the target is about
@@ -138,6 +158,9 @@ public sealed record BenchmarkOptions
                 "--grids" => options with { Grids = MultipleOfEight(Number(Value(), 8)) },
                 "--rounds" => options with { Rounds = Number(Value(), 1) },
                 "--variants" => options with { Variants = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseVariant).ToArray() },
+                "--silos" => options with { SiloCounts = SiloList(Value()) },
+                "--silo-dll" => options with { SiloDll = Path.GetFullPath(Value()) },
+                "--silo-gc" => options with { SiloServerGc = Value() switch { "server" => true, "workstation" => false, var g => throw new ArgumentException($"--silo-gc is server or workstation, not '{g}'.") } },
                 "--households" => options with { Households = Number(Value(), 1) },
                 "--tuned-ceiling" => options with { TunedCeiling = true },
                 "--paced" => options with { PacedSeconds = Number(Value(), 0) },
@@ -166,13 +189,14 @@ public sealed record BenchmarkOptions
         GridGovVariant.Locate => "locate",
         GridGovVariant.Import => "import",
         GridGovVariant.ReadCase => "read-case",
+        GridGovVariant.AppNoTelemetry => "app-no-telemetry",
         _ => throw new ArgumentOutOfRangeException(nameof(variant)),
     };
 
     private static GridGovVariant ParseVariant(string name) =>
         Enum.GetValues<GridGovVariant>().FirstOrDefault(v => Name(v) == name, (GridGovVariant)(-1)) is var v && Enum.IsDefined(v)
             ? v
-            : throw new ArgumentException($"Unknown variant '{name}': app, operator, operator-gridcode, locate, import or read-case.");
+            : throw new ArgumentException($"Unknown variant '{name}': app, operator, operator-gridcode, locate, import, read-case or app-no-telemetry.");
 
     private static int Number(string text, int min) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min
@@ -189,11 +213,19 @@ public sealed record BenchmarkOptions
             ? text
             : throw new ArgumentException($"'{text}' is not a PostgreSQL setting of the form name=value.");
 
+    private static int[] SiloList(string text)
+    {
+        var counts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => Number(n, 1)).ToArray();
+        return counts.Length == 0 || counts.Any(n => n > 8)
+            ? throw new ArgumentException($"--silos takes silo counts from 1 to 8, comma-separated (e.g. 1,2,3), not '{text}'.")
+            : counts;
+    }
+
     private static int MultipleOfEight(int n) => n % 8 == 0 ? n : throw new ArgumentException("--grids must be a multiple of 8.");
 
-    private static string DefaultApiDll() =>
+    private static string DefaultDll(string key, string fallback) =>
         typeof(BenchmarkOptions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "GridGovApiDll")?.Value ?? "GridGov.Api.dll";
+            .FirstOrDefault(a => a.Key == key)?.Value ?? fallback;
 
     public static string BuildConfiguration =>
         typeof(BenchmarkOptions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

@@ -3,15 +3,16 @@ using System.Globalization;
 namespace GridGov.IntakeBenchmark;
 
 /// <summary>
-/// CPU time (Linux /proc, in clock ticks of 1/100 s) of the app server, of PostgreSQL (the postmaster and its
-/// backends), of this process (the load generator), and of the whole machine, at one instant. The difference of two
-/// snapshots says where the CPU of a measured window went, including what other processes took.
+/// CPU time (Linux /proc, in clock ticks of 1/100 s) of the app server, of each headless silo process (when the app
+/// runs as a cluster client), of PostgreSQL (the postmaster and its backends), of this process (the load generator),
+/// and of the whole machine, at one instant. The difference of two snapshots says where the CPU of a measured window
+/// went, including what other processes took. Each part counts its whole process tree.
 /// </summary>
-public sealed record CpuSnapshot(long Server, long Postgres, long Load, long MachineBusy, long MachineTotal, DateTimeOffset At)
+public sealed record CpuSnapshot(long Server, IReadOnlyList<long> Silos, long Postgres, long Load, long MachineBusy, long MachineTotal, DateTimeOffset At)
 {
     private const double TicksPerSecond = 100;
 
-    public static CpuSnapshot Take(int serverPid, int postmasterPid)
+    public static CpuSnapshot Take(int serverPid, int postmasterPid, IReadOnlyList<int>? siloPids = null)
     {
         var parents = new Dictionary<int, int>();
         var times = new Dictionary<int, long>();
@@ -45,6 +46,7 @@ public sealed record CpuSnapshot(long Server, long Postgres, long Load, long Mac
         var idle = cpu[3] + cpu[4];
         return new CpuSnapshot(
             serverPid > 0 ? Tree(serverPid) : 0,
+            (siloPids ?? []).Select(Tree).ToArray(),
             postmasterPid > 0 ? Tree(postmasterPid) : 0,
             times.GetValueOrDefault(Environment.ProcessId),
             total - idle,
@@ -75,11 +77,20 @@ public sealed record CpuSnapshot(long Server, long Postgres, long Load, long Mac
         var server = Cores(Server - before.Server);
         var postgres = Cores(Postgres - before.Postgres);
         var load = Cores(Load - before.Load);
+        var silos = Silos.Select((ticks, i) => Cores(ticks - before.Silos[i])).ToArray();
         var busyShare = (MachineBusy - before.MachineBusy) / (double)Math.Max(1, MachineTotal - before.MachineTotal);
         var machine = busyShare * Environment.ProcessorCount;
-        return new CpuUse(server, postgres, load, Math.Max(0, machine - server - postgres - load), machine);
+        return new CpuUse(server, postgres, load, Math.Max(0, machine - server - silos.Sum() - postgres - load), machine) { Silos = silos };
     }
 }
 
-/// <summary>Average cores busy over a window: the server, PostgreSQL, the load generator, everything else, the machine.</summary>
-public sealed record CpuUse(double Server, double Postgres, double Load, double Other, double Machine);
+/// <summary>
+/// Average cores busy over a window: the server (the API process, with its silo when co-hosted), PostgreSQL, the
+/// load generator, everything else, the machine; and each headless silo process, when there are any.
+/// </summary>
+public sealed record CpuUse(double Server, double Postgres, double Load, double Other, double Machine)
+{
+    public IReadOnlyList<double> Silos { get; init; } = [];
+
+    public double SiloSum => Silos.Sum();
+}

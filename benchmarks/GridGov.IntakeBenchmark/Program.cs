@@ -59,7 +59,7 @@ public static class Program
             cancel.Cancel();
         }
 
-        var apps = (options.RunCeiling ? 1 : 0) + options.Variants.Count;
+        var apps = (options.RunCeiling ? 1 : 0) + options.Variants.Count + options.SiloCounts.Count;
         var bound = (options.Rounds * apps * (options.Warmup + options.Duration + TimeSpan.FromMinutes(8))) + TimeSpan.FromMinutes(3);
         if (options.Variants.Contains(GridGovVariant.Import))
         {
@@ -74,6 +74,7 @@ public static class Program
         Directory.CreateDirectory(logFolder);
         var runs = new List<AppRun>();
         var imports = new List<ImportRun>();
+        var siloRuns = new List<AppRun>();
         try
         {
             await using var postgres = await PostgresServer.StartAsync(options.DurablePostgres, options.Profile, options.PostgresSettings, cancel.Token);
@@ -102,32 +103,43 @@ public static class Program
                         runs.Add(await runner.RunGridGovAsync(round, variant, cancel.Token));
                     }
                 }
+
+                foreach (var silos in options.SiloCounts)
+                {
+                    siloRuns.Add(await runner.RunSilosAsync(round, silos, cancel.Token));
+                }
             }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             Print($"intake-benchmark: stopped (interrupted, or past its bound of {bound.TotalMinutes:F0} min); everything it started is stopped.");
             Summarize(runs, imports);
+            SiloSummary.Print(siloRuns, runs);
+            Print($"load average after: {Runner.LoadAverage()}");
             return 130;
         }
         catch (Exception e)
         {
             await Console.Error.WriteLineAsync($"intake-benchmark: failed: {e}");
             Summarize(runs, imports);
+            SiloSummary.Print(siloRuns, runs);
+            Print($"load average after: {Runner.LoadAverage()}");
             return 1;
         }
 
         var met = Summarize(runs, imports);
+        SiloSummary.Print(siloRuns, runs);
+        Print($"load average after: {Runner.LoadAverage()}");
         if (options.ResultsFile is { } file)
         {
-            await File.AppendAllTextAsync(file, Markdown(runs) + Markdown(imports, runs), CancellationToken.None);
+            await File.AppendAllTextAsync(file, Markdown(runs) + Markdown(imports, runs) + SiloSummary.Markdown(siloRuns, runs), CancellationToken.None);
             Print($"results appended to {file}");
         }
 
         // Missing a target is a result, printed above; errors (non-2xx answers) make the run invalid.
         Print(met ? "targets met in every round" : "targets NOT met in every round (see above)");
         // An import that did not create every household, or rejected any, is invalid too.
-        return runs.Any(r => r.Load.Errors + r.Load.WarmupErrors > 0) || imports.Any(i => !i.Correct) ? 3 : 0;
+        return runs.Concat(siloRuns).Any(r => r.Load.Errors + r.Load.WarmupErrors > 0) || imports.Any(i => !i.Correct) ? 3 : 0;
     }
 
     public static void Print(string line)
@@ -147,8 +159,9 @@ public static class Program
         Print($"load average before: {Runner.LoadAverage()}");
         Print($"options: warm-up {options.Warmup.TotalSeconds:F0} s, measured {options.Duration.TotalSeconds:F0} s, {options.Connections} connections, {options.Grids} grids, "
             + $"{options.Rounds} round(s), GridGov variants {string.Join(", ", options.Variants.Select(BenchmarkOptions.Name))}{(options.Variants.Contains(GridGovVariant.Import) ? $" ({options.Households} households)" : "")}, log level {options.LogLevel}, "
+            + (options.SiloCounts.Count == 0 ? "" : $"headless silos {string.Join(", ", options.SiloCounts)} ({(options.SiloServerGc ? "server" : "workstation")} GC), ")
             + $"ceiling {(options.TunedCeiling ? "with GridGov's Npgsql tuning" : "with Npgsql's defaults")}, paced phase {(options.PacedSeconds == 0 ? "none" : $"{options.PacedSeconds} s at {options.PacedFraction:0.##} × the ceiling")}, bound {bound.TotalMinutes:F0} min");
-        Print($"GridGov API: {options.ApiDll}");
+        Print($"GridGov API: {options.ApiDll}{(options.SiloCounts.Count == 0 ? "" : $"; silo: {options.SiloDll}")}");
         if (BenchmarkOptions.BuildConfiguration != "Release")
         {
             Print($"warning: this is a {BenchmarkOptions.BuildConfiguration} build; run with -c Release for figures that mean anything.");

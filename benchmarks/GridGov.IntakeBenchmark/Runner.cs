@@ -23,6 +23,9 @@ public sealed record AppRun(
 {
     /// <summary>The open-loop phase at a fixed rate after the measured window, when it ran.</summary>
     public PacedResult? Paced { get; init; }
+
+    /// <summary>How many headless silo processes served the API (a cluster client); null when the API hosted its silo.</summary>
+    public int? Silos { get; init; }
 }
 
 /// <summary>Runs each app in its own process on its own fresh database of the shared PostgreSQL, loads it, measures it.</summary>
@@ -30,7 +33,6 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan ProjectionTimeout = TimeSpan.FromMinutes(3);
-    private static readonly string[] Roles = ["app", "operator", "anonymous"];
 
     /// <summary>The ceiling's closed-loop req/s by round: the paced phases of that round run at a fraction of it.</summary>
     private readonly Dictionary<int, double> _ceilingRate = [];
@@ -87,7 +89,7 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
         try
         {
             var loadAverage = LoadAverage();
-            var started = await StartGridGovAsync(name, database, round, cancellationToken);
+            var started = await StartGridGovAsync(name, database, round, cancellationToken, telemetry: variant != GridGovVariant.AppNoTelemetry);
             await using var server = started.Server;
             var (bootstrap, startup) = (started.Bootstrap, started.Startup);
             var key = await PrepareAsync(server.BaseAddress, bootstrap, variant, cancellationToken);
@@ -118,7 +120,7 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
                 await ReadBackAsync(server.BaseAddress, bootstrap, cancellationToken);
             }
 
-            var paced = variant == GridGovVariant.App ? await PacedAsync(name, round, headers, requests, cancellationToken) : null;
+            var paced = variant is GridGovVariant.App or GridGovVariant.AppNoTelemetry ? await PacedAsync(name, round, headers, requests, cancellationToken) : null;
 
             var details = new List<string>(measured.Details);
             details.AddRange(await StorageAsync(database, cancellationToken));
@@ -154,31 +156,22 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
     }
 
     /// <summary>Starts GridGov's API (Cluster mode, co-hosted silo) on <paramref name="database"/>, rate limits lifted; the caller disposes it.</summary>
-    private async Task<(ServerProcess Server, string Bootstrap, TimeSpan Startup)> StartGridGovAsync(string name, string database, int round, CancellationToken cancellationToken)
+    private async Task<(ServerProcess Server, string Bootstrap, TimeSpan Startup)> StartGridGovAsync(
+        string name, string database, int round, CancellationToken cancellationToken, bool telemetry = true)
     {
         var (httpPort, siloPort, gatewayPort) = Ports();
-        var bootstrap = "gg_bootstrap_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        var environment = CommonEnvironment();
-        environment["GridGov__Mode"] = "Cluster";
-        environment["GridGov__ConnectionString"] = postgres.ConnectionString(database);
-        environment["GridGov__ClusterId"] = database;
-        environment["GridGov__ServiceId"] = database;
+        var secrets = ClusterSecrets.New();
+        var bootstrap = secrets.Bootstrap;
+        var environment = GridGovEnvironment(database, secrets);
         environment["GridGov__SiloPort"] = Text(siloPort);
         environment["GridGov__GatewayPort"] = Text(gatewayPort);
-        environment["GridGov__AdvertisedAddress"] = "127.0.0.1";
         environment["GridGov__MigrateOnStart"] = "true";
-        environment["GridGov__Auth__ClusterSecret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        environment["GridGov__Auth__BootstrapApiKey"] = bootstrap;
-        foreach (var role in Roles)
+        if (!telemetry)
         {
-            environment[$"GridGov__Auth__RateLimits__{role}__PermitsPerSecond"] = "100000000";
-            environment[$"GridGov__Auth__RateLimits__{role}__Burst"] = "100000000";
+            // An API built before this switch ignores it (and keeps its telemetry on).
+            environment["GridGov__Telemetry__Enabled"] = "false";
         }
-
-        if (!File.Exists(options.ApiDll))
-        {
-            throw new FileNotFoundException($"{options.ApiDll} does not exist: build src/Api in this configuration (dotnet run -c Release builds it).");
-        }
+        RequireFile(options.ApiDll, "src/Api");
 
         var server = ServerProcess.Start(
             name, DotnetHost(), [options.ApiDll, "--urls", $"http://127.0.0.1:{httpPort}"], environment,
@@ -198,7 +191,7 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
 
     private async Task<(LoadResult Load, CpuUse Cpu, IReadOnlyList<string> Details)> MeasureAsync(
         string name, ServerProcess server, string database, IReadOnlyDictionary<string, string> headers,
-        IReadOnlyList<LoadRequest> requests, Func<Func<long>, Task>? atEnd, CancellationToken cancellationToken)
+        IReadOnlyList<LoadRequest> requests, Func<Func<long>, Task>? atEnd, CancellationToken cancellationToken, IReadOnlyList<int>? siloPids = null)
     {
         var load = new LoadGenerator(headers, requests, options.Connections);
         Task<string?>? trace = null;
@@ -216,7 +209,7 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
                     await postgres.ExecuteAsync("postgres", "SELECT pg_stat_statements_reset()", CancellationToken.None);
                 }
 
-                before = CpuSnapshot.Take(server.ProcessId, postgres.ProcessId);
+                before = CpuSnapshot.Take(server.ProcessId, postgres.ProcessId, siloPids);
                 if (options.TraceTool is { } tool)
                 {
                     trace = TraceAsync(tool, server, CancellationToken.None);
@@ -224,7 +217,7 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
             },
             async () =>
             {
-                cpu = CpuSnapshot.Take(server.ProcessId, postgres.ProcessId).Since(before!);
+                cpu = CpuSnapshot.Take(server.ProcessId, postgres.ProcessId, siloPids).Since(before!);
                 if (options.Profile)
                 {
                     details.AddRange(await StatementsAsync(database, CancellationToken.None));
@@ -251,7 +244,12 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
         var perRequest = result.Completed == 0 ? 0 : 1_000_000 / result.Throughput;
         Print($"{name}: {result.Throughput:F0} req/s, p50 {result.P50Ms:F1} ms, p99 {result.P99Ms:F1} ms, p99.9 {result.P999Ms:F1} ms, max {result.MaxMs:F0} ms, "
             + $"errors {result.Errors} (warm-up {result.WarmupErrors}){(result.FirstError is null ? "" : $", first: {result.FirstError}")}");
-        Print($"  CPU (cores): server {cpu!.Server:F2}, PostgreSQL {cpu.Postgres:F2}, load generator {cpu.Load:F2}, other processes {cpu.Other:F2}, machine {cpu.Machine:F2} of {Environment.ProcessorCount}"
+        if (cpu!.Silos.Count > 0)
+        {
+            Print($"  CPU (cores): silos {cpu.SiloSum:F2} ({string.Join(" + ", cpu.Silos.Select(c => c.ToString("F2", CultureInfo.InvariantCulture)))}), API {cpu.Server:F2}  → per request: silos {cpu.SiloSum * perRequest:F0} µs, API {cpu.Server * perRequest:F0} µs");
+        }
+
+        Print($"  CPU (cores): {(cpu.Silos.Count > 0 ? "API" : "server")} {cpu.Server:F2}, PostgreSQL {cpu.Postgres:F2}, load generator {cpu.Load:F2}, other processes {cpu.Other:F2}, machine {cpu.Machine:F2} of {Environment.ProcessorCount}"
             + $"  → per request: server {cpu.Server * perRequest:F0} µs, PostgreSQL {cpu.Postgres * perRequest:F0} µs, load {cpu.Load * perRequest:F0} µs");
         Print($"  req/s per 10 s (warm-up included): {string.Join(' ', result.Slices(10).Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))}");
         foreach (var line in details)
@@ -294,17 +292,11 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
         http.DefaultRequestHeaders.Add("X-Api-Key", bootstrap);
 
         var started = Stopwatch.StartNew();
-        using var import = await http.PostAsync(
-            "/api/v1/territory/import", new StringContent(district.GeoJson(), Encoding.UTF8, "application/json"), cancellationToken);
-        var imported = await import.Content.ReadAsStringAsync(cancellationToken);
-        if (!import.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"The territory import answered {(int)import.StatusCode}: {imported}");
-        }
-
+        var imported = await ImportDistrictAsync(http, cancellationToken);
         using (var result = JsonDocument.Parse(imported))
         {
-            var created = result.RootElement.GetProperty("created").GetArrayLength();
+            // A retried import finds what the first attempt wrote already: unchanged counts as there.
+            var created = result.RootElement.GetProperty("created").GetArrayLength() + result.RootElement.GetProperty("unchanged").GetArrayLength();
             var rejected = result.RootElement.GetProperty("rejected");
             if (rejected.GetArrayLength() > 0 || created != 7 + district.GridCodes.Count)
             {

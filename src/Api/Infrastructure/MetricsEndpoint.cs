@@ -9,9 +9,17 @@ namespace GridGov.Api.Infrastructure;
 /// </summary>
 public static class MetricsEndpoint
 {
-    public static void MapMetrics(this WebApplication app) =>
+    public static void MapMetrics(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<TelemetrySettings>().Enabled)
+        {
+            // GridGov:Telemetry:Enabled=false: there is no meter provider to scrape.
+            return;
+        }
+
         // Not an /api/v1 resource (no audit entry per scrape) and not JSON: left out of the OpenAPI document.
         app.MapPrometheusScrapingEndpoint(TelemetryHosting.MetricsPath)
             .RequireAuthorization(Policies.Metrics)
             .ExcludeFromDescription();
+    }
 }

@@ -32,6 +32,11 @@ public static partial class TelemetryHosting
         var settings = TelemetrySettings.Load(builder.Configuration);
         builder.Services.AddSingleton(settings);
         AddGridGovMetrics(builder.Services);
+        if (!settings.Enabled)
+        {
+            // No MeterProvider: every instrument stays without a listener, so recording is a no-op.
+            return settings;
+        }
 
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId));

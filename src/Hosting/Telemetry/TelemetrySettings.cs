@@ -16,6 +16,13 @@ public sealed record TelemetrySettings
 {
     public const string Section = "GridGov:Telemetry";
 
+    /// <summary>
+    /// <c>false</c> sets up no OpenTelemetry at all: no meter is listened to (GridGov's, Orleans', ASP.NET Core's
+    /// instruments then record nothing), no <c>/metrics</c>, no OTLP. For measuring what telemetry costs
+    /// (docs/operations.md, "Cost"); a deployment keeps it on.
+    /// </summary>
+    public bool Enabled { get; init; } = true;
+
     /// <summary>A plain HTTP port serving only <c>/metrics</c>, without a key (for a Prometheus inside the cluster's network).</summary>
     public int? MetricsPort { get; init; }
 
@@ -27,13 +34,22 @@ public sealed record TelemetrySettings
     public static TelemetrySettings Load(IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
-        return new TelemetrySettings
+        var settings = new TelemetrySettings
         {
+            Enabled = ParseEnabled(section["Enabled"]),
             MetricsPort = Port(section["MetricsPort"]),
             OtlpEndpoint = Endpoint(section["OtlpEndpoint"]),
             OtlpProtocol = Protocol(section["OtlpProtocol"]),
         };
+        return settings.Enabled || (settings.MetricsPort is null && settings.OtlpEndpoint is null)
+            ? settings
+            : throw new GridGovConfigurationException("GridGov:Telemetry:Enabled=false exports nothing: unset GridGov:Telemetry:MetricsPort and GridGov:Telemetry:OtlpEndpoint, or turn telemetry on.");
     }
+
+    private static bool ParseEnabled(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? true
+        : bool.TryParse(value.Trim(), out var enabled) ? enabled
+        : throw new GridGovConfigurationException($"GridGov:Telemetry:Enabled must be true or false, not '{value}'.");
 
     private static int? Port(string? value)
     {

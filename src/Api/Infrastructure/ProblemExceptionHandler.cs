@@ -34,6 +34,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 Detail = e.Message,
             },
             JsonException json => BadJson(json),
+            // A form that cannot be read (a broken multipart body, too many fields) is the client's error.
+            InvalidDataException e => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "The request is malformed.", Detail = e.Message },
             Contracts.Security.UnauthorizedCallException => new ProblemDetails
             {
                 Status = StatusCodes.Status403Forbidden,

@@ -43,6 +43,10 @@ internal sealed class ApiKeyAuthenticationHandler(
             // A browser on the dashboard cannot send a header with every asset and poll; the cookie is read there only.
             key = cookie;
         }
+        else if (await Open311KeyAsync(Request) is { } open311Key)
+        {
+            key = open311Key;
+        }
         else
         {
             return AuthenticateResult.NoResult();
@@ -64,6 +68,33 @@ internal sealed class ApiKeyAuthenticationHandler(
             RoleClaim);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
+
+    /// <summary>
+    /// Open311 clients send their key as the <c>api_key</c> field of a POST's form or of the query string, as the
+    /// specification has them; it is checked exactly as the header is.
+    /// </summary>
+    public static async Task<string?> Open311KeyAsync(HttpRequest request)
+    {
+        if (!request.Path.StartsWithSegments(Open311.Open311ProblemWriter.Prefix))
+        {
+            return null;
+        }
+
+        if (request.Query.TryGetValue(Open311KeyField, out var query))
+        {
+            return query.ToString();
+        }
+
+        if (HttpMethods.IsPost(request.Method) && request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            return form.TryGetValue(Open311KeyField, out var field) ? field.ToString() : null;
+        }
+
+        return null;
+    }
+
+    public const string Open311KeyField = "api_key";
 
     /// <summary>The caller a key stands for, or null when the key is unknown, revoked or expired.</summary>
     public static async Task<CallerContext?> CheckAsync(string key, ApiKeyCache keys, AuthSettings auth)

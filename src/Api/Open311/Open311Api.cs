@@ -4,6 +4,7 @@ using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.Open311;
 using GridGov.Contracts.Security;
+using GridGov.Contracts.Territory;
 using Microsoft.AspNetCore.Mvc;
 
 namespace GridGov.Api.Open311;
@@ -99,10 +100,16 @@ public static class Open311Api
 
     public static async Task<IResult> PostRequest(string format, HttpContext http, IClusterClient cluster)
     {
-        format = Open311Format.Parse(format);
+        if (!http.Request.HasFormContentType)
+        {
+            throw new BadHttpRequestException("The body is a form: application/x-www-form-urlencoded or multipart/form-data.", StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        // The key before anything else, so a caller without one learns nothing from what else is wrong.
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var jurisdiction = Open311Form.Text(form, "jurisdiction_id", 6) ?? Blank(http.Request.Query["jurisdiction_id"]);
         var caller = RequireAppKey(http, form, jurisdiction);
+        format = Open311Format.Parse(format);
         var report = Open311Form.Report(form, caller.Subject);
         var answer = await cluster.GetGrain<IOpen311Grain>(0).SubmitAsync(jurisdiction, report);
         var created = answer.Cases[0];
@@ -165,6 +172,11 @@ public static class Open311Api
         if (caller.Role != Roles.App)
         {
             throw DomainException.Forbidden("api_key: submitting requests takes a key of role app.");
+        }
+
+        if (jurisdiction is not null && (!TerritoryCode.IsValid(jurisdiction) || TerritoryCode.LevelOf(jurisdiction) != TerritoryLevel.District))
+        {
+            throw DomainException.Invalid("jurisdiction_id", "jurisdiction_id is a 6-digit district code.");
         }
 
         if (jurisdiction is not null && !Scopes.Covers(caller.Scope, jurisdiction))

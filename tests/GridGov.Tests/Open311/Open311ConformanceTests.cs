@@ -7,7 +7,8 @@ using GridGov.Tests.Infrastructure;
 namespace GridGov.Tests.Open311;
 
 /// <summary>GeoReport v2 as the specification has it, in both formats, over GridGov's cases, categories and keys.</summary>
-public sealed class Open311ConformanceTests(Open311Fixture f) : IClassFixture<Open311Fixture>
+[Collection(Open311Collection.Name)]
+public sealed class Open311ConformanceTests(Open311Fixture f)
 {
     private static readonly string[] RequestElements =
     [

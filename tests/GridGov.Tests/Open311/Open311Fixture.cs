@@ -179,3 +179,9 @@ public sealed class Open311Fixture : IAsyncLifetime
             && e.Element("description")!.Value.Contains(field, StringComparison.Ordinal));
     }
 }
+
+[CollectionDefinition(Name)]
+public sealed class Open311Collection : ICollectionFixture<Open311Fixture>
+{
+    public const string Name = "open311";
+}

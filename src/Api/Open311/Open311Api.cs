@@ -23,7 +23,8 @@ public static class Open311Api
 
     public static void MapOpen311(this WebApplication app)
     {
-        var group = app.MapGroup(Open311ProblemWriter.Prefix + "/v2").WithTags(Tag).DisableAntiforgery();
+        var group = app.MapGroup(Open311ProblemWriter.Prefix + "/v2").WithTags(Tag).DisableAntiforgery()
+            .AddOpenApiOperationTransformer(Open311OpenApi.TransformAsync);
         const string formats = "The extension chooses the format: .xml (the specification's default) or .json.";
 
         group.MapGet("/discovery.{format}", Discovery)
@@ -45,7 +46,7 @@ public static class Open311Api
             .AddEndpointFilter<Open311AuditFilter>()
             .WithName("Open311PostRequest").WithSummary("Open311: submit a request (creates a case)")
             .WithDescription("A form (urlencoded or multipart): api_key (an app key of the district), service_code, lat and long or address_string or address_id, attribute[code]=value (attribute[code][]=… for several), and optionally description (≤ 4000), media_url, first_name, last_name, phone, email, device_id, account_id. The reporter's name and phone are kept (the phone masked) as the native API keeps them and never shown in an Open311 read; email is not kept. " + formats)
-            .Accepts<IFormCollection>("application/x-www-form-urlencoded", "multipart/form-data")
+            .Accepts<Dictionary<string, string>>("application/x-www-form-urlencoded", "multipart/form-data")
             .Produces<Open311Created[]>(201, "application/json", "text/xml").Open311Errors();
 
         group.MapGet("/requests.{format}", GetRequests)

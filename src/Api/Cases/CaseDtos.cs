@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
@@ -48,7 +49,8 @@ public sealed record CaseRequest(
     ReporterRequest? Reporter = null,
     IReadOnlyList<string>? MediaUrls = null,
     CasePriority? Priority = null,
-    DetectionRequest? Detection = null) : IValidatableObject
+    DetectionRequest? Detection = null,
+    IReadOnlyDictionary<string, JsonElement>? Attributes = null) : IValidatableObject
 {
     public const int MaxMediaUrls = 10;
 
@@ -137,7 +139,8 @@ public sealed record CaseView(
     int Extensions,
     int Reworks,
     DateTimeOffset? ClosedAt,
-    long Version)
+    long Version,
+    IReadOnlyDictionary<string, JsonElement>? Attributes = null)
 {
     /// <summary>The view of a case; without the reporter's contact for callers that may see no personal data.</summary>
     public static CaseView From(CaseSnapshot c, bool personalData) => new(
@@ -147,7 +150,8 @@ public sealed record CaseView(
         c.Detection is null ? null : new DetectionView(c.Detection.Confidence, c.Detection.SnapshotUrl, c.Detection.CameraCode),
         c.ReportedAt, c.Assignee, c.DispatchedAt, c.Deadline, c.Warned, c.Overdue, c.HandledAt, c.ProbableDuplicateOf,
         c.MergedInto, c.Satisfaction, c.ResolvedAsReported,
-        c.ExtensionRequested is { } e ? (int)e.TotalHours : null, c.Extensions, c.Reworks, c.ClosedAt, c.Version);
+        c.ExtensionRequested is { } e ? (int)e.TotalHours : null, c.Extensions, c.Reworks, c.ClosedAt, c.Version,
+        CaseAttributeValues.ToJson(c.Attributes));
 }
 
 public sealed record CaseEventView(long Version, string Type, DateTimeOffset At, string Actor, string? Note, CaseState State, string? Assignee, DateTimeOffset? Deadline);
@@ -165,11 +169,16 @@ public sealed record CategoryRequest(
     [property: JsonRequired] CategoryClass Class,
     [property: JsonRequired, Range(0.17, 8760)] double TimeLimitHours,
     [property: JsonRequired, Range(0.01, 8760)] double ResponseLimitHours,
-    [property: Required, StringLength(100, MinimumLength = 1)] string Department);
+    [property: Required, StringLength(100, MinimumLength = 1)] string Department,
+    IReadOnlyList<CategoryAttributeRequest>? Attributes = null);
 
-public sealed record CategoryView(string Code, string Name, CategoryClass Class, double TimeLimitHours, double ResponseLimitHours, string Department)
+public sealed record CategoryView(
+    string Code, string Name, CategoryClass Class, double TimeLimitHours, double ResponseLimitHours, string Department,
+    IReadOnlyList<CategoryAttributeRequest> Attributes)
 {
-    public static CategoryView From(Category c) => new(c.Code, c.Name, c.Class, c.TimeLimit.TotalHours, c.ResponseLimit.TotalHours, c.Department);
+    public static CategoryView From(Category c) => new(
+        c.Code, c.Name, c.Class, c.TimeLimit.TotalHours, c.ResponseLimit.TotalHours, c.Department,
+        c.Questions.Select(CategoryAttributeRequest.From).ToArray());
 }
 
 public sealed record CategoryListView(string District, IReadOnlyList<CategoryView> Items);

@@ -224,7 +224,8 @@ public static class CasesApi
         r.Reporter?.Name?.Trim(), r.Reporter?.Phone is { } phone ? PhoneMasking.Mask(phone) : null, (r.MediaUrls ?? []).ToArray(),
         r.Priority ?? CasePriority.Normal,
         r.Detection is { } d ? new Detection(d.Confidence, d.SnapshotUrl, d.CameraCode) : null,
-        caller.Subject);
+        caller.Subject,
+        CaseAttributeValues.FromJson(r.Attributes));
 
     /// <summary>Apps and viewers see no personal data (the reporter's name and masked phone).</summary>
     private static bool MaySeePersonalData(CallerContext caller) => caller.Role is not (Roles.App or Roles.Viewer);

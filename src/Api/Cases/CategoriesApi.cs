@@ -24,7 +24,7 @@ public static class CategoriesApi
             .RequireAuthorization(Policies.CategoriesWrite)
             .WithName("PutCategory")
             .WithSummary("Add or change a category of the district's catalogue")
-            .WithDescription("timeLimitHours is the handling time limit that starts at dispatch (12345 tiers: 2, 24, 168, 360); responseLimitHours the time to accept.")
+            .WithDescription("timeLimitHours is the handling time limit that starts at dispatch (12345 tiers: 2, 24, 168, 360); responseLimitHours the time to accept; attributes are the extra questions a report answers (Open311's service definition).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
@@ -42,7 +42,8 @@ public static class CategoriesApi
         RequireDistrict(district, http);
         var category = new Category(
             code, request.Name.Trim(), request.Class, TimeSpan.FromHours(request.TimeLimitHours),
-            TimeSpan.FromHours(request.ResponseLimitHours), request.Department.Trim());
+            TimeSpan.FromHours(request.ResponseLimitHours), request.Department.Trim(),
+            request.Attributes is { Count: > 0 } questions ? questions.Select(q => q.ToAttribute()).ToArray() : null);
         return TypedResults.Ok(CategoryView.From(await cluster.GetGrain<ICategoryCatalogGrain>(district).PutAsync(category)));
     }
 

@@ -20,6 +20,8 @@ public static class ApiSetup
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        // First, so Open311 paths answer the specification's error bodies, never a ProblemDetails.
+        builder.Services.AddSingleton<IProblemDetailsWriter, Open311.Open311ProblemWriter>();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
             c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier);

@@ -22,6 +22,7 @@ internal sealed class OpenApiDocumentInfo : IOpenApiDocumentTransformer
         ["Party members"] = "Party members: profile, organization, transfers and the households they keep in touch with.",
         ["Live"] = "Server-sent events of the case events of a territory node and everything below it, resumable with Last-Event-ID.",
         ["Operations"] = "The cluster as operators see it: silos, their activations and this process's gateways.",
+        ["Open311 GeoReport v2"] = "Open311 GeoReport v2 for civic apps: the district's categories as services, cases as requests, in JSON or XML (docs/open311.md). Reads are public unless the district requires a key.",
         ["Webhooks"] = "Webhook subscriptions of apps: signed deliveries of case events, retried with back-off, and their dead letters.",
     };
 

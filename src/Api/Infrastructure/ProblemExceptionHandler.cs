@@ -34,6 +34,13 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 Detail = e.Message,
             },
             JsonException json => BadJson(json),
+            // A form that cannot be read is the client's error: over one of the form reader's limits (a field of more
+            // than 4 MiB, too many fields) it is too large, else malformed (a broken multipart body).
+            InvalidDataException e when e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) => new ProblemDetails
+            {
+                Status = StatusCodes.Status413PayloadTooLarge, Title = "The request body is too large.", Detail = e.Message,
+            },
+            InvalidDataException e => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "The request is malformed.", Detail = e.Message },
             Contracts.Security.UnauthorizedCallException => new ProblemDetails
             {
                 Status = StatusCodes.Status403Forbidden,

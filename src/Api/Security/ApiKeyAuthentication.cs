@@ -33,7 +33,7 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (ReadKey(Context) is not { } key)
+        if (await ReadKeyAsync(Context) is not { } key)
         {
             return AuthenticateResult.NoResult();
         }
@@ -51,7 +51,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     /// </summary>
     public static async Task AuthenticateAsync(HttpContext http, RequestDelegate next, ApiKeyCache keys, AuthSettings auth)
     {
-        if (ReadKey(http) is { } key && await CheckAsync(key, keys, auth) is { } caller)
+        if (await ReadKeyAsync(http) is { } key && await CheckAsync(key, keys, auth) is { } caller)
         {
             http.User = Principal(caller);
         }
@@ -59,7 +59,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         await next(http);
     }
 
-    private static string? ReadKey(HttpContext http)
+    private static async ValueTask<string?> ReadKeyAsync(HttpContext http)
     {
         if (http.Request.Headers.TryGetValue(Header, out var values))
         {
@@ -67,12 +67,42 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         // A browser on the dashboard cannot send a header with every asset and poll; the cookie is read there only.
-        return http.Request.Path.StartsWithSegments(Operations.DashboardSession.Path) && http.Request.Cookies.TryGetValue(Operations.DashboardSession.Cookie, out var cookie)
-            ? cookie
-            : null;
+        if (http.Request.Path.StartsWithSegments(Operations.DashboardSession.Path) && http.Request.Cookies.TryGetValue(Operations.DashboardSession.Cookie, out var cookie))
+        {
+            return cookie;
+        }
+
+        return await Open311KeyAsync(http.Request);
     }
 
     private static ClaimsPrincipal Principal(CallerContext caller) => new(new CallerIdentity(caller, SchemeName));
+
+    /// <summary>
+    /// Open311 clients send their key as the <c>api_key</c> field of a POST's form or of the query string, as the
+    /// specification has them; it is checked exactly as the header is.
+    /// </summary>
+    public static async Task<string?> Open311KeyAsync(HttpRequest request)
+    {
+        if (!request.Path.StartsWithSegments(Open311.Open311ProblemWriter.Prefix))
+        {
+            return null;
+        }
+
+        if (request.Query.TryGetValue(Open311KeyField, out var query))
+        {
+            return query.ToString();
+        }
+
+        if (HttpMethods.IsPost(request.Method) && request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            return form.TryGetValue(Open311KeyField, out var field) ? field.ToString() : null;
+        }
+
+        return null;
+    }
+
+    public const string Open311KeyField = "api_key";
 
     /// <summary>The caller a key stands for, or null when the key is unknown, revoked or expired.</summary>
     public static async Task<CallerContext?> CheckAsync(string key, ApiKeyCache keys, AuthSettings auth)

@@ -87,7 +87,8 @@ public sealed record NewCase(
     [property: Id(9)] IReadOnlyList<string> MediaUrls,
     [property: Id(10)] CasePriority Priority,
     [property: Id(11)] Detection? Detection,
-    [property: Id(12)] string ReportedBy);
+    [property: Id(12)] string ReportedBy,
+    [property: Id(13)] IReadOnlyDictionary<string, IReadOnlyList<string>>? Attributes = null);
 
 /// <summary>One action on a case, with whatever it carries.</summary>
 [GenerateSerializer, Immutable, Alias("gridgov.case-action")]

@@ -54,4 +54,10 @@ public sealed record CaseSnapshot
     [Id(32)] public DateTimeOffset? AcceptedAt { get; init; }
     [Id(33)] public DateTimeOffset? RespondBy { get; init; }
     [Id(34)] public DateTimeOffset? EvaluatedAt { get; init; }
+
+    /// <summary>When the event that made this snapshot happened (absent from snapshots written before it was kept).</summary>
+    [Id(35)] public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>The answers to the category's extra questions, by question code (one value, or several for a multi-value list).</summary>
+    [Id(36)] public IReadOnlyDictionary<string, IReadOnlyList<string>>? Attributes { get; init; }
 }

@@ -8,7 +8,10 @@ public enum CategoryClass
     Governance,
 }
 
-/// <summary>A category of the district's catalogue: its time limits and the department it goes to.</summary>
+/// <summary>
+/// A category of the district's catalogue: its time limits, the department it goes to, and the extra questions a
+/// report of it answers (<see cref="Attributes"/>; Open311's service definition).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("gridgov.category")]
 public sealed record Category(
     [property: Id(0)] string Code,
@@ -16,7 +19,41 @@ public sealed record Category(
     [property: Id(2)] CategoryClass Class,
     [property: Id(3)] TimeSpan TimeLimit,
     [property: Id(4)] TimeSpan ResponseLimit,
-    [property: Id(5)] string Department);
+    [property: Id(5)] string Department,
+    [property: Id(6)] IReadOnlyList<CategoryAttribute>? Attributes = null)
+{
+    /// <summary>The extra questions, in their order (none when the category has none).</summary>
+    public IReadOnlyList<CategoryAttribute> Questions => Attributes ?? [];
+}
+
+/// <summary>The kinds of answer an extra question takes (Open311's attribute datatypes).</summary>
+public enum AttributeDatatype
+{
+    String,
+    Number,
+    Datetime,
+    Text,
+    SingleValueList,
+    MultiValueList,
+}
+
+/// <summary>One allowed answer of a list question: the key a report sends, the name a person reads.</summary>
+[GenerateSerializer, Immutable, Alias("gridgov.category-attribute-value")]
+public sealed record AttributeValue([property: Id(0)] string Key, [property: Id(1)] string Name);
+
+/// <summary>An extra question of a category: its code, kind, whether a report must answer it, and its allowed values.</summary>
+[GenerateSerializer, Immutable, Alias("gridgov.category-attribute")]
+public sealed record CategoryAttribute(
+    [property: Id(0)] string Code,
+    [property: Id(1)] AttributeDatatype Datatype,
+    [property: Id(2)] bool Required,
+    [property: Id(3)] string Description,
+    [property: Id(4)] int Order,
+    [property: Id(5)] IReadOnlyList<AttributeValue> Values,
+    [property: Id(6)] string? DatatypeDescription = null)
+{
+    public bool IsList => Datatype is AttributeDatatype.SingleValueList or AttributeDatatype.MultiValueList;
+}
 
 /// <summary>The four time-limit tiers of the 12345 hotline service rules.</summary>
 public static class TimeLimits

@@ -16,4 +16,12 @@ public interface ICaseIntakeGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("report")]
     Task<CaseSnapshot> ReportAsync(NewCase report, string? district, string? idempotencyKey);
+
+    /// <summary>
+    /// Reports a case of <paramref name="district"/> that must not be refused for its place (Open311): routed by its
+    /// lat/lon like any report, and to the district's triage (属地兜底: the district node) when it has no point or no
+    /// grid or community of the district holds the point.
+    /// </summary>
+    [Alias("report-in-district")]
+    Task<CaseSnapshot> ReportInDistrictAsync(NewCase report, string district);
 }

@@ -1,6 +1,9 @@
 namespace GridGov.Contracts.Cases;
 
-/// <summary>A filter over the case read model (table <c>gridgov_cases</c>).</summary>
+/// <summary>
+/// A filter over the case read model (table <c>gridgov_cases</c>). <c>Ids</c> and <c>Categories</c> match any of
+/// theirs; <c>Offset</c> skips that many rows (Open311's pages; native lists page with <c>After</c>).
+/// </summary>
 public sealed record CaseQuery(
     string? District,
     string? Territory,
@@ -13,7 +16,10 @@ public sealed record CaseQuery(
     int Limit,
     string? Assignee = null,
     bool? Warned = null,
-    bool? Open = null);
+    bool? Open = null,
+    IReadOnlyList<string>? Ids = null,
+    IReadOnlyList<string>? Categories = null,
+    int Offset = 0);
 
 /// <summary>The case read model: one row per case, written in batches by the grids' views, newest version wins.</summary>
 public interface ICaseReadModel

@@ -26,7 +26,7 @@ internal sealed class CaseGrainState
     public void Append(CaseSnapshot next, string type, string actor, string? note, DateTimeOffset at)
     {
         var version = (Current?.Version ?? 0) + 1;
-        var snapshot = next with { Version = version };
+        var snapshot = next with { Version = version, UpdatedAt = at };
         Case = null;
         History.Add(new CaseEvent(Guid.NewGuid(), snapshot.Id, version, type, snapshot.GridCode, at, actor, note, snapshot));
         Unpublished.Add(version);

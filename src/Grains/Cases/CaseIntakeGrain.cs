@@ -29,6 +29,18 @@ internal sealed class CaseIntakeGrain(TimeProvider time) : Grain, ICaseIntakeGra
         return await GrainFactory.GetGrain<IIntakeGrain>(intake).ReportAsync(routed, Hash(JsonSerializer.Serialize(routed)));
     }
 
+    async Task<CaseSnapshot> ICaseIntakeGrain.ReportInDistrictAsync(NewCase report, string district)
+    {
+        var grid = district;
+        if (report is { Lat: { } lat, Lon: { } lon })
+        {
+            var located = await GrainFactory.GetGrain<ILocatorGrain>(0).LocateAsync(lat, lon, district);
+            grid = located.Grid?.Code ?? (located.Fallback is { Level: >= TerritoryLevel.Community } fallback ? fallback.Code : district);
+        }
+
+        return await GrainFactory.GetGrain<ICaseReceptionGrain>(district).ReportAsync(CaseIds.New(district, time.GetUtcNow()), report with { GridCode = grid });
+    }
+
     /// <summary>The grid (or community) the case goes to: the one staff named, else the one that holds the point.</summary>
     private async Task<string> RouteAsync(NewCase report, string? district)
     {

@@ -79,5 +79,7 @@ internal sealed class CategoryCatalogGrain(
         {
             throw DomainException.Invalid("department", "A department of 1 to 100 characters is required.");
         }
+
+        CaseAttributes.CheckQuestions(c.Questions);
     }
 }

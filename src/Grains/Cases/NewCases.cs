@@ -19,6 +19,7 @@ internal static class NewCases
 
         var category = await categories.GetAsync(grains, DistrictCode.Of(id), report.Category)
             ?? throw DomainException.Invalid("category", $"'{report.Category}' is not a category of district {DistrictCode.Of(id)}.");
+        CaseAttributes.CheckAnswers(category, report.Attributes, code => $"attributes.{code}");
 
         string? duplicate = null;
         if (report.Lat is { } lat && report.Lon is { } lon)
@@ -45,6 +46,7 @@ internal static class NewCases
             Priority = report.Priority,
             Detection = report.Detection,
             ReportedBy = report.ReportedBy,
+            Attributes = report.Attributes is { Count: > 0 } answers ? answers : null,
             ReportedAt = now,
             HandledAt = HandledLevel(report.GridCode),
             ProbableDuplicateOf = duplicate,

@@ -272,6 +272,16 @@ internal sealed class AdoNetCaseReadModel : ICaseReadModel
             command.AddParameter("category", q.Category);
         }
 
+        if (q.Ids is { Count: > 0 } ids)
+        {
+            where.Add($"id IN ({In(command, "id", ids)})");
+        }
+
+        if (q.Categories is { Count: > 0 } categories)
+        {
+            where.Add($"category IN ({In(command, "category", categories)})");
+        }
+
         if (q.Overdue is { } overdue)
         {
             where.Add("overdue = @overdue");
@@ -320,9 +330,10 @@ internal sealed class AdoNetCaseReadModel : ICaseReadModel
             SELECT snapshot FROM gridgov_cases
             {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
             ORDER BY reported_at DESC, id DESC
-            LIMIT @limit
+            LIMIT @limit OFFSET @offset
             """;
         command.AddParameter("limit", q.Limit);
+        command.AddParameter("offset", q.Offset);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var cases = new List<CaseSnapshot>();
         while (await reader.ReadAsync(cancellationToken))
@@ -331,5 +342,16 @@ internal sealed class AdoNetCaseReadModel : ICaseReadModel
         }
 
         return cases;
+    }
+
+    /// <summary>One parameter per value (<c>@id0, @id1…</c>), for an <c>IN</c> list.</summary>
+    private static string In(System.Data.Common.DbCommand command, string name, IReadOnlyList<string> values)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            command.AddParameter(name + i.ToString(CultureInfo.InvariantCulture), values[i]);
+        }
+
+        return string.Join(", ", values.Select((_, i) => "@" + name + i.ToString(CultureInfo.InvariantCulture)));
     }
 }

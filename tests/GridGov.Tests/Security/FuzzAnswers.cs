@@ -30,7 +30,7 @@ internal static class FuzzAnswers
             yield return "stack trace in the body";
         }
 
-        if (answer.Status >= 400 && !IsProblem(answer) && !IsKestrelRefusal(c, answer))
+        if (answer.Status >= 400 && !IsProblem(answer) && !IsOpen311Error(c, answer) && !IsKestrelRefusal(c, answer))
         {
             yield return "refusal that is not a problem+json with its status";
         }
@@ -56,6 +56,37 @@ internal static class FuzzAnswers
         }
     }
 
+    private static bool IsOpen311(FuzzCase c) => c.Target.StartsWith("/open311/", StringComparison.Ordinal);
+
+    /// <summary>Open311's refusals are the specification's error list, in JSON or XML, each error's code the status.</summary>
+    private static bool IsOpen311Error(FuzzCase c, Answer answer)
+    {
+        if (!IsOpen311(c))
+        {
+            return false;
+        }
+
+        var status = answer.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            if (answer.MediaType == "text/xml")
+            {
+                var errors = System.Xml.Linq.XDocument.Parse(answer.Body).Root!;
+                return errors.Name.LocalName == "errors" && errors.Elements().Any()
+                    && errors.Elements().All(e => e.Name.LocalName == "error" && e.Element("code")?.Value == status && e.Element("description") is not null);
+            }
+
+            using var document = JsonDocument.Parse(answer.Body);
+            return answer.MediaType == "application/json" && document.RootElement.ValueKind == JsonValueKind.Array
+                && document.RootElement.GetArrayLength() > 0
+                && document.RootElement.EnumerateArray().All(e => e.TryGetProperty("code", out var code) && code.GetRawText() == status && e.TryGetProperty("description", out _));
+        }
+        catch (Exception e) when (e is JsonException or System.Xml.XmlException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// The one refusal the application never sees: Kestrel answers a path holding an encoded NUL (<c>%00</c>) itself,
     /// before any middleware runs, with a bare 400 and no body. Exactly that, and only for such a path.
@@ -73,6 +104,9 @@ internal static class FuzzAnswers
     /// </summary>
     public static bool IsAnonymousRefusal(FuzzCase c, Answer answer) =>
         answer.Status is 401 or 429
+        // Open311's reads are public; its POST takes the key in the form and refuses without one with a 403, or
+        // before reading the key when the body is no form (415) or one that cannot be read (400, 413).
+        || (IsOpen311(c) && (c.Operation.IsSafe ? answer.Status < 500 : answer.Status is 400 or 403 or 413 or 415))
         || (c.Defect.StartsWith("path ", StringComparison.Ordinal) && answer.Status is 404 or 405)
         || (answer.Status == 415 && c.Body is not null && !HasDocumentedUtf8Type(c))
         || IsKestrelRefusal(c, answer);

@@ -43,8 +43,27 @@ public static class CategoriesApi
         var category = new Category(
             code, request.Name.Trim(), request.Class, TimeSpan.FromHours(request.TimeLimitHours),
             TimeSpan.FromHours(request.ResponseLimitHours), request.Department.Trim(),
-            request.Attributes is { Count: > 0 } questions ? questions.Select(q => q.ToAttribute()).ToArray() : null);
+            request.Attributes is { Count: > 0 } questions ? questions.Select(Question).ToArray() : null);
         return TypedResults.Ok(CategoryView.From(await cluster.GetGrain<ICategoryCatalogGrain>(district).PutAsync(category)));
+    }
+
+    /// <summary>A question as the catalogue keeps it; a null in the lists is the caller's error, named, not a failure.</summary>
+    private static CategoryAttribute Question(CategoryAttributeRequest? question, int index)
+    {
+        if (question is null)
+        {
+            throw DomainException.Invalid($"attributes[{index}]", "A question is an object with code, datatype, required, description and order.");
+        }
+
+        for (var i = 0; i < (question.Values?.Count ?? 0); i++)
+        {
+            if (question.Values![i] is null)
+            {
+                throw DomainException.Invalid($"attributes[{index}].values[{i}]", "A value is an object with key and name.");
+            }
+        }
+
+        return question.ToAttribute();
     }
 
     private static void RequireDistrict(string district, HttpContext http)

@@ -21,8 +21,8 @@ public sealed record CategoryAttributeRequest(
     bool Required,
     [property: Required, StringLength(500, MinimumLength = 1)] string Description,
     int Order,
-    IReadOnlyList<AttributeValueDto>? Values,
-    [property: StringLength(200)] string? DatatypeDescription)
+    IReadOnlyList<AttributeValueDto>? Values = null,
+    [property: StringLength(200)] string? DatatypeDescription = null)
 {
     public CategoryAttribute ToAttribute() => new(
         Code.Trim(), Datatype, Required, Description.Trim(), Order,

@@ -14,7 +14,7 @@ public sealed record Open311SettingsRequest(
     bool RequireKeyForReads,
     [property: Required, StringLength(2, MinimumLength = 2)] string Language,
     [property: Range(-840, 840)] int UtcOffsetMinutes,
-    [property: StringLength(500)] string? Contact);
+    [property: StringLength(500)] string? Contact = null);
 
 public sealed record Open311SettingsView(string District, bool RequireKeyForReads, string Language, int UtcOffsetMinutes, string? Contact);
 

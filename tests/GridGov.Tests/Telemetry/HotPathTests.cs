@@ -12,6 +12,7 @@ namespace GridGov.Tests.Telemetry;
 /// Recording on the intake path allocates nothing once a district has been seen, with OpenTelemetry aggregating (as
 /// in every GridGov process): the district tag comes from a cache keyed by the code's first six characters.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class HotPathTests(ITestOutputHelper log)
 {
     private const int Calls = 20_000;
@@ -54,4 +55,14 @@ public sealed class HotPathTests(ITestOutputHelper log)
     {
         public override ExportResult Export(in Batch<Metric> batch) => ExportResult.Success;
     }
+}
+
+/// <summary>
+/// Tests that run with no other test beside them: a listener another test attaches to GridGov's meter (they are found by
+/// name, process-wide) would be handed this test's measurements, and its allocations would be counted here.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AloneCollection
+{
+    public const string Name = "alone";
 }

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using GridGov.Api.Live;
 using GridGov.Hosting;
-using GridGov.Hosting.Telemetry;
 using GridGov.Tests.Infrastructure;
 using k8s;
 using k8s.Models;
@@ -24,7 +23,7 @@ namespace GridGov.Tests.Deploy;
 /// probes ask paths that answer, every setting the code requires at start is set (by running the code's own start-up
 /// configuration on each container's environment), ports and image names match.
 /// </summary>
-public sealed class ManifestTests
+public sealed partial class ManifestTests
 {
     private const string Silo = "gridgov-silo";
     private const string Api = "gridgov-api";
@@ -261,27 +260,6 @@ public sealed class ManifestTests
             {
                 Assert.True(exposed.Contains(port.ContainerPort), $"{owner} uses port {port.ContainerPort}, which the Dockerfile does not EXPOSE.");
             }
-        }
-    }
-
-    /// <summary>Prometheus finds each silo and API pod by its annotations: they must name the port the process serves metrics on.</summary>
-    [Fact]
-    public void Every_silo_and_api_pod_serves_metrics_on_the_port_its_scrape_annotations_name()
-    {
-        foreach (var owner in new[] { Silo, Api })
-        {
-            var template = K8s.Named<V1Deployment>(owner).Spec.Template;
-            var container = Container(template);
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(ConfigurationOf(container)).Build();
-
-            var telemetry = TelemetrySettings.Load(configuration);
-
-            var annotations = template.Metadata.Annotations ?? new Dictionary<string, string>();
-            Assert.Equal("true", annotations.TryGetValue("prometheus.io/scrape", out var scrape) ? scrape : null);
-            Assert.Equal(TelemetryHosting.MetricsPath, annotations.TryGetValue("prometheus.io/path", out var path) ? path : null);
-            Assert.NotNull(telemetry.MetricsPort);
-            Assert.Equal(PortNamed(container, "metrics"), telemetry.MetricsPort);
-            Assert.Equal(telemetry.MetricsPort.Value.ToString(CultureInfo.InvariantCulture), annotations.TryGetValue("prometheus.io/port", out var port) ? port : null);
         }
     }
 

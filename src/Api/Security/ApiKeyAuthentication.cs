@@ -110,7 +110,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         key = key.Trim();
         // Compared only at the bootstrap key's own length: keys of every other length are not it, and no request pays
         // for hashing two strings to find that out. The comparison itself takes the same time whatever differs.
-        if (auth.BootstrapApiKey is { } bootstrap && key.Length == bootstrap.Length && FixedTimeEquals(key, bootstrap))
+        if (auth.BootstrapApiKey is { } bootstrap && key.Length == bootstrap.Length && ApiKeyFormat.SameKey(key, bootstrap))
         {
             return new CallerContext(BootstrapSubject, Roles.Operator, Scopes.All);
         }
@@ -118,9 +118,6 @@ internal sealed class ApiKeyAuthenticationHandler(
         return ApiKeyFormat.IsWellFormed(key) ? await keys.AuthenticateAsync(key) : null;
     }
 
-    private static bool FixedTimeEquals(string a, string b) =>
-        CryptographicOperations.FixedTimeEquals(
-            System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()), System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.AsSpan()));
 }
 
 /// <summary>
@@ -178,6 +175,11 @@ public static class ApiKeyFormat
     public static ReadOnlySpan<char> IdOf(string key) => key.AsSpan(3, 16);
 
     public static string SecretOf(string key) => key[20..];
+
+    /// <summary>Whether two keys are the same, in a time that does not depend on where they differ.</summary>
+    public static bool SameKey(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()), System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.AsSpan()));
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }

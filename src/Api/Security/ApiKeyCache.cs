@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Runtime.InteropServices;
 using GridGov.Contracts.Security;
 
 namespace GridGov.Api.Security;
@@ -30,7 +28,7 @@ public sealed class ApiKeyCache(IClusterClient cluster, TimeProvider time) : IAp
         var now = time.GetUtcNow();
         // The entry remembers the whole key its grant was for: comparing it (in constant time) is the secret check,
         // so a known key costs no hash.
-        if (Lookup.TryGetValue(ApiKeyFormat.IdOf(key), out var known) && now - known.At < Lifetime && SameKey(known.Key, key))
+        if (Lookup.TryGetValue(ApiKeyFormat.IdOf(key), out var known) && now - known.At < Lifetime && ApiKeyFormat.SameKey(known.Key, key))
         {
             return known.Grant.ExpiresAt <= now ? null : known.Grant.Caller;
         }
@@ -41,7 +39,7 @@ public sealed class ApiKeyCache(IClusterClient cluster, TimeProvider time) : IAp
         if (grant is null)
         {
             // Only the right key's entry is dropped: a wrong secret must not evict what the right one earned.
-            if (known is not null && SameKey(known.Key, key))
+            if (known is not null && ApiKeyFormat.SameKey(known.Key, key))
             {
                 _entries.TryRemove(new KeyValuePair<string, Entry>(id, known));
             }
@@ -87,9 +85,6 @@ public sealed class ApiKeyCache(IClusterClient cluster, TimeProvider time) : IAp
             }
         }
     }
-
-    private static bool SameKey(string a, string b) =>
-        CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(a.AsSpan()), MemoryMarshal.AsBytes(b.AsSpan()));
 
     private sealed record Entry(ApiKeyGrant Grant, string Key, DateTimeOffset At);
 }

@@ -39,17 +39,17 @@ internal sealed class RateLimits(AuthSettings auth, TimeProvider time, GridGovMe
                     static (_, state) => new Bucket(state.Limit, state.Now),
                     static (_, old, state) => old.Limit == state.Limit ? old : new Bucket(state.Limit, state.Now),
                     (Limit: limit, Now: now));
+                SweepIfMany(now);
             }
         }
         else
         {
             var address = http.Connection.RemoteIpAddress ?? IPAddress.None;
-            bucket = _addresses.GetOrAdd(address, static (_, state) => new Bucket(state.Limit, state.Now), (Limit: _anonymous, Now: now));
-        }
-
-        if (_keys.Count + _addresses.Count > SweepAbove)
-        {
-            Sweep(now);
+            if (!_addresses.TryGetValue(address, out bucket!))
+            {
+                bucket = _addresses.GetOrAdd(address, static (_, state) => new Bucket(state.Limit, state.Now), (Limit: _anonymous, Now: now));
+                SweepIfMany(now);
+            }
         }
 
         return bucket.TryTake(now, time.TimestampFrequency, out var retryAfter)
@@ -73,6 +73,18 @@ internal sealed class RateLimits(AuthSettings auth, TimeProvider time, GridGovMe
                 Detail = $"This key's rate limit is spent; retry after {seconds} s.",
             },
         });
+    }
+
+    /// <summary>
+    /// Only a new bucket makes the buckets more, so only then are they counted: a dictionary's count takes all its locks,
+    /// which no request that finds its bucket should pay.
+    /// </summary>
+    private void SweepIfMany(long now)
+    {
+        if (_keys.Count + _addresses.Count > SweepAbove)
+        {
+            Sweep(now);
+        }
     }
 
     private void Sweep(long now)

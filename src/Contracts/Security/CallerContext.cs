@@ -38,19 +38,16 @@ public sealed record CallerContext(
             return;
         }
 
-        RequestContext.Set(SubjectKey, Subject);
-        RequestContext.Set(RoleKey, Role);
-        RequestContext.Set(ScopeKey, Scope);
+        // A context that already holds entries keeps them; a staff id of an earlier caller must not stay behind.
         if (StaffId is null)
         {
             RequestContext.Remove(StaffKey);
         }
-        else
-        {
-            RequestContext.Set(StaffKey, StaffId);
-        }
 
-        RequestContext.Set(SignatureKey, signer.Sign(this));
+        foreach (var (key, value) in signer.Entries(this))
+        {
+            RequestContext.Set(key, value);
+        }
     }
 
     /// <summary>The context entries that carry this caller and its signature.</summary>

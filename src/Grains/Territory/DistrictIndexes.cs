@@ -55,14 +55,14 @@ public sealed class DistrictIndexes(IGrainFactory grains, TimeProvider time) : I
         public Task EnsureCurrentAsync(ITerritoryIndexGrain grain, ITerritoryIndexWatcher watcher, TimeProvider time)
         {
             // The common case, a copy checked within its renewal, takes no lock: every locate of a district passes here.
-            if (Volatile.Read(ref _index) is not null && time.GetUtcNow().UtcTicks - Volatile.Read(ref _checkedAtTicks) < Renewal.Ticks)
+            if (IsFresh(time))
             {
                 return Task.CompletedTask;
             }
 
             lock (_lock)
             {
-                if (_index is not null && time.GetUtcNow().UtcTicks - _checkedAtTicks < Renewal.Ticks)
+                if (IsFresh(time))
                 {
                     return Task.CompletedTask;
                 }
@@ -76,6 +76,10 @@ public sealed class DistrictIndexes(IGrainFactory grains, TimeProvider time) : I
                 return _refreshing;
             }
         }
+
+        /// <summary>Whether there is a copy, checked against the index grain within <see cref="Renewal"/>.</summary>
+        private bool IsFresh(TimeProvider time) =>
+            Volatile.Read(ref _index) is not null && time.GetUtcNow().UtcTicks - Volatile.Read(ref _checkedAtTicks) < Renewal.Ticks;
 
         public LocateResult Locate(double lat, double lon)
         {

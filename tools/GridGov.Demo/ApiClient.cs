@@ -65,6 +65,10 @@ internal sealed class ApiClient : IDisposable
     public Task<ApiResponse> PostAsync(string path, object body, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, Serialize(body), "application/json", null, cancellationToken);
 
+    /// <summary>POST with an <c>Idempotency-Key</c>: a replay of the same request answers what the first one made.</summary>
+    public Task<ApiResponse> PostOnceAsync(string path, object body, string idempotencyKey, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, Serialize(body), "application/json", null, cancellationToken, idempotencyKey);
+
     public Task<ApiResponse> PostRawAsync(string path, byte[] body, string contentType, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, body, contentType, null, cancellationToken);
 
@@ -72,7 +76,7 @@ internal sealed class ApiClient : IDisposable
 
     private static byte[] Serialize(object body) => JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), Json);
 
-    private async Task<ApiResponse> SendAsync(HttpMethod method, string path, byte[]? body, string? contentType, long? ifMatch, CancellationToken cancellationToken)
+    private async Task<ApiResponse> SendAsync(HttpMethod method, string path, byte[]? body, string? contentType, long? ifMatch, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -82,6 +86,11 @@ internal sealed class ApiClient : IDisposable
             {
                 request.Content = new ByteArrayContent(body);
                 request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType!);
+            }
+
+            if (idempotencyKey is not null)
+            {
+                request.Headers.Add("Idempotency-Key", idempotencyKey);
             }
 
             if (ifMatch is { } version)

@@ -5,11 +5,12 @@ namespace GridGov.Demo;
 internal sealed class OptionsException(string message) : Exception(message);
 
 internal sealed record Options(
-    Uri Url, string? Key, string KeyFile, int Seed, int Households, int Members, int Concurrency, double Rate, bool DryRun,
+    Uri Url, string? Key, string KeyFile, int Seed, int Households, int Members, int Cases, int Concurrency, double Rate, bool DryRun,
     string Out, TimeSpan ProgressInterval)
 {
     public const int DefaultHouseholds = 6_000;
     public const int DefaultMembers = 4_000;
+    public const int DefaultCases = 600;
 
     public const string Usage = """
         GridGov demo data: a district shaped like Tianya, Sanya (DOMAIN.md §8), loaded through the HTTP API.
@@ -22,6 +23,7 @@ internal sealed record Options(
           --seed <n>              the same seed makes the same data (default 42)
           --households <n>        households to load, 0 for none (default 6000; the reference district has 60000)
           --members <n>           Party members to load, 0 for none (default 4000)
+          --cases <n>             cases of the month to report and take through the loop, 0 for none (default 600)
           --concurrency <n>       requests in flight at most (default 12)
           --rate <n>              requests per second at most, 0 for no pacing (default 180, under the operator
                                   key's 200/s; a 429 is waited out in any case)
@@ -39,7 +41,7 @@ internal sealed record Options(
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var flags = new HashSet<string>(StringComparer.Ordinal);
-        string[] known = ["--url", "--key", "--key-file", "--seed", "--households", "--members", "--concurrency", "--rate", "--progress", "--out"];
+        string[] known = ["--url", "--key", "--key-file", "--seed", "--households", "--members", "--cases", "--concurrency", "--rate", "--progress", "--out"];
         string[] switches = ["--dry-run", "--help"];
         for (var i = 0; i < args.Count; i++)
         {
@@ -76,6 +78,7 @@ internal sealed record Options(
             Number(values, "--seed", 42, int.MinValue, int.MaxValue),
             Number(values, "--households", DefaultHouseholds, 0, 999_999),
             Number(values, "--members", DefaultMembers, 0, 99_999),
+            Number(values, "--cases", DefaultCases, 0, 99_999),
             Number(values, "--concurrency", 12, 1, 256),
             Number(values, "--rate", 180, 0, 100_000),
             flags.Contains("--dry-run"),

@@ -229,7 +229,7 @@ internal sealed class PeoplePlan
         return "10X98765432"[sum % 11];
     }
 
-    private static string Phone(Rng rng) => rng.Pick(MobilePrefixes) + rng.Next(100_000_000).ToString("D8");
+    internal static string Phone(Rng rng) => rng.Pick(MobilePrefixes) + rng.Next(100_000_000).ToString("D8");
 
     /// <summary>Addresses of one grid, handed out in order: urban estates (building, unit, room) or village groups (house numbers).</summary>
     private sealed class AddressBook

@@ -21,8 +21,9 @@ if (options is null)
 var clock = Stopwatch.StartNew();
 var district = DistrictPlan.Build(options.Seed);
 var people = PeoplePlan.Build(district, options.Seed, options.Households, options.Members);
+var cases = CasePlans.Build(district, options.Seed, options.Cases);
 Console.WriteLine($"GridGov demo data for district {DistrictPlan.District} (天涯区), seed {options.Seed} (planned in {Report.Duration(clock.Elapsed)}):");
-foreach (var line in PlanSummary.Lines(district, people))
+foreach (var line in PlanSummary.Lines(district, people).Concat(CaseSummary.Planned(cases)))
 {
     Console.WriteLine("  " + line);
 }
@@ -97,6 +98,12 @@ if (people.Households.Count > 0)
     stages.Add(("households", () => loader.LoadHouseholdsAsync(people.Households)));
 }
 
+var caseLoader = new CaseLoader(api, report, options.Concurrency, options.Seed, cancel.Token);
+if (cases.Count > 0)
+{
+    stages.Add(("cases", () => caseLoader.LoadAsync(cases)));
+}
+
 try
 {
     foreach (var (name, load) in stages)
@@ -124,4 +131,12 @@ catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
 }
 
 report.Summary(api.Requests, api.Throttled, api.Retried);
+if (cases.Count > 0)
+{
+    foreach (var line in CaseSummary.Loaded(cases, caseLoader.Final))
+    {
+        Console.WriteLine(line);
+    }
+}
+
 return report.Failures > 0 ? 1 : 0;

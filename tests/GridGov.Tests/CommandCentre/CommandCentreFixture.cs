@@ -163,7 +163,7 @@ public sealed class CommandCentreFixture : IAsyncLifetime
     }
 
     /// <summary>GridGov.Demo.dll: built next to the tests (they reference it), else in its own bin folder.</summary>
-    private static string DemoTool()
+    internal static string DemoTool()
     {
         var beside = Path.Combine(AppContext.BaseDirectory, "GridGov.Demo.dll");
         if (File.Exists(beside) && File.Exists(Path.ChangeExtension(beside, ".runtimeconfig.json")))

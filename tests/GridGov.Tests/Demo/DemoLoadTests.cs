@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using GridGov.Tests.Api;
+using GridGov.Tests.Cluster;
+using GridGov.Tests.CommandCentre;
+using GridGov.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GridGov.Tests.Demo;
+
+/// <summary>
+/// The demo tool, run as the third party it is against the API in Embedded mode, loads the article's district; what
+/// it loaded is then read back through the API (never taken from the plan): 389 comprehensive grids, 276
+/// Party-building grids, 45 committees, 119 branches and 294 groups, and a month of cases in every state. A small
+/// month (60 cases, three decks of states) keeps the run short; the district itself is the article's whole.
+/// </summary>
+public sealed class DemoLoadTests
+{
+    private const string District = "460204";
+    private const int Cases = 60;
+
+    private static readonly TimeSpan DemoTimeout = TimeSpan.FromMinutes(4);
+
+    private static readonly string[] States = ["reported", "filed", "rejected", "dispatched", "inProgress", "resolved", "closed", "evaluated", "merged"];
+
+    [Fact]
+    public async Task The_demo_loads_the_articles_district_and_a_month_of_cases_in_every_state()
+    {
+        await using var api = new ApiFactory();
+        api.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        api.StartServer();
+        var address = new Uri(api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        // The operator key Embedded mode wrote at its first start (the factory's own reader needs its test server).
+        var key = (await File.ReadAllTextAsync(Path.Combine(api.DataFolder, "bootstrap-api-key"))).Trim();
+        using var http = new HttpClient { BaseAddress = address };
+        http.DefaultRequestHeaders.Add("X-Api-Key", key);
+
+        var (exit, output) = await RunDemoAsync(address, key);
+        Assert.True(exit == 0, $"The demo failed ({exit}):\n{output}");
+
+        // Territory: the district's grids and micro-grids, in one page of the map.
+        var map = await (await http.GetAsync($"/api/v1/territory/{District}/map")).AssertOkAsync();
+        Assert.Equal(JsonValueKind.Null, map.GetProperty("nextCursor").ValueKind);
+        var levels = map.GetProperty("features").EnumerateArray()
+            .Select(f => (Code: f.GetProperty("properties").GetProperty("code").GetString()!, Level: f.GetProperty("properties").GetProperty("level").GetString()!))
+            .ToArray();
+        var grids = levels.Where(f => f.Level == "grid").Select(f => f.Code).ToArray();
+        Assert.Equal(389, grids.Length);
+        Assert.Equal(213, levels.Count(f => f.Level == "microGrid"));
+
+        // Party-building grids: every grid names its own, and those merge the 389 grids, each exactly once.
+        var partyGridOf = await ReadAllAsync(grids, async code => (await (await http.GetAsync($"/api/v1/territory/{code}")).AssertOkAsync()).GetProperty("partyGridId").GetString());
+        Assert.All(partyGridOf.Values, Assert.NotNull);
+        var partyGrids = partyGridOf.Values.Distinct().Select(p => p!).ToArray();
+        Assert.Equal(276, partyGrids.Length);
+        var members = await ReadAllAsync(partyGrids, async id => (await (await http.GetAsync($"/api/v1/party-grids/{id}")).AssertOkAsync())
+            .GetProperty("gridCodes").EnumerateArray().Select(g => g.GetString()!).ToArray());
+        Assert.Equal(grids.Order(StringComparer.Ordinal), members.Values.SelectMany(g => g).Order(StringComparer.Ordinal));
+
+        // Organizations: branches and groups sit on the Party-building grids (or their grids); committees are their parents.
+        var onPartyGrids = await ReadAllAsync(partyGrids, async id => (await (await http.GetAsync($"/api/v1/party-grids/{id}/organizations")).AssertOkAsync())
+            .GetProperty("items").EnumerateArray().Select(o => (Id: o.GetProperty("id").GetString()!, Kind: o.GetProperty("kind").GetString()!, Parent: o.GetProperty("parentId").GetString())).ToArray());
+        var organizations = onPartyGrids.Values.SelectMany(o => o).DistinctBy(o => o.Id).ToArray();
+        Assert.Equal(119, organizations.Count(o => o.Kind == "branch"));
+        Assert.Equal(294, organizations.Count(o => o.Kind == "group"));
+        var committees = organizations.Where(o => o.Kind == "branch").Select(o => o.Parent!).Distinct().ToArray();
+        var committeeKinds = await ReadAllAsync(committees, async id => (await (await http.GetAsync($"/api/v1/party-organizations/{id}")).AssertOkAsync()).GetProperty("kind").GetString());
+        Assert.Equal(45, committeeKinds.Values.Count(k => k == "committee"));
+
+        // The month of cases, from the read model (which follows the grids' events by a moment): all of them, every state.
+        var cases = await Eventually.MatchesAsync(
+            async () => (await (await http.GetAsync($"/api/v1/cases?territory={District}&limit=500")).AssertOkAsync()).GetProperty("items").EnumerateArray().ToArray(),
+            items => items.Length == Cases && States.All(s => items.Any(c => c.GetProperty("state").GetString() == s)),
+            $"the {Cases} cases in every state",
+            describe: items => string.Join(", ", items.GroupBy(c => c.GetProperty("state").GetString()).Select(g => $"{g.Key} {g.Count()}")));
+        Assert.Contains(cases, c => c.GetProperty("satisfaction").ValueKind == JsonValueKind.Number);
+        Assert.Contains(cases, c => c.GetProperty("reworks").GetInt32() > 0);
+        Assert.Contains(cases, c => c.GetProperty("handledAt").GetString() is "community" or "street");
+        Assert.Contains(cases, c => c.GetProperty("mergedInto").ValueKind == JsonValueKind.String);
+        Assert.True(cases.Select(c => c.GetProperty("gridCode").GetString()).Distinct().Count() > 20, "The cases are spread over the district's grids.");
+        Assert.True(cases.Select(c => c.GetProperty("source").GetString()).Distinct().Count() >= 3, "The cases come from several sources.");
+        // The cases left open in the 2-hour tier carry a deadline two hours after their dispatch: they are the overdue ones to come.
+        Assert.Contains(cases, c => c.GetProperty("state").GetString() is "dispatched" or "inProgress"
+            && c.GetProperty("deadline").GetDateTimeOffset() - c.GetProperty("dispatchedAt").GetDateTimeOffset() == TimeSpan.FromHours(2));
+    }
+
+    /// <summary>The demo tool as a process, with a small month and no pacing (the test host's keys have no rate limit).</summary>
+    private static async Task<(int Exit, string Output)> RunDemoAsync(Uri address, string key)
+    {
+        var info = new ProcessStartInfo(SiloBinary.DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+                 {
+                     CommandCentreFixture.DemoTool(), "--url", address.ToString(), "--key", key, "--households", "0", "--members", "0",
+                     "--cases", Cases.ToString(System.Globalization.CultureInfo.InvariantCulture), "--rate", "0", "--concurrency", "8", "--progress", "60",
+                 })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("The demo tool did not start.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(DemoTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>One read per key, eight at a time.</summary>
+    private static async Task<IReadOnlyDictionary<string, T>> ReadAllAsync<T>(IReadOnlyList<string> keys, Func<string, Task<T>> read)
+    {
+        var found = new ConcurrentDictionary<string, T>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (key, _) => found[key] = await read(key));
+        return found;
+    }
+}

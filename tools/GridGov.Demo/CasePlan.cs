@@ -109,7 +109,7 @@ internal static class CasePlans
 
             if (state == "merged")
             {
-                // Nothing earlier to be a duplicate of (only case 0): it is reported and left for the command centre.
+                // Nothing earlier to be a duplicate of (not in the first deck, which starts with an open case).
                 state = "reported";
             }
 
@@ -152,7 +152,7 @@ internal static class CasePlans
         return cases;
     }
 
-    /// <summary>Deck by deck, each shuffled by its own stream; the first deck never starts with a duplicate.</summary>
+    /// <summary>Deck by deck, each shuffled by its own stream; the first deck starts with a case that stays open.</summary>
     private static (string State, bool TwoHour)[] DealStates(int seed, int count)
     {
         var dealt = new (string, bool)[count];
@@ -160,9 +160,10 @@ internal static class CasePlans
         {
             var cards = Deck.SelectMany(c => Enumerable.Repeat((c.State, c.TwoHour), c.Cards)).ToList();
             Rng.For(seed, "case-deck", deck).Shuffle(cards);
-            if (deck == 0 && cards[0].State == "merged")
+            if (deck == 0 && !StaysOpen(cards[0].State))
             {
-                var swap = cards.FindIndex(c => c.State != "merged");
+                // A duplicate needs an earlier case that stays open: the very first case is one.
+                var swap = cards.FindIndex(c => StaysOpen(c.State));
                 (cards[0], cards[swap]) = (cards[swap], cards[0]);
             }
 
@@ -175,12 +176,17 @@ internal static class CasePlans
         return dealt;
     }
 
-    /// <summary>An earlier case the duplicate repeats: one that is neither a duplicate itself nor rejected.</summary>
+    /// <summary>
+    /// An earlier case the duplicate repeats, one the demo leaves open: a merge needs its original open, also when a
+    /// later run grows the month (<c>--cases 600</c> after <c>--cases 60</c>) and the originals have had their actions.
+    /// </summary>
     private static CasePlan? Original(Rng rng, List<CasePlan> earlier)
     {
-        var candidates = earlier.Where(c => c.FinalState is not ("merged" or "rejected")).ToArray();
+        var candidates = earlier.Where(c => StaysOpen(c.FinalState)).ToArray();
         return candidates.Length == 0 ? null : candidates[rng.Next(candidates.Length)];
     }
+
+    private static bool StaysOpen(string state) => state is "reported" or "filed" or "dispatched" or "inProgress" or "resolved";
 
     /// <summary>The same problem reported again, 8 to 20 m away on the same day: flagged a probable duplicate and merged.</summary>
     private static CasePlan Duplicate(Rng rng, int index, CasePlan original)

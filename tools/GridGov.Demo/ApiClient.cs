@@ -18,7 +18,8 @@ internal sealed record ApiResponse(HttpMethod Method, string Path, int Status, s
 
 /// <summary>
 /// GridGov's HTTP API with the operator key: paced below the key's rate limit, waits out a 429 as its Retry-After
-/// says, and retries a request that never got an answer (connection refused or reset, timeout) a few times. Every
+/// says, retries a request that never got an answer (connection refused or reset, timeout) a few times, and a 503
+/// too when the request may be repeated (reads, the territory import, a report with its Idempotency-Key). Every
 /// other answer, error or not, goes back to the caller as it came.
 /// </summary>
 internal sealed class ApiClient : IDisposable
@@ -31,6 +32,7 @@ internal sealed class ApiClient : IDisposable
 
     private const int MaxThrottledRetries = 50;
     private const int MaxTransportRetries = 4;
+    private const int MaxUnavailableRetries = 5;
 
     private readonly HttpClient _http;
     private readonly Pacer _pacer;
@@ -52,11 +54,11 @@ internal sealed class ApiClient : IDisposable
     /// <summary>Answers 429 Too Many Requests that were waited out and sent again.</summary>
     public long Throttled => Interlocked.Read(ref _throttled);
 
-    /// <summary>Requests sent again after getting no answer at all.</summary>
+    /// <summary>Requests sent again after getting no answer at all, or a 503 where sending again is safe.</summary>
     public long Retried => Interlocked.Read(ref _retried);
 
     public Task<ApiResponse> GetAsync(string path, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Get, path, null, null, null, cancellationToken);
+        SendAsync(HttpMethod.Get, path, null, null, null, cancellationToken, repeatable: true);
 
     /// <summary>PUT with <c>If-Match</c>: version 0 creates only, a version n updates only that version.</summary>
     public Task<ApiResponse> PutAsync(string path, object body, long? ifMatch, CancellationToken cancellationToken) =>
@@ -67,16 +69,17 @@ internal sealed class ApiClient : IDisposable
 
     /// <summary>POST with an <c>Idempotency-Key</c>: a replay of the same request answers what the first one made.</summary>
     public Task<ApiResponse> PostOnceAsync(string path, object body, string idempotencyKey, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, path, Serialize(body), "application/json", null, cancellationToken, idempotencyKey);
+        SendAsync(HttpMethod.Post, path, Serialize(body), "application/json", null, cancellationToken, idempotencyKey, repeatable: true);
 
+    /// <summary>A POST that may be sent again (an import, which changes nothing the second time).</summary>
     public Task<ApiResponse> PostRawAsync(string path, byte[] body, string contentType, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, path, body, contentType, null, cancellationToken);
+        SendAsync(HttpMethod.Post, path, body, contentType, null, cancellationToken, repeatable: true);
 
     public void Dispose() => _http.Dispose();
 
     private static byte[] Serialize(object body) => JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), Json);
 
-    private async Task<ApiResponse> SendAsync(HttpMethod method, string path, byte[]? body, string? contentType, long? ifMatch, CancellationToken cancellationToken, string? idempotencyKey = null)
+    private async Task<ApiResponse> SendAsync(HttpMethod method, string path, byte[]? body, string? contentType, long? ifMatch, CancellationToken cancellationToken, string? idempotencyKey = null, bool repeatable = false)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -118,6 +121,16 @@ internal sealed class ApiClient : IDisposable
                 {
                     Interlocked.Increment(ref _throttled);
                     var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+                    await Task.Delay(wait, cancellationToken);
+                    continue;
+                }
+
+                // A 503 says the request may or may not have taken effect: only a request that may be repeated is sent
+                // again here; the caller of any other finds out what happened (the case loader reads the history).
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable && repeatable && attempt <= MaxUnavailableRetries)
+                {
+                    Interlocked.Increment(ref _retried);
+                    var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1 << Math.Min(attempt, 4));
                     await Task.Delay(wait, cancellationToken);
                     continue;
                 }

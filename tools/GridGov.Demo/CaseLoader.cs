@@ -65,24 +65,15 @@ internal sealed class CaseLoader(ApiClient api, Report report, int concurrency, 
         }
 
         var isNew = reported.State == "reported" && reported.Version <= 1 && reported.ReportedAt >= since;
-        var done = 0;
-        if (!(reported.State == "reported" && reported.Version <= 1))
-        {
-            var history = await api.GetAsync($"{Api}/cases/{reported.Id}/history", cancellationToken);
-            if (!history.Ok)
-            {
-                return report.Fail(history, c.ToString());
-            }
-
-            // The first event is the report; the platform's own events (warning, overdue) are no steps of the plan.
-            done = history.Read<CaseHistoryView>().Events.Skip(1).Count(e => !CaseWire.IsSystem(e));
-        }
-
+        var done = reported.State == "reported" && reported.Version <= 1 ? 0 : await StepsDoneAsync(c, reported.Id);
+        var first = done;
         var current = reported;
-        foreach (var step in c.Steps.Skip(done))
+        var stale = false;
+        var unavailable = 0;
+        while (done is { } step && step < c.Steps.Count)
         {
-            var body = step.Body;
-            if (step.Action == "merge")
+            var body = c.Steps[step].Body;
+            if (c.Steps[step].Action == "merge")
             {
                 if (!_reported.TryGetValue(c.MergeInto!.Value, out var original))
                 {
@@ -92,17 +83,53 @@ internal sealed class CaseLoader(ApiClient api, Report report, int concurrency, 
                 body = body with { Into = original.Id };
             }
 
-            var answer = await api.PostAsync($"{Api}/cases/{reported.Id}/{step.Action}", body, cancellationToken);
+            var answer = await api.PostAsync($"{Api}/cases/{reported.Id}/{c.Steps[step].Action}", body, cancellationToken);
+            if (answer.Status == 503 && ++unavailable <= 3)
+            {
+                // The action may or may not have taken effect: the case's history says which, and where to go on.
+                await Task.Delay(TimeSpan.FromSeconds(2 * unavailable), cancellationToken);
+                done = await StepsDoneAsync(c, reported.Id);
+                stale = true;
+                continue;
+            }
+
             if (!answer.Ok)
             {
-                return report.Fail(answer, $"{c}, step {step.Action}");
+                return report.Fail(answer, $"{c}, step {c.Steps[step].Action}");
             }
 
             current = answer.Read<CaseView>();
+            stale = false;
+            done = step + 1;
+        }
+
+        if (done is null)
+        {
+            return Outcome.Failed;
+        }
+
+        if (stale)
+        {
+            var read = await api.GetAsync($"{Api}/cases/{reported.Id}", cancellationToken);
+            current = read.Ok ? read.Read<CaseView>() : current;
         }
 
         _final[c.Index] = current;
-        return isNew ? Outcome.Created : done < c.Steps.Count ? Outcome.Updated : Outcome.Unchanged;
+        return isNew ? Outcome.Created : done > first ? Outcome.Updated : Outcome.Unchanged;
+    }
+
+    /// <summary>How many of the plan's actions the case has had (null, and a printed failure, when its history cannot be read).</summary>
+    private async Task<int?> StepsDoneAsync(CasePlan c, string id)
+    {
+        var history = await api.GetAsync($"{Api}/cases/{id}/history", cancellationToken);
+        if (!history.Ok)
+        {
+            report.Fail(history, c.ToString());
+            return null;
+        }
+
+        // The first event is the report; the platform's own events (warning, overdue) are no steps of the plan.
+        return history.Read<CaseHistoryView>().Events.Skip(1).Count(e => !CaseWire.IsSystem(e));
     }
 
     private Task ForEachAsync(IReadOnlyList<CasePlan> cases, Func<CasePlan, Task> load) =>

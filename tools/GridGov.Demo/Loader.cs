@@ -210,22 +210,46 @@ internal sealed class Loader(ApiClient api, Report report, int concurrency, Canc
         return updated.Ok ? Outcome.Updated : report.Fail(updated);
     }
 
-    /// <summary>Reads the entity; creates it when missing, replaces it when it differs from the plan, else leaves it.</summary>
+    /// <summary>
+    /// Reads the entity; creates it when missing, replaces it when it differs from the plan, else leaves it. A write
+    /// answered 503 may or may not have taken effect, so it is decided again from a fresh read (a few times).
+    /// </summary>
     private async Task<Outcome> UpsertAsync<TView>(string path, object body, Func<TView, bool> same)
     {
-        var current = await api.GetAsync(path, cancellationToken);
-        if (current.Status == (int)HttpStatusCode.NotFound)
+        for (var attempt = 1; ; attempt++)
         {
-            var created = await api.PutAsync(path, body, 0, cancellationToken);
-            return created.Ok ? Outcome.Created : report.Fail(created);
-        }
+            var current = await api.GetAsync(path, cancellationToken);
+            ApiResponse written;
+            if (current.Status == (int)HttpStatusCode.NotFound)
+            {
+                written = await api.PutAsync(path, body, 0, cancellationToken);
+                if (written.Ok)
+                {
+                    return Outcome.Created;
+                }
+            }
+            else if (!current.Ok)
+            {
+                return report.Fail(current);
+            }
+            else if (same(current.Read<TView>()))
+            {
+                return Outcome.Unchanged;
+            }
+            else
+            {
+                written = await api.PutAsync(path, body, current.Version ?? 0, cancellationToken);
+                if (written.Ok)
+                {
+                    return Outcome.Updated;
+                }
+            }
 
-        if (!current.Ok)
-        {
-            return report.Fail(current);
+            if (written.Status != (int)HttpStatusCode.ServiceUnavailable || attempt >= 3)
+            {
+                return report.Fail(written);
+            }
         }
-
-        return await ReplaceAsync(path, body, current.Version ?? 0, same(current.Read<TView>()));
     }
 
     private Task ForEachAsync<T>(Stage stage, IReadOnlyList<T> items, Func<T, Task<Outcome>> load) =>

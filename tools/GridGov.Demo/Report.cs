@@ -178,7 +178,7 @@ internal sealed class Report(TimeSpan interval, Func<long> requests)
         }
 
         Info(string.Create(CultureInfo.InvariantCulture,
-            $"total {Duration(_clock.Elapsed)}; {requests:N0} requests, {throttled:N0} answered 429 and waited out, {retried:N0} resent after no answer; {Failures:N0} failed."));
+            $"total {Duration(_clock.Elapsed)}; {requests:N0} requests, {throttled:N0} answered 429 and waited out, {retried:N0} resent after no answer or a 503; {Failures:N0} failed."));
     }
 
     public static string Duration(TimeSpan t) =>

@@ -18,10 +18,8 @@ internal sealed partial class GridCasesGrain
         OpenCase?[] found;
         try
         {
-            var neighbours = (await territory.NearAsync(DistrictCode.Of(here), lat, lon, metres))
-                .Where(code => code != here)
-                .ToArray();
-            found = neighbours.Length == 0
+            var neighbours = await territory.NearAsync(DistrictCode.Of(here), lat, lon, metres, except: here);
+            found = neighbours.Count == 0
                 ? []
                 : await Task.WhenAll(neighbours.Select(code =>
                     GrainFactory.GetGrain<IGridCasesGrain>(code).FindDuplicateHereAsync(category, lat, lon, since, metres)));

@@ -24,12 +24,15 @@ public sealed class DistrictIndexes(IGrainFactory grains, TimeProvider time) : I
         return copy.Locate(lat, lon);
     }
 
-    /// <summary>The grids and micro-grids of the district within <paramref name="metres"/> of the point (<see cref="NearbyNodes"/>).</summary>
-    public async ValueTask<IReadOnlyList<string>> NearAsync(string district, double lat, double lon, double metres)
+    /// <summary>
+    /// The grids and micro-grids of the district, but <paramref name="except"/>, within <paramref name="metres"/> of the
+    /// point (<see cref="NearbyNodes"/>).
+    /// </summary>
+    public async ValueTask<IReadOnlyList<string>> NearAsync(string district, double lat, double lon, double metres, string? except = null)
     {
         var copy = _copies.GetOrAdd(district, static _ => new Copy());
         await copy.EnsureCurrentAsync(grains.GetGrain<ITerritoryIndexGrain>(district), await Reference, time);
-        return copy.Near(lat, lon, metres);
+        return copy.Near(lat, lon, metres, except);
     }
 
     Task ITerritoryIndexWatcher.UpsertedAsync(string district, TerritoryIndexEntry entry)
@@ -103,7 +106,7 @@ public sealed class DistrictIndexes(IGrainFactory grains, TimeProvider time) : I
             return DistrictIndex.Locate(tree, lat, lon);
         }
 
-        public IReadOnlyList<string> Near(double lat, double lon, double metres)
+        public IReadOnlyList<string> Near(double lat, double lon, double metres, string? except)
         {
             var tree = _tree;
             if (tree is null)
@@ -114,7 +117,7 @@ public sealed class DistrictIndexes(IGrainFactory grains, TimeProvider time) : I
                 }
             }
 
-            return NearbyNodes.Near(tree, lat, lon, metres);
+            return NearbyNodes.Near(tree, lat, lon, metres, except);
         }
 
         public void Apply(TerritoryIndexEntry entry)

@@ -14,8 +14,8 @@ internal static class NearbyNodes
 {
     private const double MetresPerDegreeOfLatitude = 111_195;
 
-    /// <summary>Reads the built tree only, so threads may share it (as locates do).</summary>
-    public static IReadOnlyList<string> Near(STRtree<DistrictIndex.Node> tree, double lat, double lon, double metres)
+    /// <summary>The codes, but <paramref name="except"/>'s. Reads the built tree only, so threads may share it (as locates do).</summary>
+    public static IReadOnlyList<string> Near(STRtree<DistrictIndex.Node> tree, double lat, double lon, double metres, string? except)
     {
         // The box around the point that holds everything within the distance, a little wider for the sphere.
         var dLat = (metres * 1.01) / MetresPerDegreeOfLatitude;
@@ -25,7 +25,7 @@ internal static class NearbyNodes
         List<string>? near = null;
         foreach (var node in tree.Query(box))
         {
-            if (node.Level is not (TerritoryLevel.Grid or TerritoryLevel.MicroGrid) || node.Geometry is not { } geometry)
+            if (node.Level is not (TerritoryLevel.Grid or TerritoryLevel.MicroGrid) || node.Geometry is not { } geometry || node.Entry.Code == except)
             {
                 continue;
             }

@@ -104,7 +104,9 @@ public sealed record CaseActionRequest(
     bool? Resolved = null,
     [property: StringLength(1000)] string? Comment = null,
     [property: Range(1, 1440)] int? Hours = null,
-    [property: StringLength(40)] string? Into = null);
+    [property: StringLength(40)] string? Into = null,
+    IReadOnlyList<string>? Photos = null,
+    [property: StringLength(1000)] string? Reason = null);
 
 public sealed record ReporterView(string? Name, string? PhoneMasked);
 
@@ -140,7 +142,12 @@ public sealed record CaseView(
     int Reworks,
     DateTimeOffset? ClosedAt,
     long Version,
-    IReadOnlyDictionary<string, JsonElement>? Attributes = null)
+    IReadOnlyDictionary<string, JsonElement>? Attributes = null,
+    IReadOnlyList<FollowerView>? Followers = null,
+    IReadOnlyList<EvidenceView>? Evidence = null,
+    string? EvaluationComment = null,
+    string? ExtensionReason = null,
+    string? ExtensionDeniedReason = null)
 {
     /// <summary>The view of a case; without the reporter's contact for callers that may see no personal data.</summary>
     public static CaseView From(CaseSnapshot c, bool personalData) => new(
@@ -151,10 +158,28 @@ public sealed record CaseView(
         c.ReportedAt, c.Assignee, c.DispatchedAt, c.Deadline, c.Warned, c.Overdue, c.HandledAt, c.ProbableDuplicateOf,
         c.MergedInto, c.Satisfaction, c.ResolvedAsReported,
         c.ExtensionRequested is { } e ? (int)e.TotalHours : null, c.Extensions, c.Reworks, c.ClosedAt, c.Version,
-        CaseAttributeValues.ToJson(c.Attributes));
+        CaseAttributeValues.ToJson(c.Attributes),
+        c.Followers?.Select(f => FollowerView.From(f, personalData)).ToArray() ?? [],
+        c.Evidence?.Select(EvidenceView.From).ToArray() ?? [],
+        c.EvaluationComment, c.ExtensionReason, c.ExtensionDeniedReason);
 }
 
-public sealed record CaseEventView(long Version, string Type, DateTimeOffset At, string Actor, string? Note, CaseState State, string? Assignee, DateTimeOffset? Deadline);
+/// <summary>The reporter of a duplicate merged into the case (name and masked phone for those who may see personal data).</summary>
+public sealed record FollowerView(string CaseId, ReporterView? Reporter, DateTimeOffset At)
+{
+    public static FollowerView From(CaseFollower f, bool personalData) => new(
+        f.CaseId, personalData && (f.ReporterName ?? f.ReporterPhoneMasked) is not null ? new ReporterView(f.ReporterName, f.ReporterPhoneMasked) : null, f.At);
+}
+
+/// <summary>What a step (resolved, rejected) brought: photo URLs and a note; <c>version</c> is the step's event.</summary>
+public sealed record EvidenceView(long Version, string Step, IReadOnlyList<string> Photos, string? Note, string Actor, DateTimeOffset At)
+{
+    public static EvidenceView From(CaseEvidence e) => new(e.Version, e.Step, e.Photos, e.Note, e.Actor, e.At);
+}
+
+public sealed record CaseEventView(
+    long Version, string Type, DateTimeOffset At, string Actor, string? Note, CaseState State, string? Assignee, DateTimeOffset? Deadline,
+    IReadOnlyList<string>? Photos = null);
 
 public sealed record CaseHistoryView(string Id, IReadOnlyList<CaseEventView> Events);
 

@@ -59,7 +59,7 @@ public static class CasesApi
                 .RequireAuthorization(PolicyFor(kind))
                 .WithName("Case" + kind)
                 .WithSummary(Summary(kind))
-                .WithDescription("Takes an optional note; honours If-Match (412 when stale). An action the case's state does not allow is a 409 naming the state and the allowed actions.")
+                .WithDescription("Takes an optional note; honours If-Match (412 when stale). An action the case's state does not allow is a 409 naming the state and the allowed actions; any action on a merged duplicate is a 409 whose mergedInto names the case to act on.")
                 .ProducesValidationProblem()
                 .ProducesProblem(StatusCodes.Status404NotFound)
                 .ProducesProblem(StatusCodes.Status409Conflict)
@@ -129,7 +129,9 @@ public static class CasesApi
         }
 
         return TypedResults.Ok(new CaseHistoryView(id, history.Events
-            .Select(e => new CaseEventView(e.Version, e.Type, e.At, e.Actor, e.Note, e.Case.State, e.Case.Assignee, e.Case.Deadline))
+            .Select(e => new CaseEventView(
+                e.Version, e.Type, e.At, e.Actor, e.Note, e.Case.State, e.Case.Assignee, e.Case.Deadline,
+                e.Case.Evidence?.LastOrDefault(x => x.Version == e.Version)?.Photos))
             .ToArray()));
     }
 
@@ -198,7 +200,9 @@ public static class CasesApi
             request.Resolved,
             request.Comment?.Trim(),
             request.Hours is { } h ? TimeSpan.FromHours(h) : null,
-            request.Into?.Trim());
+            request.Into?.Trim(),
+            request.Photos?.Select(p => p?.Trim() ?? "").ToArray(),
+            request.Reason?.Trim());
         var snapshot = await cluster.GetGrain<ICaseGrain>(id).ActAsync(action, ETags.ExpectedVersion(http.Request));
         ETags.Set(http.Response, snapshot.Version);
         return TypedResults.Ok(CaseView.From(snapshot, MaySeePersonalData(caller)));
@@ -240,16 +244,17 @@ public static class CasesApi
     private static string Summary(CaseActionKind kind) => kind switch
     {
         CaseActionKind.File => "File a reported case (立案)",
-        CaseActionKind.Reject => "Reject a reported case as invalid",
+        CaseActionKind.Reject => "Reject a reported case as invalid, with photos and a note as evidence",
         CaseActionKind.Dispatch => "Dispatch a filed case to a handler (assignee); starts the time limit",
         CaseActionKind.Accept => "Accept a dispatched case (the handler)",
         CaseActionKind.Return => "Return a mis-dispatched case for re-dispatch (退回)",
-        CaseActionKind.Resolve => "Report the case handled (处理反馈)",
+        CaseActionKind.Resolve => "Report the case handled (处理反馈), with photos and a note as evidence",
         CaseActionKind.Verify => "Verify the handling and close the case (核查结案)",
         CaseActionKind.Rework => "Send a resolved case back for rework (返工)",
         CaseActionKind.Evaluate => "Evaluate a closed case: satisfaction 1–5, resolved, comment",
-        CaseActionKind.RequestExtension => "Ask for more time (hours) (延期)",
+        CaseActionKind.RequestExtension => "Ask for more time (hours) with a reason (延期)",
         CaseActionKind.ApproveExtension => "Approve the requested extension",
+        CaseActionKind.DenyExtension => "Deny the requested extension (reason); the deadline stays",
         CaseActionKind.Escalate => "Escalate one level: community, street, district (上报)",
         CaseActionKind.Merge => "Merge a duplicate into another open case (into)",
         _ => kind.ToString(),

@@ -83,6 +83,11 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         problem.Status = status;
         problem.Title = title;
         problem.Detail = e.Message;
+        foreach (var (name, value) in e.Extensions ?? new Dictionary<string, string>())
+        {
+            problem.Extensions[name] = value;
+        }
+
         return problem;
     }
 

@@ -58,7 +58,7 @@ public static partial class LiveEventsApi
         await TerritoryApi.RequireNodeAsync(code, http, cluster);
 
         var caller = http.Caller();
-        Func<LiveEntry, bool>? filter = caller.Role == Roles.App ? e => e.ReportedBy == caller.Subject : null;
+        Func<LiveEntry, bool>? filter = caller.Role == Roles.App ? e => e.IsOf(caller.Subject) : null;
         var cancellationToken = http.RequestAborted;
         var logger = loggers.CreateLogger(typeof(LiveEventsApi).FullName!);
         try

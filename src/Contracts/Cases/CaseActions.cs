@@ -8,6 +8,7 @@ public static class CaseActions
     {
         CaseActionKind.RequestExtension => "request-extension",
         CaseActionKind.ApproveExtension => "approve-extension",
+        CaseActionKind.DenyExtension => "deny-extension",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -47,6 +47,7 @@ public enum CaseActionKind
     ApproveExtension,
     Escalate,
     Merge,
+    DenyExtension,
 }
 
 public static class CaseStates
@@ -60,8 +61,8 @@ public static class CaseStates
     {
         CaseState.Reported => [CaseActionKind.File, CaseActionKind.Reject, CaseActionKind.Merge, CaseActionKind.Escalate],
         CaseState.Filed => [CaseActionKind.Dispatch, CaseActionKind.Merge, CaseActionKind.Escalate],
-        CaseState.Dispatched => [CaseActionKind.Accept, CaseActionKind.Return, CaseActionKind.Dispatch, CaseActionKind.RequestExtension, CaseActionKind.ApproveExtension, CaseActionKind.Escalate],
-        CaseState.InProgress => [CaseActionKind.Resolve, CaseActionKind.RequestExtension, CaseActionKind.ApproveExtension, CaseActionKind.Escalate],
+        CaseState.Dispatched => [CaseActionKind.Accept, CaseActionKind.Return, CaseActionKind.Dispatch, CaseActionKind.RequestExtension, CaseActionKind.ApproveExtension, CaseActionKind.Escalate, CaseActionKind.DenyExtension],
+        CaseState.InProgress => [CaseActionKind.Resolve, CaseActionKind.RequestExtension, CaseActionKind.ApproveExtension, CaseActionKind.Escalate, CaseActionKind.DenyExtension],
         CaseState.Resolved => [CaseActionKind.Verify, CaseActionKind.Rework],
         CaseState.Closed => [CaseActionKind.Evaluate],
         _ => [],
@@ -101,4 +102,6 @@ public sealed record CaseAction(
     [property: Id(5)] bool? Resolved = null,
     [property: Id(6)] string? Comment = null,
     [property: Id(7)] TimeSpan? Extension = null,
-    [property: Id(8)] string? Into = null);
+    [property: Id(8)] string? Into = null,
+    [property: Id(9)] IReadOnlyList<string>? Photos = null,
+    [property: Id(10)] string? Reason = null);

@@ -60,4 +60,44 @@ public sealed record CaseSnapshot
 
     /// <summary>The answers to the category's extra questions, by question code (one value, or several for a multi-value list).</summary>
     [Id(36)] public IReadOnlyDictionary<string, IReadOnlyList<string>>? Attributes { get; init; }
+
+    /// <summary>
+    /// The reporters of the duplicates merged into this case, who follow it to its end: its events carry them, so its
+    /// closing and rating reach them too (docs/cases.md, "Merging duplicates").
+    /// </summary>
+    [Id(37)] public IReadOnlyList<CaseFollower>? Followers { get; init; }
+
+    /// <summary>What each resolve and reject brought: photo URLs and a note, one entry per step, in order.</summary>
+    [Id(38)] public IReadOnlyList<CaseEvidence>? Evidence { get; init; }
+
+    /// <summary>The reporter's comment with the evaluation.</summary>
+    [Id(39)] public string? EvaluationComment { get; init; }
+
+    /// <summary>Why the pending extension (<see cref="ExtensionRequested"/>) is asked for.</summary>
+    [Id(40)] public string? ExtensionReason { get; init; }
+
+    /// <summary>Why the last extension asked for was denied (<c>deny-extension</c>); null when none was.</summary>
+    [Id(41)] public string? ExtensionDeniedReason { get; init; }
 }
+
+/// <summary>
+/// The reporter of a duplicate merged into a case: the duplicate's id, the reporter's name and masked phone (a full
+/// number is never kept), and the key subject that reported it (an app sees the events of the cases it follows).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("gridgov.case-follower")]
+public sealed record CaseFollower(
+    [property: Id(0)] string CaseId,
+    [property: Id(1)] string? ReporterName,
+    [property: Id(2)] string? ReporterPhoneMasked,
+    [property: Id(3)] string ReportedBy,
+    [property: Id(4)] DateTimeOffset At);
+
+/// <summary>The evidence of one step (<c>resolved</c> or <c>rejected</c>): photo URLs and a note, by whom and when.</summary>
+[GenerateSerializer, Immutable, Alias("gridgov.case-evidence")]
+public sealed record CaseEvidence(
+    [property: Id(0)] long Version,
+    [property: Id(1)] string Step,
+    [property: Id(2)] IReadOnlyList<string> Photos,
+    [property: Id(3)] string? Note,
+    [property: Id(4)] string Actor,
+    [property: Id(5)] DateTimeOffset At);

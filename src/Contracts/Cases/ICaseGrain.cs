@@ -31,4 +31,12 @@ public interface ICaseGrain : IGrainWithStringKey, ITenantGrain
     /// </summary>
     [Alias("republish")]
     Task RepublishAsync();
+
+    /// <summary>
+    /// Takes a duplicate merged into this case: records <c>merge-received</c> naming it and adds its reporters to the
+    /// followers, once per duplicate (a retried merge changes nothing). Refused when this case is not open. Called by
+    /// the duplicate's grain, which commits its own merge only after this answered.
+    /// </summary>
+    [Alias("accept-merge")]
+    Task<CaseSnapshot> AcceptMergeAsync(string duplicateId, IReadOnlyList<CaseFollower> followers, string actor);
 }

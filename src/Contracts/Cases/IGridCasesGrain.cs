@@ -18,11 +18,17 @@ public interface IGridCasesGrain : IGrainWithStringKey, ITenantGrain
     Task<GridCasesView> GetAsync();
 
     /// <summary>
-    /// An open case of the category within the distance that was reported within the window, if any. Every report with
-    /// a location asks this before it is written, so it never waits behind the grid's read-model write or its events.
+    /// An open case of the category within the distance that was reported within the window, if any: the earliest of
+    /// this grid's and of the neighbouring grids' within the distance of the point (<see cref="FindDuplicateHereAsync"/>).
+    /// Every report with a location asks this before it is written, so it never waits behind the grid's read-model
+    /// write or its events.
     /// </summary>
     [AlwaysInterleave, Alias("find-duplicate")]
     Task<string?> FindDuplicateAsync(string category, double lat, double lon, DateTimeOffset since, double metres);
+
+    /// <summary>This grid's earliest open case of the category within the distance reported within the window, if any.</summary>
+    [AlwaysInterleave, Alias("find-duplicate-here")]
+    Task<OpenCase?> FindDuplicateHereAsync(string category, double lat, double lon, DateTimeOffset since, double metres);
 
     /// <summary>The tally of every case routed to this node, as a source of the node's <see cref="IIndicatorsGrain"/>.</summary>
     [AlwaysInterleave, Alias("tally-snapshot")]

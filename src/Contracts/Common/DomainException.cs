@@ -30,6 +30,10 @@ public sealed class DomainException : Exception
     [Id(1)]
     public string? Field { get; }
 
+    /// <summary>Members the problem carries besides its detail (e.g. <c>mergedInto</c>), for clients to act on.</summary>
+    [Id(2)]
+    public IReadOnlyDictionary<string, string>? Extensions { get; init; }
+
     public static DomainException Invalid(string field, string message) => new(DomainErrorKind.Validation, message, field);
 
     public static DomainException NotFound(string message) => new(DomainErrorKind.NotFound, message);

@@ -115,6 +115,11 @@ internal sealed partial class CaseGrain(
             throw DomainException.NotFound($"Case {Id} does not exist.");
         }
 
+        if (current.MergedInto is { } mergedInto)
+        {
+            throw MergedRefusal(current, mergedInto);
+        }
+
         if (expectedVersion is { } expected && expected != current.Version)
         {
             throw DomainException.Stale(expected, current.Version);
@@ -129,11 +134,11 @@ internal sealed partial class CaseGrain(
         var (next, type) = action.Kind switch
         {
             CaseActionKind.File => (current with { State = CaseState.Filed, FiledAt = now }, "filed"),
-            CaseActionKind.Reject => (current with { State = CaseState.Rejected, ClosedAt = now }, "rejected"),
+            CaseActionKind.Reject => (WithEvidence(current with { State = CaseState.Rejected, ClosedAt = now }, "rejected", action, now), "rejected"),
             CaseActionKind.Dispatch => (await DispatchAsync(current, action, now), "dispatched"),
             CaseActionKind.Accept => (current with { State = CaseState.InProgress, AcceptedAt = now }, "accepted"),
             CaseActionKind.Return => (current with { State = CaseState.Filed, Assignee = null, DispatchedAt = null, Deadline = null, RespondBy = null, AcceptedAt = null, Warned = false, Overdue = false }, "returned"),
-            CaseActionKind.Resolve => (current with { State = CaseState.Resolved }, "resolved"),
+            CaseActionKind.Resolve => (WithEvidence(current with { State = CaseState.Resolved }, "resolved", action, now), "resolved"),
             CaseActionKind.Verify => (current with { State = CaseState.Closed, ClosedAt = now }, "verified"),
             CaseActionKind.Rework => (current with { State = CaseState.Dispatched, Reworks = current.Reworks + 1 }, "reworked"),
             CaseActionKind.Evaluate => (Evaluate(current, action) with { EvaluatedAt = now }, "evaluated"),
@@ -141,10 +146,11 @@ internal sealed partial class CaseGrain(
             CaseActionKind.ApproveExtension => (ApproveExtension(current), "extension-approved"),
             CaseActionKind.Escalate => (Escalate(current), "escalated"),
             CaseActionKind.Merge => (await MergeAsync(current, action), "merged"),
+            CaseActionKind.DenyExtension => (DenyExtension(current, action), "extension-denied"),
             _ => throw RefusedIn(current, action.Kind),
         };
 
-        await CommitAsync(next, type, action.Actor, action.Note);
+        await CommitAsync(next, type, action.Actor, EventNote(action));
         if (next.State == CaseState.Closed)
         {
             metrics.Closed(Id);
@@ -258,11 +264,12 @@ internal sealed partial class CaseGrain(
             throw DomainException.Invalid("resolved", "resolved (true or false) is required.");
         }
 
-        return current with { State = CaseState.Evaluated, Satisfaction = action.Satisfaction, ResolvedAsReported = action.Resolved };
+        return current with { State = CaseState.Evaluated, Satisfaction = action.Satisfaction, ResolvedAsReported = action.Resolved, EvaluationComment = action.Comment };
     }
 
     private static CaseSnapshot RequestExtension(CaseSnapshot current, CaseAction action)
     {
+        var reason = RequireReason(action);
         if (action.Extension is not { } extension || extension <= TimeSpan.Zero || extension > TimeSpan.FromDays(60))
         {
             throw DomainException.Invalid("hours", "An extension of 1 hour to 60 days is required.");
@@ -273,7 +280,7 @@ internal sealed partial class CaseGrain(
             throw DomainException.Conflict("An extension is already waiting for approval.");
         }
 
-        return current with { ExtensionRequested = extension };
+        return current with { ExtensionRequested = extension, ExtensionReason = reason };
     }
 
     private static CaseSnapshot ApproveExtension(CaseSnapshot current)
@@ -287,6 +294,7 @@ internal sealed partial class CaseGrain(
         {
             Deadline = deadline + extension,
             ExtensionRequested = null,
+            ExtensionReason = null,
             Extensions = current.Extensions + 1,
             Overdue = false,
         };
@@ -302,23 +310,6 @@ internal sealed partial class CaseGrain(
         // A micro-grid or grid escalates to its community; then the street; then the district.
         var next = current.HandledAt >= TerritoryLevel.Grid ? TerritoryLevel.Community : current.HandledAt - 1;
         return current with { HandledAt = next };
-    }
-
-    private async Task<CaseSnapshot> MergeAsync(CaseSnapshot current, CaseAction action)
-    {
-        var into = action.Into?.Trim();
-        if (!CaseIds.IsValid(into) || into == Id || DistrictCode.Of(into) != DistrictCode.Of(Id))
-        {
-            throw DomainException.Invalid("into", "into names another case of the same district.");
-        }
-
-        var target = await GrainFactory.GetGrain<ICaseGrain>(into).GetAsync();
-        if (target is null || !CaseStates.IsOpen(target.State))
-        {
-            throw DomainException.Invalid("into", $"Case {into} does not exist or is no longer open.");
-        }
-
-        return current with { State = CaseState.Merged, MergedInto = into, ClosedAt = time.GetUtcNow() };
     }
 
     private static DomainException RefusedIn(CaseSnapshot current, CaseActionKind kind)

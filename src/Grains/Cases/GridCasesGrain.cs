@@ -14,7 +14,8 @@ namespace GridGov.Grains.Cases;
 /// a newer snapshot becomes an exact delta, handed up in the same timer as the read-model write.
 /// </summary>
 [ImplicitStreamSubscription(StreamNamespaces.CaseEvents)]
-internal sealed partial class GridCasesGrain(ICaseReadModel readModel, CaseMetrics metrics, TimeProvider time, ILogger<GridCasesGrain> logger) : Grain, IGridCasesGrain
+internal sealed partial class GridCasesGrain(
+    ICaseReadModel readModel, CaseMetrics metrics, TimeProvider time, Territory.DistrictIndexes territory, ILogger<GridCasesGrain> logger) : Grain, IGridCasesGrain
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
 
@@ -45,8 +46,6 @@ internal sealed partial class GridCasesGrain(ICaseReadModel readModel, CaseMetri
         return Task.FromResult(new GridCasesView(this.GetPrimaryKeyString(), open, byState, open.Count(c => c.Overdue)));
     }
 
-    Task<string?> IGridCasesGrain.FindDuplicateAsync(string category, double lat, double lon, DateTimeOffset since, double metres) =>
-        Task.FromResult(_nearby.Find(category, lat, lon, since, metres)?.Id);
 
     Task<TallyBatch> IGridCasesGrain.SnapshotAsync() => Task.FromResult(_outbox.Snapshot(IndicatorsGrain.CasesSource, _tally));
 

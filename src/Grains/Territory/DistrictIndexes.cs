@@ -24,6 +24,17 @@ public sealed class DistrictIndexes(IGrainFactory grains, TimeProvider time) : I
         return copy.Locate(lat, lon);
     }
 
+    /// <summary>
+    /// The grids and micro-grids of the district, but <paramref name="except"/>, within <paramref name="metres"/> of the
+    /// point (<see cref="NearbyNodes"/>).
+    /// </summary>
+    public async ValueTask<IReadOnlyList<string>> NearAsync(string district, double lat, double lon, double metres, string? except = null)
+    {
+        var copy = _copies.GetOrAdd(district, static _ => new Copy());
+        await copy.EnsureCurrentAsync(grains.GetGrain<ITerritoryIndexGrain>(district), await Reference, time);
+        return copy.Near(lat, lon, metres, except);
+    }
+
     Task ITerritoryIndexWatcher.UpsertedAsync(string district, TerritoryIndexEntry entry)
     {
         if (_copies.TryGetValue(district, out var copy))
@@ -93,6 +104,20 @@ public sealed class DistrictIndexes(IGrainFactory grains, TimeProvider time) : I
             }
 
             return DistrictIndex.Locate(tree, lat, lon);
+        }
+
+        public IReadOnlyList<string> Near(double lat, double lon, double metres, string? except)
+        {
+            var tree = _tree;
+            if (tree is null)
+            {
+                lock (_lock)
+                {
+                    tree = _tree ??= _index!.Tree();
+                }
+            }
+
+            return NearbyNodes.Near(tree, lat, lon, metres, except);
         }
 
         public void Apply(TerritoryIndexEntry entry)

@@ -45,19 +45,29 @@ public sealed record LiveCase(
     DateTimeOffset? ClosedAt,
     string? ProbableDuplicateOf,
     string? MergedInto,
-    long Version)
+    long Version,
+    IReadOnlyList<string> FollowerCaseIds)
 {
     public static LiveCase From(CaseSnapshot c) => new(
         c.Id, c.State, c.Category, c.Source, c.GridCode, c.Lat, c.Lon, c.Address, c.Priority, c.Assignee, c.Deadline,
-        c.Warned, c.Overdue, c.HandledAt, c.ReportedAt, c.ClosedAt, c.ProbableDuplicateOf, c.MergedInto, c.Version);
+        c.Warned, c.Overdue, c.HandledAt, c.ReportedAt, c.ClosedAt, c.ProbableDuplicateOf, c.MergedInto, c.Version,
+        // The duplicates merged into the case, by id only (no personal data): an app tells their reporters too.
+        c.Followers is { Count: > 0 } followers ? followers.Select(f => f.CaseId).ToArray() : []);
 }
 
 /// <summary>
 /// One event of the log, read once and shared by every subscriber and delivery: where it belongs, who reported the
 /// case (apps see only their own cases), and its published JSON (UTF-8, one line).
 /// </summary>
-public sealed record LiveEntry(long Position, string District, string GridCode, string Type, string ReportedBy, ReadOnlyMemory<byte> Json)
+public sealed record LiveEntry(
+    long Position, string District, string GridCode, string Type, string ReportedBy, ReadOnlyMemory<byte> Json,
+    IReadOnlyList<string>? FollowedBy = null)
 {
+    /// <summary>
+    /// Whether <paramref name="subject"/> reported the case or a duplicate merged into it (an app sees those events).
+    /// </summary>
+    public bool IsOf(string subject) => ReportedBy == subject || (FollowedBy?.Contains(subject) ?? false);
+
     /// <summary>Whether the event belongs to <paramref name="territory"/> or a node below it.</summary>
     public bool IsUnder(string territory) => GridCode.StartsWith(territory, StringComparison.Ordinal);
 }
@@ -75,11 +85,13 @@ public static class LiveJson
     [
         "reported", "filed", "rejected", "dispatched", "accepted", "returned", "resolved", "verified", "reworked",
         "evaluated", "extension-requested", "extension-approved", "escalated", "merged", "warned", "overdue",
+        "merge-received", "extension-denied",
     ];
 
     public static LiveEntry Entry(long position, string district, CaseEvent e) => new(
         position, district, e.GridCode, e.Type, e.Case.ReportedBy,
-        JsonSerializer.SerializeToUtf8Bytes(LiveCaseEvent.From(position, e), Options));
+        JsonSerializer.SerializeToUtf8Bytes(LiveCaseEvent.From(position, e), Options),
+        e.Case.Followers is { Count: > 0 } followers ? followers.Select(f => f.ReportedBy).Distinct(StringComparer.Ordinal).ToArray() : null);
 
     private static JsonSerializerOptions Create()
     {

@@ -107,9 +107,12 @@ public sealed partial class WebhookRouter(
         return read.Count == ReadLimit && entries.Count == read.Count;
     }
 
-    /// <summary>An app's webhook gets only the cases the app reported (like its reads of cases).</summary>
+    /// <summary>
+    /// An app's webhook gets only the cases the app reported (like its reads of cases), and those it follows: the
+    /// originals its duplicates were merged into.
+    /// </summary>
     private static bool MaySee(StoredWebhook webhook, LiveEntry entry) =>
-        webhook.OwnerRole != Contracts.Security.Roles.App || entry.ReportedBy == webhook.Owner;
+        webhook.OwnerRole != Contracts.Security.Roles.App || entry.IsOf(webhook.Owner);
 
     /// <summary>The webhooks to route to: all of them but those of an app whose key is revoked or expired.</summary>
     private async Task<IReadOnlyList<StoredWebhook>> LoadAsync(CancellationToken cancellationToken)

@@ -145,7 +145,7 @@ public sealed class CaseApiTests(CaseFixture f) : IClassFixture<CaseFixture>
         await f.ActAsync(f.CommandCentre, id, "dispatch", """{"assignee":"w-1"}""");
         await f.ActAsync(f.Worker, id, "accept");
 
-        var asked = await f.ActAsync(f.Worker, id, "request-extension", """{"hours":48}""");
+        var asked = await f.ActAsync(f.Worker, id, "request-extension", """{"hours":48,"reason":"parts on order"}""");
         Assert.Equal(48, asked.GetProperty("extensionRequestedHours").GetInt32());
         await f.ActAsync(f.Worker, id, "approve-extension", expected: HttpStatusCode.Forbidden);
         var approved = await f.ActAsync(f.CommandCentre, id, "approve-extension");

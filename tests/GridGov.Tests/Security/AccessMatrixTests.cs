@@ -104,7 +104,7 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         new("POST webhook replay dead letters", [O, DA, AP], async (f, d) => Json(HttpMethod.Post, $"/api/v1/districts/{d}/webhooks/{await f.WebhookInAsync(d)}/dead-letters/replay", "{}"), HttpStatusCode.Accepted, HttpStatusCode.NotFound),
         // No such delivery: 404 for whoever may ask; the policy's 403 comes first.
         new("POST webhook replay dead letter", [O, DA, AP], async (f, d) => Json(HttpMethod.Post, $"/api/v1/districts/{d}/webhooks/{await f.WebhookInAsync(d)}/dead-letters/{Guid.Empty}/replay", "{}"), HttpStatusCode.NotFound, HttpStatusCode.NotFound),
-        .. Actions(Supervisors, "file", "reject", "dispatch", "verify", "rework", "approve-extension", "escalate", "merge"),
+        .. Actions(Supervisors, "file", "reject", "dispatch", "verify", "rework", "approve-extension", "deny-extension", "escalate", "merge"),
         .. Actions(Handlers, "accept", "return", "resolve", "request-extension"),
         .. Actions([O, DA, CC, AP], "evaluate"),
     ];

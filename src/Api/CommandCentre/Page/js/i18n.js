@@ -72,6 +72,7 @@ const zh = {
     reported: '上报', filed: '立案', rejected: '不予立案', dispatched: '派遣', accepted: '受理', returned: '退回',
     resolved: '处置完成', verified: '核查结案', reworked: '返工', evaluated: '评价', 'extension-requested': '申请延期',
     'extension-approved': '批准延期', escalated: '上报升级', merged: '合并', warned: '预警', overdue: '超期',
+    'merge-received': '并入重复诉求', 'extension-denied': '驳回延期',
   },
   states: {
     reported: '已上报', filed: '已立案', rejected: '不予立案', dispatched: '已派遣', inProgress: '处置中',
@@ -151,6 +152,7 @@ const en = {
     returned: 'Returned', resolved: 'Resolved', verified: 'Verified', reworked: 'Rework', evaluated: 'Evaluated',
     'extension-requested': 'Extension requested', 'extension-approved': 'Extension approved', escalated: 'Escalated',
     merged: 'Merged', warned: 'Warned', overdue: 'Overdue',
+    'merge-received': 'Duplicate merged in', 'extension-denied': 'Extension denied',
   },
   states: {
     reported: 'Reported', filed: 'Filed', rejected: 'Rejected', dispatched: 'Dispatched', inProgress: 'In progress',

@@ -105,6 +105,11 @@ internal sealed partial class TerritoryGrain(
             {
                 throw DomainException.Invalid("code", $"The parent {parentCode} of {Code} does not exist; create it first.");
             }
+
+            if (linked.Retired)
+            {
+                throw DomainException.Conflict($"The parent {parentCode} of {Code} is retired; a retired node takes no new children.", "code");
+            }
         }
 
         var now = time.GetUtcNow();
@@ -172,6 +177,11 @@ internal sealed partial class TerritoryGrain(
         if (S.PartyGridId == partyGridId)
         {
             return;
+        }
+
+        if (S.RetiredAt is not null)
+        {
+            throw DomainException.Invalid("gridCodes", $"Grid {Code} is retired (successor {S.Successor ?? "none"}).");
         }
 
         if (S.PartyGridId is not null)

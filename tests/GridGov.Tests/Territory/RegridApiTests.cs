@@ -102,8 +102,13 @@ public sealed class RegridApiTests(ApiFactory factory)
         Assert.False(located.GetProperty("found").GetBoolean());
 
         // The same retirement again answers it; another successor, or a change to the retired node, is a conflict.
-        await (await _client.PostJsonAsync($"/api/v1/territory/{a}/retire", $$"""{"successor":"{{c}}"}""")).AssertOkAsync(HttpStatusCode.Accepted);
+        var again = await (await _client.PostJsonAsync($"/api/v1/territory/{a}/retire", $$"""{"successor":"{{c}}"}""")).AssertOkAsync(HttpStatusCode.Accepted);
+        Assert.Equal(2, again.GetProperty("casesMoved").GetInt32());
         await (await _client.PostJsonAsync($"/api/v1/territory/{a}/retire", $$"""{"successor":"{{b}}"}""")).AssertProblemAsync(HttpStatusCode.Conflict, "successor");
+        await Eventually.MatchesAsync(
+            () => GetAsync($"/api/v1/territory/{a}/retirement"), s => s.GetProperty("phase").GetString() == "done", "the repeated retirement to finish");
+        var events = (await GetAsync($"/api/v1/cases/{inAOnly}/history")).GetProperty("events").EnumerateArray();
+        Assert.Single(events, e => e.GetProperty("type").GetString() == "moved");
         await (await _client.PutJsonAsync($"/api/v1/territory/{a}", """{"name":"Grid A again"}""")).AssertProblemAsync(HttpStatusCode.Conflict, "code");
     }
 

@@ -28,6 +28,8 @@ public static class PartyGridApi
             .WithSummary("Read a Party-building grid")
             .WithDescription("Returns the Party-building grid with the codes of the comprehensive grids it merges and its version; the ETag header carries the version.")
             .ProducesValidationProblem();
+
+        api.MapPartyGridRegrid(group);
     }
 
     public static async Task<Results<Created<PartyGridView>, Ok<PartyGridView>>> PutPartyGrid(string id, PartyGridRequest request, HttpContext http, IClusterClient cluster)
@@ -51,7 +53,7 @@ public static class PartyGridApi
         return TypedResults.Ok(PartyGridView.From(snapshot));
     }
 
-    private static void RequireId(string id, HttpContext http)
+    internal static void RequireId(string id, HttpContext http)
     {
         if (!PartyGridId.IsValid(id))
         {

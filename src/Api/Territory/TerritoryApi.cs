@@ -45,6 +45,8 @@ public static class TerritoryApi
             .Accepts<FeatureCollectionRequest>("application/json", "application/geo+json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        group.MapRegrid();
     }
 
     public static void MapLocate(this RouteGroupBuilder api)

@@ -28,7 +28,10 @@ public sealed record TerritoryView(
     JsonElement? Boundary,
     IReadOnlyList<StaffView> Staff,
     string? PartyGridId,
-    long Version)
+    long Version,
+    bool Retired,
+    DateTimeOffset? RetiredAt,
+    string? Successor)
 {
     public static TerritoryView From(TerritorySnapshot s) => new(
         s.Code,
@@ -38,7 +41,10 @@ public sealed record TerritoryView(
         s.Boundary is null ? null : JsonDocument.Parse(s.Boundary).RootElement.Clone(),
         s.Staff.Select(m => new StaffView(m.Id, m.Name, m.Role, m.MaskedPhone)).ToArray(),
         s.PartyGridId,
-        s.Version);
+        s.Version,
+        s.Retired,
+        s.RetiredAt,
+        s.Successor);
 }
 
 public sealed record TerritoryChildView(string Code, string Name, TerritoryLevel Level);

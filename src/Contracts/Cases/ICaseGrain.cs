@@ -39,4 +39,13 @@ public interface ICaseGrain : IGrainWithStringKey, ITenantGrain
     /// </summary>
     [Alias("accept-merge")]
     Task<CaseSnapshot> AcceptMergeAsync(string duplicateId, IReadOnlyList<CaseFollower> followers, string actor);
+
+    /// <summary>
+    /// Moves an open case from grid <paramref name="from"/> to grid <paramref name="to"/> (a re-gridding): a
+    /// <c>moved</c> event, published on both grids' streams, so the old grid's view drops the case and the new one's
+    /// takes it. True when it moved now; false when it is not open or not in <paramref name="from"/> (a repeated move
+    /// publishes its <c>moved</c> event to the old grid again and changes nothing).
+    /// </summary>
+    [Alias("move")]
+    Task<bool> MoveAsync(string from, string to, string reason, string actor);
 }

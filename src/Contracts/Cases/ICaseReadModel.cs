@@ -45,4 +45,16 @@ public interface ICaseReadModel
 
     /// <summary>Cases newest first (by report time, then id).</summary>
     Task<IReadOnlyList<CaseSnapshot>> QueryAsync(CaseQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Records cases moved out of a grid; a departure already recorded is kept as it is.</summary>
+    Task RecordDeparturesAsync(IReadOnlyCollection<CaseDeparture> departures, CancellationToken cancellationToken);
+
+    /// <summary>The moves out of or into any node at or under <paramref name="code"/> (for a grid: its own).</summary>
+    Task<IReadOnlyList<CaseDeparture>> DeparturesUnderAsync(string code, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A case moved out of grid <c>From</c> into grid <c>To</c> by a re-gridding: <c>Case</c> is the snapshot of its
+/// <c>moved</c> event (table <c>gridgov_case_departures</c>).
+/// </summary>
+public sealed record CaseDeparture(string From, string To, CaseSnapshot Case);

@@ -55,4 +55,12 @@ public interface IHouseholdGrain : IGrainWithStringKey, ITenantGrain
     /// <summary>Ends the link to a member that is being deleted (if this household has it), then confirms to the member.</summary>
     [Alias("forget-member")]
     Task ForgetMemberAsync(string memberId, string actor);
+
+    /// <summary>
+    /// Moves the household from the retired node <paramref name="from"/> (a grid or micro-grid) to
+    /// <paramref name="to"/>, recorded as <c>moved</c> in its history with the reason. True when it moved now; false
+    /// when it is not (or no longer) on <paramref name="from"/>.
+    /// </summary>
+    [Alias("move-grid")]
+    Task<bool> MoveGridAsync(string from, string to, string reason, string actor);
 }

@@ -29,4 +29,23 @@ public interface ITerritoryGrain : IGrainWithStringKey, ITenantGrain
     /// <summary>Releases this grid from a Party-building grid, if that grid holds it.</summary>
     [Alias("release-party-grid")]
     Task ReleasePartyGridAsync(string partyGridId);
+
+    /// <summary>Deletes the node: refused (409) while it has children, open cases or households.</summary>
+    [Alias("delete")]
+    Task DeleteAsync(long? expectedVersion);
+
+    /// <summary>Removes a deleted child from this node's child list.</summary>
+    [Alias("unlink-child")]
+    Task UnlinkChildAsync(string childCode);
+
+    /// <summary>The node's boundaries with their validity periods, and its retirement; null when there is no node.</summary>
+    [ReadOnly, Alias("history")]
+    Task<TerritoryHistory?> GetHistoryAsync();
+
+    /// <summary>
+    /// Marks the node retired with its successor (for <see cref="IRetirementGrain"/>): locate stops answering it at
+    /// once. Repeating it with the same successor changes nothing; another successor is refused.
+    /// </summary>
+    [Alias("mark-retired")]
+    Task<TerritorySnapshot> MarkRetiredAsync(string? successor);
 }

@@ -32,7 +32,10 @@ public sealed record TerritorySnapshot(
     [property: Id(4)] string? Boundary,
     [property: Id(5)] IReadOnlyList<StaffMember> Staff,
     [property: Id(6)] long Version,
-    [property: Id(7)] string? PartyGridId);
+    [property: Id(7)] string? PartyGridId,
+    [property: Id(8)] bool Retired = false,
+    [property: Id(9)] DateTimeOffset? RetiredAt = null,
+    [property: Id(10)] string? Successor = null);
 
 [GenerateSerializer, Immutable, Alias("gridgov.territory-child")]
 public sealed record TerritoryChild(

@@ -26,6 +26,11 @@ internal sealed partial class GridCasesGrain(
     private readonly TallyOutbox _outbox = new();
     private readonly Dictionary<string, CaseSnapshot> _unprojected = new(StringComparer.Ordinal);
     private readonly List<CaseEvent> _unlogged = [];
+    /// <summary>Cases moved into this grid by a re-gridding: the counters they came with, which count in the old grid.</summary>
+    private readonly Dictionary<string, TallyKey[]> _arrived = new(StringComparer.Ordinal);
+    /// <summary>Cases moved out of this grid: what they counted here stays, frozen; their later events are not ours.</summary>
+    private readonly HashSet<string> _departed = new(StringComparer.Ordinal);
+    private readonly List<CaseDeparture> _unrecorded = [];
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -68,12 +73,26 @@ internal sealed partial class GridCasesGrain(
     /// </summary>
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var cases = await readModel.CasesOfNodeAsync(this.GetPrimaryKeyString(), cancellationToken);
+        var code = this.GetPrimaryKeyString();
+        var cases = await readModel.CasesOfNodeAsync(code, cancellationToken);
+        var moves = (await readModel.DeparturesUnderAsync(code, cancellationToken)).Where(m => m.From == code || m.To == code).ToArray();
         _open.Clear();
         _nearby.Clear();
         _counted.Clear();
         _tally.Clear();
-        foreach (var c in cases)
+        _arrived.Clear();
+        _departed.Clear();
+        foreach (var move in moves.Where(m => m.To == code))
+        {
+            _arrived[move.Case.Id] = GridShares.Counters(move.Case);
+        }
+
+        foreach (var move in moves.Where(m => m.From == code))
+        {
+            Depart(move.Case);
+        }
+
+        foreach (var c in cases.Where(c => !_departed.Contains(c.Id)))
         {
             Count(c);
             if (CaseStates.IsOpen(c.State))
@@ -87,25 +106,44 @@ internal sealed partial class GridCasesGrain(
     }
 
     /// <summary>Counts the case's latest snapshot in the tally instead of whatever its previous one counted for.</summary>
-    private void Count(CaseSnapshot c)
+    private void Count(CaseSnapshot c) => Count(c.Id, c.Version, GridShares.Beyond(Metrics.KeysOf(c), _arrived.GetValueOrDefault(c.Id)));
+
+    private void Count(string id, long version, TallyKey[] keys)
     {
-        var keys = Metrics.KeysOf(c);
-        if (_counted.TryGetValue(c.Id, out var before))
+        if (_counted.TryGetValue(id, out var before))
         {
             _tally.Add(before.Keys, -1);
             _outbox.Add(before.Keys, -1);
         }
 
-        _counted[c.Id] = new Counted(c.Version, keys);
+        _counted[id] = new Counted(version, keys);
         _tally.Add(keys, 1);
         _outbox.Add(keys, 1);
     }
 
     private Task ApplyAsync(CaseEvent e)
     {
-        if (_counted.TryGetValue(e.CaseId, out var known) && known.Version >= e.Version)
+        if ((_counted.TryGetValue(e.CaseId, out var known) && known.Version >= e.Version) || _departed.Contains(e.CaseId))
         {
             return Task.CompletedTask;
+        }
+
+        if (e.Case.GridCode != this.GetPrimaryKeyString())
+        {
+            // Only a case's move reaches the grid it leaves (CaseGrain.Move): the case leaves the view, what it counted
+            // here stays, and the departure is recorded so that it still counts here after a restart.
+            if (e.Type == CaseGrain.MovedEvent)
+            {
+                Depart(e.Case);
+                _unrecorded.Add(new CaseDeparture(this.GetPrimaryKeyString(), e.Case.GridCode, e.Case));
+            }
+
+            return Task.CompletedTask;
+        }
+
+        if (e.Type == CaseGrain.MovedEvent)
+        {
+            _arrived.TryAdd(e.CaseId, GridShares.Counters(e.Case));
         }
 
         metrics.Applied(time.GetUtcNow() - e.At);
@@ -129,6 +167,15 @@ internal sealed partial class GridCasesGrain(
         _nearby.Add(open);
     }
 
+    /// <summary>A case moved out: it counts the counters it left with (less what it came with), and leaves the view.</summary>
+    private void Depart(CaseSnapshot moved)
+    {
+        Count(moved.Id, moved.Version, GridShares.Beyond(GridShares.Counters(moved), _arrived.GetValueOrDefault(moved.Id)));
+        Forget(moved.Id);
+        _unprojected.Remove(moved.Id);
+        _departed.Add(moved.Id);
+    }
+
     private void Forget(string id)
     {
         if (_open.Remove(id, out var old))
@@ -142,6 +189,20 @@ internal sealed partial class GridCasesGrain(
         if (_outbox.Next(IndicatorsGrain.CasesSource) is { } batch)
         {
             await GrainFactory.GetGrain<IIndicatorsGrain>(this.GetPrimaryKeyString()).ApplyAsync(batch);
+        }
+
+        if (_unrecorded.Count > 0)
+        {
+            var departures = _unrecorded.ToArray();
+            try
+            {
+                await readModel.RecordDeparturesAsync(departures, cancellationToken);
+                _unrecorded.RemoveRange(0, departures.Length);
+            }
+            catch (Exception e)
+            {
+                LogProjectionFailed(logger, e, this.GetPrimaryKeyString(), departures.Length);
+            }
         }
 
         if (_unprojected.Count == 0)

@@ -61,9 +61,37 @@ internal sealed class IndicatorQueryGrain(ICaseReadModel readModel) : Grain, IIn
     {
         var tally = new Tally();
         var count = 0;
+        // A case a re-gridding moved counts in each grid by its share (GridShares), so the recount divides it the same way.
+        var moves = (await readModel.DeparturesUnderAsync(Code, CancellationToken.None))
+            .GroupBy(m => m.Case.Id, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(m => m.Case.Version).ToArray(), StringComparer.Ordinal);
+        bool Under(string grid) => grid.StartsWith(Code, StringComparison.Ordinal);
+        void AddShares(CaseSnapshot c, CaseDeparture[] caseMoves)
+        {
+            foreach (var grid in caseMoves.SelectMany(m => new[] { m.From, m.To }).Append(c.GridCode).Distinct().Where(Under))
+            {
+                tally.Add(GridShares.Of(grid, c, caseMoves), 1);
+            }
+        }
+
         await foreach (var c in readModel.CasesUnderAsync(Code, CancellationToken.None))
         {
-            tally.Add(Metrics.KeysOf(c), 1);
+            if (moves.Remove(c.Id, out var caseMoves))
+            {
+                AddShares(c, caseMoves);
+            }
+            else
+            {
+                tally.Add(Metrics.KeysOf(c), 1);
+            }
+
+            count++;
+        }
+
+        // Cases that left this node's grids for grids elsewhere still count here for what they counted before.
+        foreach (var caseMoves in moves.Values)
+        {
+            AddShares(caseMoves[^1].Case, caseMoves);
             count++;
         }
 

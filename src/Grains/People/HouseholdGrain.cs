@@ -30,7 +30,7 @@ internal sealed class HouseholdState : IDeletableState
 /// the next call or activation finishes after a failure. It applies a grid worker's reach itself (<see cref="GridAccess"/>),
 /// so a handler makes one call and the rule cannot be skipped by a caller that forgets it.
 /// </summary>
-internal sealed class HouseholdGrain(
+internal sealed partial class HouseholdGrain(
     [PersistentState("household", ProviderNames.MainStorage)] IPersistentState<HouseholdState> state,
     IPeopleReadModel readModel,
     KnownNodes nodes,

@@ -1,5 +1,6 @@
 using GridGov.Contracts;
 using GridGov.Contracts.Common;
+using GridGov.Contracts.People;
 using GridGov.Contracts.Territory;
 
 namespace GridGov.Grains.Territory;
@@ -14,6 +15,9 @@ internal sealed class PartyGridState
 
     /// <summary>Grids this Party-building grid is claiming or releasing; settled again on activation after a crash.</summary>
     [Id(4)] public List<string> Unsettled { get; set; } = [];
+
+    /// <summary>Every change of the set of grids, oldest first; kept after a deletion.</summary>
+    [Id(5)] public List<PartyGridChange> History { get; set; } = [];
 }
 
 /// <summary>
@@ -21,8 +25,10 @@ internal sealed class PartyGridState
 /// never hold the same grid. The intent is written before the grids are claimed, and settled again on activation,
 /// so a crash half-way leaves no grid claimed by a Party-building grid that does not list it.
 /// </summary>
-internal sealed class PartyGridGrain(
-    [PersistentState("party-grid", ProviderNames.MainStorage)] IPersistentState<PartyGridState> state)
+internal sealed partial class PartyGridGrain(
+    [PersistentState("party-grid", ProviderNames.MainStorage)] IPersistentState<PartyGridState> state,
+    IPeopleReadModel people,
+    TimeProvider time)
     : Grain, IPartyGridGrain
 {
     private const int MaxGrids = 500;
@@ -38,6 +44,16 @@ internal sealed class PartyGridGrain(
             await SettleAsync(S.Unsettled);
             S.Unsettled = [];
             await state.WriteStateAsync(cancellationToken);
+        }
+
+        // Repairs the district's list after a crash between this grid's write (or deletion) and the list's.
+        if (S.Exists)
+        {
+            await ListInDirectoryAsync();
+        }
+        else if (S.History.Count > 0)
+        {
+            await GrainFactory.GetGrain<IPartyGridDirectoryGrain>(DistrictCode.Of(Id)).RemoveAsync(Id);
         }
     }
 
@@ -90,6 +106,11 @@ internal sealed class PartyGridGrain(
             throw;
         }
 
+        if (outcome == UpsertOutcome.Created || added.Count > 0 || removed.Count > 0)
+        {
+            S.History.Add(new PartyGridChange(time.GetUtcNow(), Actor(), outcome == UpsertOutcome.Created ? "created" : "grids-changed", codes, added, removed));
+        }
+
         S.Exists = true;
         S.Name = trimmedName;
         S.GridCodes = codes;
@@ -99,6 +120,7 @@ internal sealed class PartyGridGrain(
         await SettleAsync(removed);
         S.Unsettled = [];
         await state.WriteStateAsync();
+        await ListInDirectoryAsync();
         return new PartyGridUpsertResult(outcome, Snapshot());
     }
 

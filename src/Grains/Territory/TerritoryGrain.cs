@@ -1,5 +1,6 @@
 using GridGov.Contracts;
 using GridGov.Contracts.Common;
+using GridGov.Contracts.People;
 using GridGov.Contracts.Territory;
 using Microsoft.Extensions.Logging;
 
@@ -15,6 +16,17 @@ internal sealed class TerritoryState
     [Id(4)] public long Version { get; set; }
     [Id(5)] public Dictionary<string, TerritoryChild> Children { get; set; } = [];
     [Id(6)] public string? PartyGridId { get; set; }
+
+    /// <summary>Retired nodes stay readable but take no writes, and locate no longer answers them.</summary>
+    [Id(7)] public DateTimeOffset? RetiredAt { get; set; }
+
+    [Id(8)] public string? Successor { get; set; }
+
+    /// <summary>Since when the present boundary is in force (null: set before boundaries were dated).</summary>
+    [Id(9)] public DateTimeOffset? BoundarySince { get; set; }
+
+    /// <summary>The boundaries this node had before the present one, oldest first.</summary>
+    [Id(10)] public List<BoundaryPeriod> EarlierBoundaries { get; set; } = [];
 }
 
 /// <summary>
@@ -24,6 +36,8 @@ internal sealed class TerritoryState
 /// </summary>
 internal sealed partial class TerritoryGrain(
     [PersistentState("territory", ProviderNames.MainStorage)] IPersistentState<TerritoryState> state,
+    IPeopleReadModel people,
+    TimeProvider time,
     ILogger<TerritoryGrain> logger) : Grain, ITerritoryGrain
 {
     private const int MaxNameLength = 100;
@@ -35,14 +49,15 @@ internal sealed partial class TerritoryGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (!S.Exists)
+        if (!S.Exists && S.Version == 0)
         {
             return;
         }
 
         try
         {
-            await SyncNeighboursAsync();
+            // A deleted node repeats the removal from its parent and the index, which a crash may have cut off.
+            await (S.Exists ? SyncNeighboursAsync() : SyncRemovalAsync());
         }
         catch (Exception e)
         {
@@ -72,6 +87,11 @@ internal sealed partial class TerritoryGrain(
             throw DomainException.Stale(expected, S.Version);
         }
 
+        if (S.RetiredAt is not null)
+        {
+            throw DomainException.Conflict($"Territory {Code} is retired (successor {S.Successor ?? "none"}); a retired node takes no changes.", "code");
+        }
+
         if (S.Exists && S.Name == name && S.Boundary == boundary && S.Staff.SequenceEqual(staff))
         {
             return new TerritoryUpsertResult(UpsertOutcome.Unchanged, Snapshot());
@@ -85,6 +105,28 @@ internal sealed partial class TerritoryGrain(
             {
                 throw DomainException.Invalid("code", $"The parent {parentCode} of {Code} does not exist; create it first.");
             }
+
+            if (linked.Retired)
+            {
+                throw DomainException.Conflict($"The parent {parentCode} of {Code} is retired; a retired node takes no new children.", "code");
+            }
+        }
+
+        var now = time.GetUtcNow();
+        if (!S.Exists)
+        {
+            // A node created again after a deletion starts a new history.
+            S.EarlierBoundaries = [];
+            S.BoundarySince = boundary is null ? null : now;
+        }
+        else if (S.Boundary != boundary)
+        {
+            if (S.Boundary is not null)
+            {
+                S.EarlierBoundaries.Add(new BoundaryPeriod(S.Boundary, S.BoundarySince, now));
+            }
+
+            S.BoundarySince = boundary is null ? null : now;
         }
 
         S.Exists = true;
@@ -137,6 +179,11 @@ internal sealed partial class TerritoryGrain(
             return;
         }
 
+        if (S.RetiredAt is not null)
+        {
+            throw DomainException.Invalid("gridCodes", $"Grid {Code} is retired (successor {S.Successor ?? "none"}).");
+        }
+
         if (S.PartyGridId is not null)
         {
             throw DomainException.Conflict($"Grid {Code} already belongs to Party-building grid {S.PartyGridId}.", "gridCodes");
@@ -163,8 +210,9 @@ internal sealed partial class TerritoryGrain(
         var level = TerritoryCode.LevelOf(Code);
         var tasks = new List<Task>(2)
         {
+            // A retired node keeps its boundary but leaves it out of the index, so locate never answers it.
             GrainFactory.GetGrain<ITerritoryIndexGrain>(DistrictCode.Of(Code))
-                .UpsertAsync(new TerritoryIndexEntry(Code, S.Name, S.Boundary, S.Version)),
+                .UpsertAsync(new TerritoryIndexEntry(Code, S.Name, S.RetiredAt is null ? S.Boundary : null, S.Version)),
         };
         if (TerritoryCode.ParentOf(Code) is { } parentCode)
         {
@@ -175,7 +223,8 @@ internal sealed partial class TerritoryGrain(
     }
 
     private TerritorySnapshot Snapshot() => new(
-        Code, S.Name, TerritoryCode.LevelOf(Code), TerritoryCode.ParentOf(Code), S.Boundary, S.Staff, S.Version, S.PartyGridId);
+        Code, S.Name, TerritoryCode.LevelOf(Code), TerritoryCode.ParentOf(Code), S.Boundary, S.Staff, S.Version, S.PartyGridId,
+        S.RetiredAt is not null, S.RetiredAt, S.Successor);
 
     private static string ValidateName(string? name)
     {

@@ -243,6 +243,48 @@ internal sealed class AdoNetCaseReadModel : ICaseReadModel
         }
     }
 
+    public async Task RecordDeparturesAsync(IReadOnlyCollection<CaseDeparture> departures, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(_database, _connectionString, cancellationToken);
+        foreach (var d in departures)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO gridgov_case_departures (case_id, version, district, from_grid, to_grid, snapshot)
+                VALUES (@case_id, @version, @district, @from_grid, @to_grid, @snapshot)
+                ON CONFLICT (case_id, version) DO NOTHING
+                """;
+            command.AddParameter("case_id", d.Case.Id);
+            command.AddParameter("version", d.Case.Version);
+            command.AddParameter("district", DistrictCode.Of(d.Case.Id));
+            command.AddParameter("from_grid", d.From);
+            command.AddParameter("to_grid", d.To);
+            command.AddParameter("snapshot", JsonSerializer.Serialize(d.Case, Json));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<CaseDeparture>> DeparturesUnderAsync(string code, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(_database, _connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT from_grid, to_grid, snapshot FROM gridgov_case_departures
+            WHERE district = @district AND (from_grid LIKE @code OR to_grid LIKE @code)
+            ORDER BY case_id, version
+            """;
+        command.AddParameter("district", DistrictCode.Of(code));
+        command.AddParameter("code", code + "%");
+        var departures = new List<CaseDeparture>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            departures.Add(new CaseDeparture(reader.GetString(0), reader.GetString(1), JsonSerializer.Deserialize<CaseSnapshot>(reader.GetString(2), Json)!));
+        }
+
+        return departures;
+    }
+
     public async Task<IReadOnlyList<CaseSnapshot>> QueryAsync(CaseQuery q, CancellationToken cancellationToken)
     {
         await using var connection = await Database.OpenAsync(_database, _connectionString, cancellationToken);

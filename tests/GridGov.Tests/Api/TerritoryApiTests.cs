@@ -207,7 +207,7 @@ public sealed class TerritoryApiTests(ApiFactory factory)
         latin1.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "iso-8859-1" };
         await (await _client.PutAsync($"/api/v1/territory/{Fresh.District()}", latin1)).AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
         await (await _client.GetAsync("/api/v1/no-such-thing")).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await _client.DeleteAsync($"/api/v1/territory/{Fresh.District()}")).AssertProblemAsync(HttpStatusCode.MethodNotAllowed);
+        await (await _client.PatchAsync($"/api/v1/territory/{Fresh.District()}", new StringContent("{}"))).AssertProblemAsync(HttpStatusCode.MethodNotAllowed);
     }
 
     [Fact]

@@ -64,6 +64,10 @@ public sealed class RequestTimeoutTests
 
         public IAsyncEnumerable<CaseSnapshot> CasesAssignedAsync(string district, string assignee, CancellationToken cancellationToken) => AsyncEnumerable.Empty<CaseSnapshot>();
 
+        public Task RecordDeparturesAsync(IReadOnlyCollection<CaseDeparture> departures, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<IReadOnlyList<CaseDeparture>> DeparturesUnderAsync(string code, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<CaseDeparture>>([]);
+
         public async Task<IReadOnlyList<CaseSnapshot>> QueryAsync(CaseQuery query, CancellationToken cancellationToken)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -84,7 +84,8 @@ internal sealed record Answer(int Status, string? MediaType, string Body, bool T
 /// in another, untouched district. Path parameters get these values, and the valid bodies mutated point at them.
 /// </summary>
 internal sealed class FuzzTargets(
-    string district, string grid, string gridBoundary, string partyGrid, string keyId, string untouched, PeopleSeeds people, FuzzWebhooks webhooks)
+    string district, string grid, string gridBoundary, string partyGrid, string keyId, string untouched, PeopleSeeds people, FuzzWebhooks webhooks,
+    TerritorySeeds? deletable = null)
 {
     private static readonly Regex KeyIdFormat = new("^[0-9a-f]{16}$", RegexOptions.CultureInvariant);
     private static readonly Regex WebhookIdFormat = new("^[0-9]{6}-WH[0-9a-f]{12}$", RegexOptions.CultureInvariant);
@@ -96,6 +97,9 @@ internal sealed class FuzzTargets(
     /// </summary>
     public PathSeed SeedFor(ApiOperation op, ApiParameter parameter) => (parameter.Name, op.Path) switch
     {
+        // Deleting a node or a Party-building grid takes an empty one of its own, so the others' requests still find theirs.
+        ("code", "/api/v1/territory/{code}") when op.Method == "DELETE" && deletable is not null => new(deletable.Grid, TerritoryCode.IsValid),
+        ("id", "/api/v1/party-grids/{id}") when op.Method == "DELETE" && deletable is not null => new(deletable.PartyGrid, PartyGridId.IsValid),
         ("code", var p) when p.StartsWith("/api/v1/territory/", StringComparison.Ordinal) => new(grid, TerritoryCode.IsValid),
         ("id", var p) when p.StartsWith("/api/v1/party-grids/", StringComparison.Ordinal) => new(partyGrid, PartyGridId.IsValid),
         ("id", var p) when p.StartsWith("/api/v1/api-keys/", StringComparison.Ordinal) => new(keyId, KeyIdFormat.IsMatch),
@@ -193,5 +197,8 @@ internal sealed class FuzzTargets(
 /// first leaves them be); a branch with nobody in it; a member of another branch.
 /// </summary>
 internal sealed record PeopleSeeds(string Household, string ResidentHousehold, string Resident, string Organization, string Member);
+
+/// <summary>An empty grid and a Party-building grid nothing sits on (on a grid of its own), for the deletions.</summary>
+internal sealed record TerritorySeeds(string Grid, string PartyGrid);
 /// <summary>The fuzzer's webhooks: one its DELETE may remove, one to replay all of, and one with a dead letter for the others.</summary>
 internal sealed record FuzzWebhooks(string Deletable, string Spare, string WithDeadLetter, string DeadLetter);

@@ -135,9 +135,14 @@ public sealed class FuzzServer : IAsyncLifetime
         await (await SendAsync(HttpMethod.Put, $"/api/v1/party-organizations/{District}-PO2", OperatorKey, $$"""{"kind":"branch","name":"Branch","partyGridId":"{{PartyGrid}}"}""")).AssertOkAsync(HttpStatusCode.Created);
         await (await SendAsync(HttpMethod.Put, $"/api/v1/party-members/{people.Member}", OperatorKey, $$"""{"name":"M","status":"full","mobile":false,"joined":"2000-07-01","organizationId":"{{District}}-PO2"}""")).AssertOkAsync(HttpStatusCode.Created);
 
+        var deletable = new TerritorySeeds($"{District}001001002", $"{District}-PG2");
+        await (await SendAsync(HttpMethod.Put, $"/api/v1/territory/{deletable.Grid}", OperatorKey, """{"name":"Empty grid"}""")).AssertOkAsync(HttpStatusCode.Created);
+        await (await SendAsync(HttpMethod.Put, $"/api/v1/territory/{District}001001003", OperatorKey, """{"name":"Grid of the spare Party-building grid"}""")).AssertOkAsync(HttpStatusCode.Created);
+        await (await SendAsync(HttpMethod.Put, $"/api/v1/party-grids/{deletable.PartyGrid}", OperatorKey, $$"""{"name":"Spare PG","gridCodes":["{{District}}001001003"]}""")).AssertOkAsync(HttpStatusCode.Created);
+
         UntouchedAdminKey = await CreateKeyAsync(Roles.DistrictAdmin, Untouched);
         KeyId = (await CreateKeyAsync(Roles.Viewer, Untouched)).Split('_')[1];
-        Targets = new FuzzTargets(District, Grid, gridBoundary, PartyGrid, KeyId, Untouched, people, await WebhooksAsync(x, y));
+        Targets = new FuzzTargets(District, Grid, gridBoundary, PartyGrid, KeyId, Untouched, people, await WebhooksAsync(x, y), deletable);
     }
 
     public async Task DisposeAsync()

@@ -60,4 +60,7 @@ public sealed record CaseSnapshot
 
     /// <summary>The answers to the category's extra questions, by question code (one value, or several for a multi-value list).</summary>
     [Id(36)] public IReadOnlyDictionary<string, IReadOnlyList<string>>? Attributes { get; init; }
+
+    /// <summary>When the case was last escalated (to <see cref="HandledAt"/>); absent for a case never escalated.</summary>
+    [Id(37)] public DateTimeOffset? EscalatedAt { get; init; }
 }

@@ -64,6 +64,13 @@ public sealed class RequestTimeoutTests
 
         public IAsyncEnumerable<CaseSnapshot> CasesAssignedAsync(string district, string assignee, CancellationToken cancellationToken) => AsyncEnumerable.Empty<CaseSnapshot>();
 
+        public async Task<IReadOnlyList<CaseSnapshot>> EscalatedAsync(
+            string territory, GridGov.Contracts.Territory.TerritoryLevel level, (DateTimeOffset EscalatedAt, string Id)? after, int limit, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return [];
+        }
+
         public async Task<IReadOnlyList<CaseSnapshot>> QueryAsync(CaseQuery query, CancellationToken cancellationToken)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);

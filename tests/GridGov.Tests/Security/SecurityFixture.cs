@@ -93,6 +93,15 @@ public sealed class SecurityFixture : IAsyncLifetime
         return created.GetProperty("id").GetString()!;
     }
 
+    /// <summary>A throwaway department of the district (registered by the operator), for a DELETE.</summary>
+    public async Task<string> DepartmentInAsync(string district)
+    {
+        using var op = Api.CreateOperatorClient();
+        var code = $"m{Guid.NewGuid():N}"[..20];
+        await (await op.PutJsonAsync($"/api/v1/districts/{district}/departments/{code}", """{"name":"Matrix","contact":"0898 1234"}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
+        return code;
+    }
+
     public HttpClient Client(string role) => Api.CreateClient(Keys[role]);
 
     /// <summary>A throwaway household (with resident {district}-R1) on the grid of grid worker w-1, for a DELETE.</summary>

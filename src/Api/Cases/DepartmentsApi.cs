@@ -68,6 +68,7 @@ public static class DepartmentsApi
     public static async Task<Results<Ok<DepartmentView>, NotFoundProblem>> GetDepartment(string district, string code, HttpContext http, IClusterClient cluster)
     {
         RequireDistrict(district, http);
+        RequireCode(code);
         return await cluster.GetGrain<IDepartmentRegistryGrain>(district).GetAsync(code) is { } department
             ? TypedResults.Ok(DepartmentView.From(department))
             : NoSuchDepartment(district, code);
@@ -86,9 +87,19 @@ public static class DepartmentsApi
     public static async Task<Results<NoContent, NotFoundProblem>> DeleteDepartment(string district, string code, HttpContext http, IClusterClient cluster)
     {
         RequireDistrict(district, http);
+        RequireCode(code);
         return await cluster.GetGrain<IDepartmentRegistryGrain>(district).DeleteAsync(code)
             ? TypedResults.NoContent()
             : NoSuchDepartment(district, code);
+    }
+
+    /// <summary>A malformed code is the caller's error (400), not a department that does not exist.</summary>
+    private static void RequireCode(string code)
+    {
+        if (!Assignees.IsDepartmentCode(code))
+        {
+            throw DomainException.Invalid("code", $"A department code is 1 to {Assignees.MaxDepartmentCode} lower-case letters, digits or '-'.");
+        }
     }
 
     private static NotFoundProblem NoSuchDepartment(string district, string code) => new($"District {district} has no department '{code}'.");

@@ -47,6 +47,8 @@ api.MapAudit();
 api.MapCategories();
 api.MapOpen311Settings();
 api.MapCases();
+api.MapEscalation();
+api.MapDepartments();
 api.MapIndicators();
 api.MapPeople();
 api.MapImportJobs();

@@ -15,6 +15,7 @@ internal sealed class OpenApiDocumentInfo : IOpenApiDocumentTransformer
         ["Cases"] = "Cases reported in the grids and their closed loop: filing, dispatch, handling, verification, evaluation, extensions, escalation and merging.",
         ["Indicators"] = "Indicator roll-ups per territory node and per handler (综合评价): open, overdue and warned cases, counts and evaluation rates over a period, rankings, and the exact recount.",
         ["Case categories"] = "Each district's catalogue of case categories and their time limits.",
+        ["Case departments"] = "Each district's registry of departments that cases can be dispatched to.",
         ["API keys"] = "Issuing, listing and revoking the API keys callers authenticate with.",
         ["Audit"] = "The append-only audit log of changes made through the API.",
         ["Households"] = "Households (户) and their residents; identity and phone numbers are kept as keyed hashes and masked forms only.",

@@ -14,4 +14,5 @@ public sealed record CaseEvent(
     [property: Id(5)] DateTimeOffset At,
     [property: Id(6)] string Actor,
     [property: Id(7)] string? Note,
-    [property: Id(8)] CaseSnapshot Case);
+    [property: Id(8)] CaseSnapshot Case,
+    [property: Id(9)] IReadOnlyList<CaseSupervisor>? Supervisors = null);

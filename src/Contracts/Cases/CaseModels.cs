@@ -62,7 +62,8 @@ public static class CaseStates
         CaseState.Reported => [CaseActionKind.File, CaseActionKind.Reject, CaseActionKind.Merge, CaseActionKind.Escalate],
         CaseState.Filed => [CaseActionKind.Dispatch, CaseActionKind.Merge, CaseActionKind.Escalate],
         CaseState.Dispatched => [CaseActionKind.Accept, CaseActionKind.Return, CaseActionKind.Dispatch, CaseActionKind.RequestExtension, CaseActionKind.ApproveExtension, CaseActionKind.Escalate, CaseActionKind.DenyExtension],
-        CaseState.InProgress => [CaseActionKind.Resolve, CaseActionKind.RequestExtension, CaseActionKind.ApproveExtension, CaseActionKind.Escalate, CaseActionKind.DenyExtension],
+        // Dispatch in progress reassigns (a supervisor's, often from the level the case was escalated to).
+        CaseState.InProgress => [CaseActionKind.Resolve, CaseActionKind.Dispatch, CaseActionKind.RequestExtension, CaseActionKind.ApproveExtension, CaseActionKind.Escalate, CaseActionKind.DenyExtension],
         CaseState.Resolved => [CaseActionKind.Verify, CaseActionKind.Rework],
         CaseState.Closed => [CaseActionKind.Evaluate],
         _ => [],

@@ -78,6 +78,9 @@ public sealed record CaseSnapshot
 
     /// <summary>Why the last extension asked for was denied (<c>deny-extension</c>); null when none was.</summary>
     [Id(41)] public string? ExtensionDeniedReason { get; init; }
+
+    /// <summary>When the case was last escalated (to <see cref="HandledAt"/>); absent for a case never escalated.</summary>
+    [Id(42)] public DateTimeOffset? EscalatedAt { get; init; }
 }
 
 /// <summary>

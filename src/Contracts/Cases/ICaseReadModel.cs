@@ -43,6 +43,13 @@ public interface ICaseReadModel
     /// <summary>Every case of a district assigned to one handler, streamed (per-handler indicators).</summary>
     IAsyncEnumerable<CaseSnapshot> CasesAssignedAsync(string district, string assignee, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The open cases under <paramref name="territory"/> (it or below) that were escalated and are handled at
+    /// <paramref name="level"/> now, longest escalated first (by escalation time, then id), after the cursor.
+    /// </summary>
+    Task<IReadOnlyList<CaseSnapshot>> EscalatedAsync(
+        string territory, Territory.TerritoryLevel level, (DateTimeOffset EscalatedAt, string Id)? after, int limit, CancellationToken cancellationToken);
+
     /// <summary>Cases newest first (by report time, then id).</summary>
     Task<IReadOnlyList<CaseSnapshot>> QueryAsync(CaseQuery query, CancellationToken cancellationToken);
 

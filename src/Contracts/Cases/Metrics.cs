@@ -1,4 +1,5 @@
 using System.Globalization;
+using GridGov.Contracts.Territory;
 
 namespace GridGov.Contracts.Cases;
 
@@ -31,13 +32,18 @@ public static class Metrics
     public const string Evaluated = "evaluated";           // evaluatedAt
     public const string Resolved = "resolved";             // evaluatedAt, evaluated as resolved
     public const string Satisfied = "satisfied";           // evaluatedAt, rated 4 or 5
+    public const string Escalated = "escalated";           // escalatedAt (the latest escalation), escalated at least once
+    public const string EscalatedToCommunity = "escalatedToCommunity"; // escalatedAt, handled at the community now
+    public const string EscalatedToStreet = "escalatedToStreet";       // escalatedAt, handled at the street now
+    public const string EscalatedToDistrict = "escalatedToDistrict";   // escalatedAt, handled at the district now
 
     public static readonly IReadOnlyList<string> Gauges = [Open, Overdue, Warned];
 
     public static readonly IReadOnlyList<string> Counters =
     [
         Reported, Filed, Rejected, Merged, Dispatched, RespondedInTime, Extended, Due, DueClosed, DueOnTime, Closed,
-        ClosedOnTime, Reworked, Evaluated, Resolved, Satisfied,
+        ClosedOnTime, Reworked, Evaluated, Resolved, Satisfied, Escalated, EscalatedToCommunity, EscalatedToStreet,
+        EscalatedToDistrict,
     ];
 
     /// <summary>The rates of DOMAIN.md §4: name, numerator, denominator.</summary>
@@ -162,7 +168,24 @@ public static class Metrics
                 yield return (Satisfied, day);
             }
         }
+
+        // A case counts once, at the level it was escalated to last (the levels it passed on the way are not
+        // counted again: the snapshot keeps only the latest escalation's time).
+        if (c.EscalatedAt is { } escalated && EscalatedMetric(c.HandledAt) is { } level)
+        {
+            var day = DayOf(escalated);
+            yield return (Escalated, day);
+            yield return (level, day);
+        }
     }
+
+    private static string? EscalatedMetric(TerritoryLevel level) => level switch
+    {
+        TerritoryLevel.Community => EscalatedToCommunity,
+        TerritoryLevel.Street => EscalatedToStreet,
+        TerritoryLevel.District => EscalatedToDistrict,
+        _ => null,
+    };
 
     /// <summary>Every tally key a case counts once in: each fact in the total, by category and by source.</summary>
     public static TallyKey[] KeysOf(CaseSnapshot c)

@@ -6,6 +6,12 @@ public enum StaffRole
     GridChief,
     GridWorker,
     MicroGridChief,
+
+    /// <summary>
+    /// A supervisor of a community, street or district (社区/街道/区 负责人): named by the escalation events of cases
+    /// escalated to that node's level (docs/cases.md, "Escalation").
+    /// </summary>
+    Supervisor,
 }
 
 /// <summary>A person responsible for a node. Only the masked phone is ever stored (PIPL).</summary>

@@ -144,13 +144,13 @@ internal sealed partial class CaseGrain(
             CaseActionKind.Evaluate => (Evaluate(current, action) with { EvaluatedAt = now }, "evaluated"),
             CaseActionKind.RequestExtension => (RequestExtension(current, action), "extension-requested"),
             CaseActionKind.ApproveExtension => (ApproveExtension(current), "extension-approved"),
-            CaseActionKind.Escalate => (Escalate(current), "escalated"),
+            CaseActionKind.Escalate => (Escalate(current, now), "escalated"),
             CaseActionKind.Merge => (await MergeAsync(current, action), "merged"),
             CaseActionKind.DenyExtension => (DenyExtension(current, action), "extension-denied"),
             _ => throw RefusedIn(current, action.Kind),
         };
 
-        await CommitAsync(next, type, action.Actor, EventNote(action));
+        await CommitAsync(next, type, action.Actor, EventNote(action), type == "escalated" ? await SupervisorsAsync(next) : null);
         if (next.State == CaseState.Closed)
         {
             metrics.Closed(Id);
@@ -189,8 +189,9 @@ internal sealed partial class CaseGrain(
             if (!current.Overdue && now >= deadline)
             {
                 var overdue = current with { Overdue = true };
-                var escalated = overdue.HandledAt > TerritoryLevel.District ? Escalate(overdue) : overdue;
-                await CommitAsync(escalated, "overdue", "system", $"The time limit passed; handled at the {TerritoryCode.Describe(escalated.HandledAt)} level now.");
+                var escalated = overdue.HandledAt > TerritoryLevel.District ? Escalate(overdue, now) : overdue;
+                await CommitAsync(escalated, "overdue", "system", $"The time limit passed; handled at the {TerritoryCode.Describe(escalated.HandledAt)} level now.",
+                    escalated.HandledAt != current.HandledAt ? await SupervisorsAsync(escalated) : null);
                 metrics.Overdue(Id);
             }
         }
@@ -223,34 +224,6 @@ internal sealed partial class CaseGrain(
 
     private static DateTimeOffset WarnAt(DateTimeOffset dispatchedAt, DateTimeOffset deadline) =>
         dispatchedAt + (deadline - dispatchedAt) * WarningShare;
-
-    private async Task<CaseSnapshot> DispatchAsync(CaseSnapshot current, CaseAction action, DateTimeOffset now)
-    {
-        if (string.IsNullOrWhiteSpace(action.Assignee))
-        {
-            throw DomainException.Invalid("assignee", "Dispatch needs an assignee (a grid worker's or department's id).");
-        }
-
-        if (current.State == CaseState.Dispatched)
-        {
-            // Re-dispatch to another handler keeps the clock running.
-            return current with { Assignee = action.Assignee };
-        }
-
-        var category = await categories.GetAsync(GrainFactory, DistrictCode.Of(Id), current.Category)
-            ?? throw DomainException.Conflict($"The category {current.Category} no longer exists in the catalogue.");
-        return current with
-        {
-            State = CaseState.Dispatched,
-            Assignee = action.Assignee,
-            DispatchedAt = now,
-            Deadline = now + category.TimeLimit,
-            RespondBy = now + category.ResponseLimit,
-            AcceptedAt = null,
-            Warned = false,
-            Overdue = false,
-        };
-    }
 
     private static CaseSnapshot Evaluate(CaseSnapshot current, CaseAction action)
     {
@@ -300,18 +273,6 @@ internal sealed partial class CaseGrain(
         };
     }
 
-    private static CaseSnapshot Escalate(CaseSnapshot current)
-    {
-        if (current.HandledAt <= TerritoryLevel.District)
-        {
-            throw DomainException.Conflict("The case is already handled at the district level; it cannot be escalated further.");
-        }
-
-        // A micro-grid or grid escalates to its community; then the street; then the district.
-        var next = current.HandledAt >= TerritoryLevel.Grid ? TerritoryLevel.Community : current.HandledAt - 1;
-        return current with { HandledAt = next };
-    }
-
     private static DomainException RefusedIn(CaseSnapshot current, CaseActionKind kind)
     {
         var allowed = CaseStates.Allowed(current.State);
@@ -322,9 +283,9 @@ internal sealed partial class CaseGrain(
     }
 
     /// <summary>Appends the event to history and outbox, writes once, then publishes the outbox.</summary>
-    private async Task CommitAsync(CaseSnapshot next, string type, string actor, string? note)
+    private async Task CommitAsync(CaseSnapshot next, string type, string actor, string? note, IReadOnlyList<CaseSupervisor>? supervisors = null)
     {
-        state.State.Append(next, type, actor, note, time.GetUtcNow());
+        state.State.Append(next, type, actor, note, time.GetUtcNow(), supervisors);
         await state.WriteStateAsync();
         await PublishOutboxAsync();
     }

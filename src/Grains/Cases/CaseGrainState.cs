@@ -23,12 +23,12 @@ internal sealed class CaseGrainState
     public CaseSnapshot? Current => History.Count > 0 ? History[^1].Case : Case;
 
     /// <summary>Appends a transition as the next version's event, unpublished until <see cref="Published"/>.</summary>
-    public void Append(CaseSnapshot next, string type, string actor, string? note, DateTimeOffset at)
+    public void Append(CaseSnapshot next, string type, string actor, string? note, DateTimeOffset at, IReadOnlyList<CaseSupervisor>? supervisors = null)
     {
         var version = (Current?.Version ?? 0) + 1;
         var snapshot = next with { Version = version, UpdatedAt = at };
         Case = null;
-        History.Add(new CaseEvent(Guid.NewGuid(), snapshot.Id, version, type, snapshot.GridCode, at, actor, note, snapshot));
+        History.Add(new CaseEvent(Guid.NewGuid(), snapshot.Id, version, type, snapshot.GridCode, at, actor, note, snapshot, supervisors));
         Unpublished.Add(version);
     }
 

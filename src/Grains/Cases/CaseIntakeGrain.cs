@@ -35,13 +35,13 @@ internal sealed class CaseIntakeGrain(TimeProvider time) : Grain, ICaseIntakeGra
         if (report is { Lat: { } lat, Lon: { } lon })
         {
             var located = await GrainFactory.GetGrain<ILocatorGrain>(0).LocateAsync(lat, lon, district);
-            grid = located.Grid?.Code ?? (located.Fallback is { Level: >= TerritoryLevel.Community } fallback ? fallback.Code : district);
+            grid = located.MicroGrid?.Code ?? located.Grid?.Code ?? (located.Fallback is { Level: >= TerritoryLevel.Community } fallback ? fallback.Code : district);
         }
 
         return await GrainFactory.GetGrain<ICaseReceptionGrain>(district).ReportAsync(CaseIds.New(district, time.GetUtcNow()), report with { GridCode = grid });
     }
 
-    /// <summary>The grid (or community) the case goes to: the one staff named, else the one that holds the point.</summary>
+    /// <summary>The micro-grid, grid (or community) the case goes to: the one staff named, else the one that holds the point.</summary>
     private async Task<string> RouteAsync(NewCase report, string? district)
     {
         if (report.GridCode.Length > 0)
@@ -51,8 +51,7 @@ internal sealed class CaseIntakeGrain(TimeProvider time) : Grain, ICaseIntakeGra
                 throw DomainException.Invalid("gridCode", $"Territory {report.GridCode} does not exist.");
             }
 
-            // A micro-grid's cases are its grid's.
-            return TerritoryCode.LevelOf(report.GridCode) == TerritoryLevel.MicroGrid ? report.GridCode[..15] : report.GridCode;
+            return report.GridCode;
         }
 
         if (report is not { Lat: { } lat, Lon: { } lon })
@@ -61,7 +60,9 @@ internal sealed class CaseIntakeGrain(TimeProvider time) : Grain, ICaseIntakeGra
         }
 
         var located = await GrainFactory.GetGrain<ILocatorGrain>(0).LocateAsync(lat, lon, district);
-        return located.Grid?.Code
+        // The deepest node that holds the point: a micro-grid inside a grid, where its chief handles the case.
+        return located.MicroGrid?.Code
+            ?? located.Grid?.Code
             ?? (located.Fallback is { Level: >= TerritoryLevel.Community } fallback ? fallback.Code : null)
             ?? throw DomainException.Invalid("lat", "No grid or community of your district covers this point.");
     }

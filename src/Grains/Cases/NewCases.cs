@@ -59,6 +59,6 @@ internal static class NewCases
     public static IAsyncStream<CaseEvent> StreamOf(IStreamProvider streams, string gridCode) =>
         streams.GetStream<CaseEvent>(StreamId.Create(StreamNamespaces.CaseEvents, gridCode));
 
-    private static TerritoryLevel HandledLevel(string gridCode) =>
-        TerritoryCode.LevelOf(gridCode) == TerritoryLevel.MicroGrid ? TerritoryLevel.Grid : TerritoryCode.LevelOf(gridCode);
+    /// <summary>A case is handled where it was routed: its micro-grid, grid or community.</summary>
+    private static TerritoryLevel HandledLevel(string gridCode) => TerritoryCode.LevelOf(gridCode);
 }

@@ -20,15 +20,15 @@ internal sealed class OpenCasesGrain : Grain, IOpenCasesGrain
             return null;
         }
 
-        // Cases are routed to grids (a micro-grid's to its grid), and a community's to itself where no grid holds them,
-        // so the view of every node down to the grids is asked.
+        // Cases are routed to micro-grids and grids, and a community's to itself where no grid holds them, so the view
+        // of every node down to the micro-grids is asked.
         var open = new List<OpenCase>((await GrainFactory.GetGrain<IGridCasesGrain>(code).GetAsync()).Open);
-        var level = TerritoryCode.LevelOf(code) < TerritoryLevel.Grid ? children.Select(c => c.Code).ToList() : [];
+        var level = TerritoryCode.LevelOf(code) < TerritoryLevel.MicroGrid ? children.Select(c => c.Code).ToList() : [];
         while (level.Count > 0)
         {
             var answers = await Task.WhenAll(level.Select(async c =>
                 (View: await GrainFactory.GetGrain<IGridCasesGrain>(c).GetAsync(),
-                 Children: TerritoryCode.LevelOf(c) < TerritoryLevel.Grid ? await GrainFactory.GetGrain<ITerritoryGrain>(c).GetChildrenAsync() : null)));
+                 Children: TerritoryCode.LevelOf(c) < TerritoryLevel.MicroGrid ? await GrainFactory.GetGrain<ITerritoryGrain>(c).GetChildrenAsync() : null)));
             open.AddRange(answers.SelectMany(a => a.View.Open));
             level = answers.SelectMany(a => a.Children ?? []).Select(c => c.Code).ToList();
         }

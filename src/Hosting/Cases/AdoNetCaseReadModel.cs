@@ -18,7 +18,7 @@ internal sealed class AdoNetCaseReadModel : ICaseReadModel
         ON CONFLICT (id) DO UPDATE SET
             grid_code = excluded.grid_code, state = excluded.state, category = excluded.category,
             deadline = excluded.deadline, overdue = excluded.overdue, warned = excluded.warned, assignee = excluded.assignee,
-            version = excluded.version, snapshot = excluded.snapshot
+            version = excluded.version, snapshot = excluded.snapshot, handled_at = excluded.handled_at, escalated_at = excluded.escalated_at
         WHERE gridgov_cases.version < excluded.version
         """;
 
@@ -120,9 +120,9 @@ internal sealed class AdoNetCaseReadModel : ICaseReadModel
         if (cases.Count > 0)
         {
             var upsert = new Npgsql.NpgsqlBatchCommand($"""
-                INSERT INTO gridgov_cases (id, district, grid_code, state, category, source, reported_at, deadline, overdue, warned, assignee, version, snapshot)
+                INSERT INTO gridgov_cases (id, district, grid_code, state, category, source, reported_at, deadline, overdue, warned, assignee, version, snapshot, handled_at, escalated_at)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-                    $8::timestamptz[], $9::boolean[], $10::boolean[], $11::text[], $12::bigint[], $13::text[])
+                    $8::timestamptz[], $9::boolean[], $10::boolean[], $11::text[], $12::bigint[], $13::text[], $14::smallint[], $15::timestamptz[])
                 {UpsertSet}
                 """);
             upsert.Parameters.Add(new() { Value = cases.Select(c => c.Id).ToArray() });
@@ -138,6 +138,8 @@ internal sealed class AdoNetCaseReadModel : ICaseReadModel
             upsert.Parameters.Add(new() { Value = cases.Select(c => c.Assignee).ToArray() });
             upsert.Parameters.Add(new() { Value = cases.Select(c => c.Version).ToArray() });
             upsert.Parameters.Add(new() { Value = cases.Select(c => JsonSerializer.Serialize(c, Json)).ToArray() });
+            upsert.Parameters.Add(new() { Value = cases.Select(c => (short)c.HandledAt).ToArray() });
+            upsert.Parameters.Add(new() { Value = cases.Select(c => c.EscalatedAt?.UtcDateTime).ToArray() });
             batch.BatchCommands.Add(upsert);
         }
 
@@ -179,14 +181,14 @@ internal sealed class AdoNetCaseReadModel : ICaseReadModel
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             var sql = new StringBuilder("""
-                INSERT INTO gridgov_cases (id, district, grid_code, state, category, source, reported_at, deadline, overdue, warned, assignee, version, snapshot)
+                INSERT INTO gridgov_cases (id, district, grid_code, state, category, source, reported_at, deadline, overdue, warned, assignee, version, snapshot, handled_at, escalated_at)
                 VALUES
                 """);
             for (var i = 0; i < chunk.Length; i++)
             {
                 var c = chunk[i];
                 sql.Append(i == 0 ? " " : ", ").Append(CultureInfo.InvariantCulture,
-                    $"(@id{i}, @district{i}, @grid{i}, @state{i}, @category{i}, @source{i}, @reported{i}, @deadline{i}, @overdue{i}, @warned{i}, @assignee{i}, @version{i}, @snapshot{i})");
+                    $"(@id{i}, @district{i}, @grid{i}, @state{i}, @category{i}, @source{i}, @reported{i}, @deadline{i}, @overdue{i}, @warned{i}, @assignee{i}, @version{i}, @snapshot{i}, @handled{i}, @escalated{i})");
                 command.AddParameter($"id{i}", c.Id);
                 command.AddParameter($"district{i}", DistrictCode.Of(c.Id));
                 command.AddParameter($"grid{i}", c.GridCode);
@@ -200,6 +202,8 @@ internal sealed class AdoNetCaseReadModel : ICaseReadModel
                 command.AddText($"assignee{i}", c.Assignee);
                 command.AddParameter($"version{i}", c.Version);
                 command.AddParameter($"snapshot{i}", JsonSerializer.Serialize(c, Json));
+                command.AddParameter($"handled{i}", (int)c.HandledAt);
+                command.AddTimestamp(_database, $"escalated{i}", c.EscalatedAt);
             }
 
             sql.Append('\n').Append(UpsertSet);
@@ -283,6 +287,38 @@ internal sealed class AdoNetCaseReadModel : ICaseReadModel
         }
 
         return departures;
+    }
+
+    public async Task<IReadOnlyList<CaseSnapshot>> EscalatedAsync(
+        string territory, TerritoryLevel level, (DateTimeOffset EscalatedAt, string Id)? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(_database, _connectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        var where = new List<string>
+        {
+            "district = @district", "handled_at = @level", "escalated_at IS NOT NULL", "grid_code LIKE @territory",
+            "state IN ('Reported', 'Filed', 'Dispatched', 'InProgress', 'Resolved')",
+        };
+        command.AddParameter("district", DistrictCode.Of(territory));
+        command.AddParameter("level", _database == DatabaseKind.PostgreSql ? (short)level : (int)level);
+        command.AddParameter("territory", territory + "%");
+        if (after is { } a)
+        {
+            where.Add("(escalated_at > @after_at OR (escalated_at = @after_at AND id > @after_id))");
+            command.AddTimestamp(_database, "after_at", a.EscalatedAt);
+            command.AddParameter("after_id", a.Id);
+        }
+
+        command.CommandText = $"SELECT snapshot FROM gridgov_cases WHERE {string.Join(" AND ", where)} ORDER BY escalated_at, id LIMIT @limit";
+        command.AddParameter("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var cases = new List<CaseSnapshot>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            cases.Add(JsonSerializer.Deserialize<CaseSnapshot>(reader.GetString(0), Json)!);
+        }
+
+        return cases;
     }
 
     public async Task<IReadOnlyList<CaseSnapshot>> QueryAsync(CaseQuery q, CancellationToken cancellationToken)

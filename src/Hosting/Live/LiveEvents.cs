@@ -19,10 +19,12 @@ public sealed record LiveCaseEvent(
     DateTimeOffset At,
     string Actor,
     string? Note,
-    LiveCase Case)
+    LiveCase Case,
+    IReadOnlyList<CaseSupervisor>? Supervisors = null)
 {
+    /// <summary>The event as published; an escalation (<c>escalated</c>, or <c>overdue</c> that raised the level) names the supervisors of the level it reached.</summary>
     public static LiveCaseEvent From(long position, CaseEvent e) => new(
-        position, e.EventId, e.Type, e.CaseId, e.Version, e.GridCode, e.At, e.Actor, e.Note, LiveCase.From(e.Case));
+        position, e.EventId, e.Type, e.CaseId, e.Version, e.GridCode, e.At, e.Actor, e.Note, LiveCase.From(e.Case), e.Supervisors);
 }
 
 /// <summary>The case as it stands after a live event.</summary>

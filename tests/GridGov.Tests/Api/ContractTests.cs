@@ -65,6 +65,8 @@ public sealed class ContractTests(ApiFactory factory)
         Assert.Equal(grid, reported.GetProperty("gridCode").GetString());
         var id = reported.GetProperty("id").GetString()!;
 
+        await client.AddStaffAsync(grid, ("w-1", "gridWorker"));
+
         // An action without a body, and one with only the member it needs.
         await (await client.PostAsync($"/api/v1/cases/{id}/file", content: null)).AssertOkAsync();
         var dispatched = await (await client.PostJsonAsync($"/api/v1/cases/{id}/dispatch", """{"assignee":"w-1"}""")).AssertOkAsync();

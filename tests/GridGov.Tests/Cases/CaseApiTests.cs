@@ -42,6 +42,8 @@ public sealed class CaseFixture : IAsyncLifetime
             Geo.Feature(Grid1, "Grid 1", Geo.Box(x, y, x + 0.1, y + 0.1)),
             Geo.Feature(Grid2, "Grid 2", Geo.Box(x + 0.1, y, x + 0.2, y + 0.1)));
         await (await Operator.PostJsonAsync("/api/v1/territory/import", body)).AssertOkAsync();
+        // The workers the tests dispatch to, as staff of the district (an ancestor of every grid).
+        await Operator.AddStaffAsync(District, ("w-1", "gridWorker"), ("w-2", "gridWorker"));
         CommandCentre = Api.CreateClient(await Api.CreateKeyAsync(Roles.CommandCentre, District));
         Worker = Api.CreateClient(await KeyAsync(Roles.GridWorker, "w-1"));
         OtherWorker = Api.CreateClient(await KeyAsync(Roles.GridWorker, "w-2"));

@@ -70,7 +70,15 @@ public sealed class DeadlineTests(FakeTimeClusterFixture fixture) : IClassFixtur
         var d = Fresh.District();
         foreach (var code in new[] { d, $"{d}001", $"{d}001001", $"{d}001001001" })
         {
-            await grains.GetGrain<ITerritoryGrain>(code).UpsertAsync(new TerritoryUpsert(code, null, []), null, false);
+            // The grid's worker w-1 takes the case (dispatch names staff of the case's node or an ancestor); the
+            // community's supervisor s-c is named when the case escalates there.
+            IReadOnlyList<StaffMember> staff = code.Length switch
+            {
+                15 => [new StaffMember("w-1", "Worker", StaffRole.GridWorker, null)],
+                12 => [new StaffMember("s-c", "Supervisor", StaffRole.Supervisor, null)],
+                _ => [],
+            };
+            await grains.GetGrain<ITerritoryGrain>(code).UpsertAsync(new TerritoryUpsert(code, null, staff), null, false);
         }
 
         var id = CaseIds.New(d, clock.GetUtcNow());
@@ -145,8 +153,11 @@ public sealed class DeadlineTests(FakeTimeClusterFixture fixture) : IClassFixtur
         Assert.True(overdueAt >= dispatched.Deadline!.Value, $"overdue at {overdueAt:O}, before the deadline");
         Assert.True(overdue.Overdue);
         Assert.Equal(TerritoryLevel.Community, overdue.HandledAt);
+        Assert.InRange(overdue.EscalatedAt!.Value, dispatched.Deadline!.Value, overdueAt);
         Assert.Equal(CaseState.Dispatched, overdue.State);
         Assert.Equal(1, measurements.Total("gridgov.cases.overdue", id[..6]));
+        TestCallers.EnterOperator();
+        Assert.Equal([new CaseSupervisor("s-c", "Supervisor")], (await grain.GetHistoryAsync())!.Events.Single(e => e.Type == "overdue").Supervisors);
     }
 
     [Fact]

@@ -267,6 +267,8 @@ public sealed class Territory(string district)
             Geo.Feature(GridB, "Grid B", Geo.Box(x + 0.2, y, x + 0.3, y + 0.1)));
         var result = await (await client.PostJsonAsync("/api/v1/territory/import", body)).AssertOkAsync();
         Assert.Equal(0, result.GetProperty("rejected").GetArrayLength());
+        // The worker the tests dispatch to, as staff of the district (an ancestor of every grid).
+        await client.AddStaffAsync(district, ("w-1", "gridWorker"));
     }
 
     /// <summary>Reports a case through the API at a point of grid A or grid B; answers its id.</summary>

@@ -56,6 +56,7 @@ public sealed class Open311Fixture : IAsyncLifetime
         await (await Operator.PostJsonAsync("/api/v1/territory/import", Geo.Collection(
             Geo.Feature(O, "Other district", Geo.Box(ox, oy, ox + 0.4, oy + 0.4)),
             Geo.Feature($"{O}001001001", "Other grid", Geo.Box(ox, oy, ox + 0.1, oy + 0.1))))).AssertOkAsync();
+        await Operator.AddStaffAsync(D, ("w-311", "gridWorker"));
 
         await (await Operator.PutJsonAsync($"/api/v1/districts/{D}/categories/{Pothole}", """
             {"name":"坑洼 Pothole","class":"component","timeLimitHours":24,"responseLimitHours":2,"department":"Roads office",

@@ -68,6 +68,13 @@ public sealed class RequestTimeoutTests
 
         public Task<IReadOnlyList<CaseDeparture>> DeparturesUnderAsync(string code, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<CaseDeparture>>([]);
 
+        public async Task<IReadOnlyList<CaseSnapshot>> EscalatedAsync(
+            string territory, GridGov.Contracts.Territory.TerritoryLevel level, (DateTimeOffset EscalatedAt, string Id)? after, int limit, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return [];
+        }
+
         public async Task<IReadOnlyList<CaseSnapshot>> QueryAsync(CaseQuery query, CancellationToken cancellationToken)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -93,6 +93,10 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         new("GET ranking", [.. Staff, VW], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{d}001/ranking?indicator=open")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("POST indicators recount", Admins, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/territory/{d}001/indicators/recount")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET handler indicators", [.. Handlers, VW], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/handlers/w-1/indicators")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET escalated cases", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{d}001001/escalated")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET departments", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/departments")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("PUT department", Admins, (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/districts/{d}/departments/m{Guid.NewGuid().ToString("N")[..20]}", """{"name":"Matrix","contact":"0898 1234"}""")), HttpStatusCode.Created, HttpStatusCode.NotFound),
+        new("DELETE department", Admins, async (f, d) => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/districts/{d}/departments/{await f.DepartmentInAsync(d)}"), HttpStatusCode.NoContent, HttpStatusCode.NotFound),
         // A stream answers 200 and its first bytes; the test reads no further (see Each_role_gets_exactly_its_status).
         new("GET territory events", [.. Staff, AP], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{d}001/events")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("POST webhook", [O, DA, AP], (f, d) => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/districts/{d}/webhooks", SecurityFixture.WebhookBody(d))), HttpStatusCode.Created, HttpStatusCode.NotFound),

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using GridGov.Contracts.Cases;
 using GridGov.Contracts.People;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
@@ -116,6 +117,7 @@ internal sealed class FuzzTargets(
             op.Method == "DELETE" ? webhooks.Deletable : p.EndsWith("/dead-letters/replay", StringComparison.Ordinal) ? webhooks.Spare : webhooks.WithDeadLetter,
             WebhookIdFormat.IsMatch),
         ("deliveryId", _) => new(webhooks.DeadLetter, d => Guid.TryParseExact(d, "D", out _)),
+        ("code", var p) when p.StartsWith("/api/v1/districts/{district}/departments/", StringComparison.Ordinal) => new(op.Method == "DELETE" ? "fuzz-dept-del" : "fuzz-dept", Assignees.IsDepartmentCode),
         _ => new(district, null),
     };
 

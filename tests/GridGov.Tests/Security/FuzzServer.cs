@@ -126,6 +126,12 @@ public sealed class FuzzServer : IAsyncLifetime
             Geo.Feature(Grid, "Grid", gridBoundary)))).AssertOkAsync();
         Assert.Equal(0, import.GetProperty("rejected").GetArrayLength());
         await (await SendAsync(HttpMethod.Put, $"/api/v1/party-grids/{PartyGrid}", OperatorKey, $$"""{"name":"PG","gridCodes":["{{Grid}}"]}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
+        // Departments: one the reads and writes aim at, one the DELETE may remove.
+        foreach (var department in new[] { "fuzz-dept", "fuzz-dept-del" })
+        {
+            await (await SendAsync(HttpMethod.Put, $"/api/v1/districts/{District}/departments/{department}", OperatorKey, """{"name":"Fuzz","contact":"0898 1234"}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
+        }
+
 
         var people = new PeopleSeeds($"{District}-H1", $"{District}-H2", $"{District}-R1", $"{District}-PO1", $"{District}-M1");
         await (await SendAsync(HttpMethod.Put, $"/api/v1/households/{people.Household}", OperatorKey, $$"""{"gridCode":"{{Grid}}","building":"1","room":"101"}""")).AssertOkAsync(HttpStatusCode.Created);

@@ -42,6 +42,7 @@ public sealed class SecurityFixture : IAsyncLifetime
                 Geo.Feature($"{d}001001", "Community", Geo.Box(x, y, x + 0.2, y + 0.2)),
                 Geo.Feature(GridOf(d), "Grid", Geo.Box(x, y, x + 0.1, y + 0.1)));
             await (await op.PostJsonAsync("/api/v1/territory/import", body)).AssertOkAsync();
+            await op.AddStaffAsync(d, ("w-1", "gridWorker"));
             await (await op.PutJsonAsync($"/api/v1/party-grids/{d}-PG1", $$"""{"name":"PG","gridCodes":["{{GridOf(d)}}"]}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
 
             // People: a grid whose staff includes grid worker w-1, a household there, a branch and a member.
@@ -90,6 +91,15 @@ public sealed class SecurityFixture : IAsyncLifetime
         using var client = district == A ? Client(Roles.App) : Api.CreateOperatorClient();
         var created = await (await client.PostJsonAsync($"/api/v1/districts/{district}/webhooks", WebhookBody(district))).AssertOkAsync(System.Net.HttpStatusCode.Created);
         return created.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>A throwaway department of the district (registered by the operator), for a DELETE.</summary>
+    public async Task<string> DepartmentInAsync(string district)
+    {
+        using var op = Api.CreateOperatorClient();
+        var code = $"m{Guid.NewGuid():N}"[..20];
+        await (await op.PutJsonAsync($"/api/v1/districts/{district}/departments/{code}", """{"name":"Matrix","contact":"0898 1234"}""")).AssertOkAsync(System.Net.HttpStatusCode.Created);
+        return code;
     }
 
     public HttpClient Client(string role) => Api.CreateClient(Keys[role]);

@@ -1,0 +1,8 @@
+-- Escalated cases are listed at the node they were escalated to (GET /territory/{code}/escalated): where each case is
+-- handled now (its TerritoryLevel: 0 district … 4 micro-grid) and when it was last escalated.
+ALTER TABLE gridgov_cases ADD COLUMN IF NOT EXISTS handled_at smallint NULL;
+ALTER TABLE gridgov_cases ADD COLUMN IF NOT EXISTS escalated_at timestamptz NULL;
+-- Rows written before: the level is in their snapshot; the escalation's time was not kept, so they stay unlisted.
+UPDATE gridgov_cases SET handled_at = (snapshot::jsonb ->> 'HandledAt')::smallint WHERE handled_at IS NULL;
+CREATE INDEX IF NOT EXISTS ix_gridgov_cases_escalated ON gridgov_cases (district, handled_at, escalated_at, id)
+    WHERE escalated_at IS NOT NULL;

@@ -25,12 +25,15 @@ public static class DecisionsApi
             .WithDescription("secretaryIsChair: the Party branch secretary is also the committee's chair (then steps 1 and 2 may be held together). Honours If-Match.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         villages.MapGet("/{code}", GetVillage).RequireAuthorization(Policies.DecisionRead)
-            .WithName("GetVillage").WithSummary("Read a village: committee, cadres sent down, number of decisions").ProducesValidationProblem();
+            .WithName("GetVillage").WithSummary("Read a village: committee, cadres sent down, number of decisions")
+            .WithDescription("The village's page for staff of its district; the ETag carries its version for If-Match.").ProducesValidationProblem();
         villages.MapPost("/{code}/decisions", OpenDecision).RequireAuthorization(Policies.DecisionWrite)
             .WithName("OpenDecision").WithSummary("Open a decision of the village (a matter to pass the four deliberations and two disclosures)")
+            .WithDescription("matter, kind (project, collectiveFunds, land, other), origin, and amount in yuan (required for project and collectiveFunds). 201 with Location /api/v1/decisions/{id}.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         villages.MapGet("/{code}/decisions", ListDecisions).RequireAuthorization(Policies.DecisionRead)
-            .WithName("ListVillageDecisions").WithSummary("The village's decisions, newest first (cursor, limit ≤ 50)").ProducesValidationProblem();
+            .WithName("ListVillageDecisions").WithSummary("The village's decisions, newest first (cursor, limit ≤ 50)")
+            .WithDescription("Every decision of the village with its steps, minutes and objections, for staff of its district.").ProducesValidationProblem();
         villages.MapGet("/{code}/board", GetBoard).AllowAnonymous()
             .WithName("GetVillageBoard").WithSummary("The village's public notice board: its disclosed decisions, newest first, without a key")
             .WithDescription("No personal data: no minutes of meetings, no names of who recorded a step or objected; a disclosure's notice is shown. Limited per client address by the anonymous rate limit. cursor, limit ≤ 50.")
@@ -38,9 +41,11 @@ public static class DecisionsApi
 
         var decisions = api.MapGroup("/decisions").WithTags("Village decisions").AddEndpointFilter<RuleFilter>();
         decisions.MapGet("/{id}", GetDecision).RequireAuthorization(Policies.DecisionRead)
-            .WithName("GetDecision").WithSummary("Read a decision; the ETag carries its version for If-Match").ProducesValidationProblem();
+            .WithName("GetDecision").WithSummary("Read a decision; the ETag carries its version for If-Match")
+            .WithDescription("The decision with every round's steps, minutes, attachments and objections (objectors' names included: staff only).").ProducesValidationProblem();
         decisions.MapGet("/{id}/history", GetHistory).RequireAuthorization(Policies.DecisionRead)
-            .WithName("GetDecisionHistory").WithSummary("Every transition of a decision").ProducesValidationProblem();
+            .WithName("GetDecisionHistory").WithSummary("Every transition of a decision")
+            .WithDescription("The decision's events in order: version, type, time, actor, note, and the status and next step after each.").ProducesValidationProblem();
         decisions.MapPost("/{id}/steps/{step}", RecordStep).RequireAuthorization(Policies.DecisionWrite)
             .WithName("RecordDecisionStep")
             .WithSummary("Record the next step: proposal, consultation, party-assembly, villagers-assembly, resolution-disclosure, result-disclosure")

@@ -1,4 +1,5 @@
 using GridGov.Contracts.Decisions;
+using GridGov.Contracts.Security;
 using Orleans.Concurrency;
 
 namespace GridGov.Grains.Decisions;
@@ -28,6 +29,13 @@ internal sealed class DecisionBoardGrain : Grain, IDecisionBoardGrain
 
     async Task<DecisionPage?> IDecisionBoardGrain.ListAsync(string village, int cursor, int limit)
     {
+        // The staff's list, minutes and objectors included: only for a caller, whose signature and scope the village's
+        // grain (a tenant grain) then checks; this grain is not a tenant grain, so the cluster's filter would not.
+        if (CallerContext.Current() is null)
+        {
+            throw new UnauthorizedCallException($"The decisions of village {village} are listed for a caller only.");
+        }
+
         if (await GrainFactory.GetGrain<IVillageGrain>(village).ListAsync(cursor, Math.Clamp(limit, 1, MaxPage), false) is not { } page)
         {
             return null;

@@ -87,6 +87,11 @@ public sealed class DecisionApiTests(LiveFixture f) : IClassFixture<LiveFixture>
             Assert.DoesNotContain(personal, raw, StringComparison.Ordinal);
         }
 
+        var village = await (await f.Operator.GetAsync($"/api/v1/villages/{Village}")).AssertOkAsync();
+        var cadre = Assert.Single(village.GetProperty("cadres").EnumerateArray());
+        Assert.Equal(("孙书记", "firstSecretary", "District Bureau of Agriculture"), (
+            cadre.GetProperty("name").GetString(), cadre.GetProperty("role").GetString(), cadre.GetProperty("sendingUnit").GetString()));
+
         // Everything else needs a key.
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/v1/decisions/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/v1/villages/{Village}")).StatusCode);

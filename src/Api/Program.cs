@@ -1,5 +1,6 @@
 using GridGov.Api.Cases;
 using GridGov.Api.CommandCentre;
+using GridGov.Api.Decisions;
 using GridGov.Api.Infrastructure;
 using GridGov.Api.Live;
 using GridGov.Api.Open311;
@@ -55,6 +56,7 @@ api.MapImportJobs();
 api.MapLiveEvents();
 api.MapWebhooks();
 api.MapCluster();
+api.MapDecisions();
 
 await app.RunAsync();
 return 0;

@@ -35,7 +35,8 @@ public static partial class LiveEventsApi
                 "text/event-stream of messages `id: {position}`, `event: case`, `data: {json}` (the event, the case after it, no personal data). " +
                 "Resume with the Last-Event-ID header (or the lastEventId query parameter) to get exactly the events missed since; an `event: reset` " +
                 "message says they are no longer kept (reload). Without it the stream starts now. Comments keep the connection alive; a client that " +
-                "falls too far behind is disconnected and resumes. Apps receive only the events of the cases they reported.")
+                "falls too far behind is disconnected and resumes. Apps receive only the events of the cases they reported. " +
+                "A village's decision events come as `event: decision` (docs/party.md).")
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -251,6 +252,12 @@ public static partial class LiveEventsApi
 
         public void Case(LiveEntry entry)
         {
+            if (entry.Type.StartsWith(Contracts.Decisions.DecisionEvents.Prefix, StringComparison.Ordinal))
+            {
+                Message(entry.Position, "decision", entry.Json.Span);
+                return;
+            }
+
             Text(string.Create(CultureInfo.InvariantCulture, $"id: {entry.Position}"));
             response.BodyWriter.Write(CaseHeader);
             response.BodyWriter.Write(entry.Json.Span);

@@ -231,9 +231,9 @@ public static class WebhooksApi
         for (var i = 0; i < events.Count; i++)
         {
             var type = events[i]?.Trim() ?? "";
-            if (type != StoredWebhook.AllEvents && !LiveJson.EventTypes.Contains(type))
+            if (type != StoredWebhook.AllEvents && !LiveJson.IsType(type))
             {
-                throw DomainException.Invalid($"events[{i}]", $"'{type}' is not an event type; the types are {string.Join(", ", LiveJson.EventTypes)}, or * for all.");
+                throw DomainException.Invalid($"events[{i}]", $"'{type}' is not an event type; the types are {string.Join(", ", LiveJson.EventTypes)}, {string.Join(", ", Contracts.Decisions.DecisionEvents.Types)}, decision.* for every decision event, or * for all.");
             }
 
             if (!types.Contains(type))

@@ -35,6 +35,10 @@ public static class Policies
     public const string Dashboard = "dashboard";
     public const string Metrics = "metrics";
     public const string Cluster = "cluster";
+    public const string VillageWrite = "villages.write";
+    public const string DecisionRead = "decisions.read";
+    public const string DecisionWrite = "decisions.write";
+    public const string DecisionObject = "decisions.object";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
     private static readonly string[] Admins = [Roles.Operator, Roles.DistrictAdmin];
@@ -79,5 +83,10 @@ public static class Policies
         [Metrics] = [Roles.Operator],
         // The cluster's silos and activations describe every district at once: operators only.
         [Cluster] = [Roles.Operator],
+        // Village decisions (docs/party.md): the public board needs no key; a resident app's key files objections.
+        [VillageWrite] = [.. Admins, Roles.PartySecretary],
+        [DecisionRead] = Staff,
+        [DecisionWrite] = [.. Admins, Roles.PartySecretary],
+        [DecisionObject] = [.. Staff, Roles.App],
     };
 }

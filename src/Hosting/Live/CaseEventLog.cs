@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using GridGov.Contracts.Cases;
+using GridGov.Contracts.Decisions;
 using GridGov.Hosting.Storage;
 using GridGov.Contracts.Territory;
 
@@ -35,7 +36,7 @@ public sealed class CaseEventLog(DatabaseKind database, string connectionString)
         database,
         connectionString,
         """
-        SELECT position, district, payload FROM gridgov_case_events
+        SELECT position, district, payload, type FROM gridgov_case_events
         WHERE position > @after ORDER BY position LIMIT @limit
         """,
         command =>
@@ -54,7 +55,7 @@ public sealed class CaseEventLog(DatabaseKind database, string connectionString)
         database,
         connectionString,
         """
-        SELECT position, district, payload FROM gridgov_case_events
+        SELECT position, district, payload, type FROM gridgov_case_events
         WHERE district = @district AND grid_code LIKE @prefix AND position > @after AND position <= @through
         ORDER BY position LIMIT @limit
         """,
@@ -149,6 +150,11 @@ public sealed class CaseEventLog(DatabaseKind database, string connectionString)
     {
         var position = reader.GetInt64(0);
         var district = reader.GetString(1);
+        if (reader.GetString(3).StartsWith(DecisionEvents.Prefix, StringComparison.Ordinal))
+        {
+            return LiveJson.DecisionEntry(position, district, reader.GetString(2));
+        }
+
         CaseEvent? e;
         try
         {

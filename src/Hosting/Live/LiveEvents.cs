@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GridGov.Contracts.Cases;
+using GridGov.Contracts.Decisions;
 using GridGov.Contracts.Territory;
 
 namespace GridGov.Hosting.Live;
@@ -25,6 +26,23 @@ public sealed record LiveCaseEvent(
     /// <summary>The event as published; an escalation (<c>escalated</c>, or <c>overdue</c> that raised the level) names the supervisors of the level it reached.</summary>
     public static LiveCaseEvent From(long position, CaseEvent e) => new(
         position, e.EventId, e.Type, e.CaseId, e.Version, e.GridCode, e.At, e.Actor, e.Note, LiveCase.From(e.Case), e.Supervisors);
+}
+
+/// <summary>A decision event as live feeds and webhooks publish it (<c>event: decision</c> on a feed); no personal data.</summary>
+public sealed record LiveDecisionEvent(
+    long Position,
+    Guid EventId,
+    string Type,
+    string DecisionId,
+    long Version,
+    string Territory,
+    DateTimeOffset At,
+    string Actor,
+    string? Note,
+    PublicDecision Decision)
+{
+    public static LiveDecisionEvent From(long position, GridGov.Grains.Decisions.DecisionLogEntry e) => new(
+        position, e.EventId, e.Type, e.DecisionId, e.Version, e.Village, e.At, e.Actor, e.Note, e.Decision);
 }
 
 /// <summary>The case as it stands after a live event.</summary>
@@ -94,6 +112,36 @@ public static class LiveJson
         position, district, e.GridCode, e.Type, e.Case.ReportedBy,
         JsonSerializer.SerializeToUtf8Bytes(LiveCaseEvent.From(position, e), Options),
         e.Case.Followers is { Count: > 0 } followers ? followers.Select(f => f.ReportedBy).Distinct(StringComparer.Ordinal).ToArray() : null);
+
+    /// <summary>
+    /// A decision event of the log (<see cref="Decisions.DecisionEventLog"/>): reported by nobody, so apps, which see only
+    /// what they reported, get none; an unreadable one keeps its position like an unreadable case event.
+    /// </summary>
+    public static LiveEntry DecisionEntry(long position, string district, string payload)
+    {
+        GridGov.Grains.Decisions.DecisionLogEntry? e;
+        try
+        {
+            e = JsonSerializer.Deserialize<GridGov.Grains.Decisions.DecisionLogEntry>(payload, Log);
+        }
+        catch (JsonException)
+        {
+            e = null;
+        }
+
+        return e is null
+            ? new LiveEntry(position, district, "", "", "", ReadOnlyMemory<byte>.Empty)
+            : new LiveEntry(position, district, e.Village, e.Type, "", JsonSerializer.SerializeToUtf8Bytes(LiveDecisionEvent.From(position, e), Options));
+    }
+
+    /// <summary>Whether a webhook's list of types takes <paramref name="type"/>: named, <c>*</c>, or <c>decision.*</c> for a decision's.</summary>
+    public static bool Matches(IReadOnlyCollection<string> types, string type) =>
+        types.Contains(type) || types.Contains("*")
+        || (type.StartsWith(DecisionEvents.Prefix, StringComparison.Ordinal) && types.Contains(DecisionEvents.All));
+
+    /// <summary>Whether a webhook may name <paramref name="type"/>: a case event's, a decision event's, or <c>decision.*</c>.</summary>
+    public static bool IsType(string type) =>
+        EventTypes.Contains(type) || DecisionEvents.Types.Contains(type) || type == DecisionEvents.All;
 
     private static JsonSerializerOptions Create()
     {

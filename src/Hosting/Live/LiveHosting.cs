@@ -15,6 +15,7 @@ public static class LiveHosting
     public static ISiloBuilder AddGridGovLive(this ISiloBuilder silo, DatabaseKind database, string connectionString)
     {
         silo.Services.AddLiveStores(silo.Configuration, database, connectionString);
+        silo.Services.TryAddSingleton<Grains.Decisions.IDecisionEventSink>(new Decisions.DecisionEventLog(database, connectionString));
         silo.Services.AddHostedService<LiveRetention>();
         silo.Services.AddHostedService<WebhookRouter>();
         silo.Services.AddHostedService<WebhookDeliverer>();

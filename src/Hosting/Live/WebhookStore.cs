@@ -24,7 +24,7 @@ public sealed record StoredWebhook(
     /// <summary>Whether the webhook wants <paramref name="entry"/>: its district, under its territory, one of its types.</summary>
     public bool Wants(LiveEntry entry) =>
         entry.District == District && entry.Position > AfterPosition && entry.IsUnder(Territory)
-        && (Events.Contains(AllEvents) || Events.Contains(entry.Type));
+        && LiveJson.Matches(Events, entry.Type);
 }
 
 public static class DeliveryStatus

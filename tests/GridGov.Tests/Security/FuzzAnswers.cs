@@ -107,6 +107,8 @@ internal static class FuzzAnswers
         // Open311's reads are public; its POST takes the key in the form and refuses without one with a 403, or
         // before reading the key when the body is no form (415) or one that cannot be read (400, 413).
         || (IsOpen311(c) && (c.Operation.IsSafe ? answer.Status < 500 : answer.Status is 400 or 403 or 413 or 415))
+        // A village's notice board is public (docs/party.md): any answer but a server error.
+        || (c.Operation.Path == "/api/v1/villages/{code}/board" && answer.Status < 500)
         || (c.Defect.StartsWith("path ", StringComparison.Ordinal) && answer.Status is 404 or 405)
         || (answer.Status == 415 && c.Body is not null && !HasDocumentedUtf8Type(c))
         || IsKestrelRefusal(c, answer);

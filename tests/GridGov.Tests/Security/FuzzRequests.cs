@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GridGov.Contracts.Cases;
+using GridGov.Contracts.Decisions;
 using GridGov.Contracts.People;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
@@ -118,6 +119,9 @@ internal sealed class FuzzTargets(
             WebhookIdFormat.IsMatch),
         ("deliveryId", _) => new(webhooks.DeadLetter, d => Guid.TryParseExact(d, "D", out _)),
         ("code", var p) when p.StartsWith("/api/v1/districts/{district}/departments/", StringComparison.Ordinal) => new(op.Method == "DELETE" ? "fuzz-dept-del" : "fuzz-dept", Assignees.IsDepartmentCode),
+        // A well-formed decision id that no decision has: each request is refused, and none changes anything.
+        ("id", var p) when p.StartsWith("/api/v1/decisions/", StringComparison.Ordinal) => new($"{district}-D20260101FUZZ000000", DecisionIds.IsValid),
+        ("step", var p) when p.StartsWith("/api/v1/decisions/", StringComparison.Ordinal) => new("proposal", step => DecisionSteps.Parse(step) is not null),
         _ => new(district, null),
     };
 
@@ -156,7 +160,9 @@ internal sealed class FuzzTargets(
     public bool KnowsValidRequest(ApiOperation op) =>
         op.Body?.SchemaName is null or "TerritoryRequest" or "PartyGridRequest" or "ApiKeyRequest" or "FeatureCollectionRequest"
         && (op.Body is null || op.Body.SchemaName is not null)
-        && op.PathParameters.All(p => SeedFor(op, p).IsWellFormed is not null);
+        && op.PathParameters.All(p => SeedFor(op, p).IsWellFormed is not null)
+        // The seeded decision id names no decision: well-formed, so its path is fuzzed, but never a valid request.
+        && !op.Path.StartsWith("/api/v1/decisions/", StringComparison.Ordinal);
 
     /// <summary>The name the operation's valid body gives its entity: what a wrongly accepted request leaves behind.</summary>
     public static string Marker(ApiOperation op) => $"fuzz-accepted by {op.Id}";

@@ -104,7 +104,7 @@ public static class PointsApi
     public static async Task<Ok<PointRuleView>> PutRule(string district, string code, PointRuleRequest request, HttpContext http, IClusterClient cluster)
     {
         RequireDistrict(district, http);
-        var draft = new PointRuleDraft(request.Name.Trim(), request.Points, request.Trigger, request.Cap, request.CapPeriod, request.AppliesTo, request.EffectiveFrom);
+        var draft = new PointRuleDraft(request.Name.Trim(), request.Points, request.Trigger, request.Cap, request.Cap is null ? null : request.CapPeriod, request.AppliesTo, request.EffectiveFrom);
         return TypedResults.Ok(PointRuleView.From(await cluster.GetGrain<IPointRulesGrain>(district).PutAsync(code, draft, http.Caller().Actor)));
     }
 

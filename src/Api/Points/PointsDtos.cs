@@ -6,14 +6,14 @@ using GridGov.Contracts.Points;
 
 namespace GridGov.Api.Points;
 
-/// <summary>A rule as a district administrator writes it; cap and capPeriod come together or not at all.</summary>
+/// <summary>A rule as a district administrator writes it; a cap counts per month unless capPeriod says otherwise.</summary>
 public sealed record PointRuleRequest(
     [property: Required, StringLength(50, MinimumLength = 1)] string Name,
     [property: JsonRequired] int Points,
     [property: JsonRequired] PointTrigger Trigger,
     [property: JsonRequired] DateOnly EffectiveFrom,
     int? Cap = null,
-    PointPeriod? CapPeriod = null,
+    PointPeriod CapPeriod = PointPeriod.Month,
     PointAudience AppliesTo = PointAudience.PartyMembers);
 
 public sealed record PointRuleView(

@@ -199,6 +199,8 @@ public static class GridGovHosting
         services.TryAddSingleton<Grains.Territory.KnownNodes>();
         services.TryAddSingleton<Grains.Territory.DistrictIndexes>();
         services.TryAddSingleton<IPeopleReadModel>(new AdoNetPeopleReadModel(database, connectionString));
+        services.TryAddSingleton<Contracts.Points.IPointsReadModel>(new Points.AdoNetPointsReadModel(database, connectionString));
+        services.TryAddSingleton<Grains.Points.PointRuleCache>();
         services.TryAddSingleton(TimeProvider.System);
         TelemetryHosting.AddGridGovMetrics(services);
         return services;

@@ -12,6 +12,13 @@ internal sealed class EnumSchemaTypes : IOpenApiSchemaTransformer
 {
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
+        // An enum met first as a nullable property lists null among its values; its uses say it may be null (oneOf null).
+        if (schema.Type is null && schema.Enum is { Count: > 0 } withNull && withNull.Any(v => v is null)
+            && withNull.Where(v => v is not null).All(v => v!.GetValueKind() == JsonValueKind.String))
+        {
+            schema.Enum = withNull.Where(v => v is not null).ToList();
+        }
+
         if (schema.Type is null && schema.Enum is { Count: > 0 } values
             && values.All(v => v?.GetValueKind() == JsonValueKind.String))
         {

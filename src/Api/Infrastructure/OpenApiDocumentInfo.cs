@@ -21,6 +21,7 @@ internal sealed class OpenApiDocumentInfo : IOpenApiDocumentTransformer
         ["Households"] = "Households (户) and their residents; identity and phone numbers are kept as keyed hashes and masked forms only.",
         ["Party organizations"] = "The Party tree built on grids: committees, branches and groups.",
         ["Party members"] = "Party members: profile, organization, transfers and the households they keep in touch with.",
+        ["Points"] = "Party grid + points (党建网格+积分): versioned rules per district, members' ledgers, care visits, branch meetings and leaderboards.",
         ["Live"] = "Server-sent events of the case events of a territory node and everything below it, resumable with Last-Event-ID.",
         ["Operations"] = "The cluster as operators see it: silos, their activations and this process's gateways.",
         ["Open311 GeoReport v2"] = "Open311 GeoReport v2 for civic apps: the district's categories as services, cases as requests, in JSON or XML (docs/open311.md). Reads are public unless the district requires a key.",

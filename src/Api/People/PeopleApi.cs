@@ -236,7 +236,7 @@ public static class PeopleApi
         var (phoneHash, phoneMasked) = request.Phone is { } phone ? PersonalNumbers.Phone(auth.PersonalDataKey(), phone, "phone") : default;
 
         var saved = await cluster.GetGrain<IPartyMemberGrain>(id).PutAsync(
-            new PartyMemberProfile(request.Name, phoneHash, phoneMasked, request.Status, request.Mobile, request.Joined, request.OrganizationId.Trim(), request.GridRole),
+            new PartyMemberProfile(request.Name, phoneHash, phoneMasked, request.Status, request.Mobile, request.Joined, request.OrganizationId.Trim(), request.GridRole) { StaffId = request.StaffId },
             http.Caller().Actor, ETags.ExpectedVersion(http.Request));
         return Saved(http, saved.Created, saved.Snapshot.Version, PartyMemberView.From(saved.Snapshot), $"/api/v1/party-members/{id}");
     }

@@ -86,15 +86,16 @@ public sealed record PartyMemberRequest(
     [property: Required, StringLength(40, MinimumLength = 1)] string OrganizationId,
     [property: StringLength(20)] string? Phone = null,
     bool Mobile = false,
-    [property: StringLength(50)] string? GridRole = null);
+    [property: StringLength(50)] string? GridRole = null,
+    [property: StringLength(64)] string? StaffId = null);
 
 public sealed record TransferRequest([property: Required, StringLength(40, MinimumLength = 1)] string OrganizationId, [property: StringLength(500)] string? Note = null);
 
 public sealed record PartyMemberView(
     string Id, string Name, string? PhoneMasked, MemberStatus Status, bool Mobile, DateOnly Joined, string OrganizationId,
-    string? GridRole, IReadOnlyList<string> Households, IReadOnlyList<ChangeView> History, long Version)
+    string? GridRole, IReadOnlyList<string> Households, IReadOnlyList<ChangeView> History, long Version, string? StaffId = null)
 {
     public static PartyMemberView From(PartyMemberSnapshot m) => new(
         m.Id, m.Name, m.PhoneMasked, m.Status, m.Mobile, m.Joined, m.OrganizationId, m.GridRole, m.Households,
-        m.History.Select(c => new ChangeView(c.At, c.Actor, c.What, c.From, c.To)).ToArray(), m.Version);
+        m.History.Select(c => new ChangeView(c.At, c.Actor, c.What, c.From, c.To)).ToArray(), m.Version, m.StaffId);
 }

@@ -26,6 +26,8 @@ public static class Policies
     public const string PeopleWrite = "people.write";
     public const string PartyRead = "party.read";
     public const string PartyWrite = "party.write";
+    public const string PointsRead = "points.read";
+    public const string PointsManage = "points.manage";
     public const string IndicatorsRead = "indicators.read";
     public const string IndicatorsRecount = "indicators.recount";
     public const string HandlerIndicators = "indicators.handler";
@@ -67,6 +69,9 @@ public static class Policies
         [PeopleWrite] = [.. Admins, Roles.GridWorker],
         [PartyRead] = Staff,
         [PartyWrite] = [.. Admins, Roles.PartySecretary],
+        // Point rules, manual grants and corrections: the district's administrators; visits and meetings are PartyWrite.
+        [PointsRead] = Staff,
+        [PointsManage] = Admins,
         [IndicatorsRead] = [.. Staff, Roles.Viewer],
         [IndicatorsRecount] = Admins,
         // Grid workers read only their own (checked per request).

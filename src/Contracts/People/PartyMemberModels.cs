@@ -21,7 +21,11 @@ public sealed record PartyMemberSnapshot(
     [property: Id(7)] string? GridRole,
     [property: Id(8)] IReadOnlyList<string> Households,
     [property: Id(9)] IReadOnlyList<RegistryChange> History,
-    [property: Id(10)] long Version);
+    [property: Id(10)] long Version)
+{
+    /// <summary>The member's staff id (a grid worker's, as in a grid's staff list), so that cases they handle pay their points.</summary>
+    [Id(11)] public string? StaffId { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("gridgov.party-member-profile")]
 public sealed record PartyMemberProfile(
@@ -32,4 +36,8 @@ public sealed record PartyMemberProfile(
     [property: Id(4)] bool Mobile,
     [property: Id(5)] DateOnly Joined,
     [property: Id(6)] string OrganizationId,
-    [property: Id(7)] string? GridRole);
+    [property: Id(7)] string? GridRole)
+{
+    /// <summary>The member's staff id, when the member is also a grid worker (or other staff) who handles cases.</summary>
+    [Id(8)] public string? StaffId { get; init; }
+}

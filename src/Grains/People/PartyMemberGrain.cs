@@ -72,10 +72,13 @@ internal sealed class PartyMemberGrain(
 
         if (existing is not null && state.State.PhoneHash == profile.PhoneHash && existing.Name == profile.Name.Trim()
             && existing.PhoneMasked == profile.PhoneMasked && existing.Status == profile.Status && existing.Mobile == profile.Mobile
-            && existing.Joined == profile.Joined && existing.OrganizationId == profile.OrganizationId && existing.GridRole == profile.GridRole?.Trim())
+            && existing.Joined == profile.Joined && existing.OrganizationId == profile.OrganizationId && existing.GridRole == profile.GridRole?.Trim()
+            && existing.StaffId == profile.StaffId?.Trim())
         {
             return new(existing, SaveOutcome.Unchanged);
         }
+
+        await Points.StaffLink.ClaimAsync(GrainFactory, Id, profile.StaffId, existing?.StaffId);
 
         // Enrolling again in the same organization is harmless, and enrolls members recorded before organizations kept lists.
         var saved = await EnrollAndCommitAsync(profile.OrganizationId, member =>
@@ -95,7 +98,7 @@ internal sealed class PartyMemberGrain(
             member.PhoneHash = profile.PhoneHash;
             member.Member = new PartyMemberSnapshot(
                 Id, profile.Name.Trim(), profile.PhoneMasked, profile.Status, profile.Mobile, profile.Joined, profile.OrganizationId,
-                profile.GridRole?.Trim(), existing?.Households ?? [], history, (existing?.Version ?? 0) + 1);
+                profile.GridRole?.Trim(), existing?.Households ?? [], history, (existing?.Version ?? 0) + 1) { StaffId = profile.StaffId?.Trim() };
         });
         return new(saved, existing is null ? SaveOutcome.Created : SaveOutcome.Updated);
     }

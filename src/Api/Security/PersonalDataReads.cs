@@ -2,6 +2,8 @@ using GridGov.Contracts.Common;
 using GridGov.Contracts.Security;
 using GridGov.Contracts.Territory;
 using GridGov.Hosting.Security;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace GridGov.Api.Security;
 
@@ -26,6 +28,18 @@ public static class PersonalDataReads
     public static RouteHandlerBuilder AuditsPersonalData<TView>(this RouteHandlerBuilder builder, Func<TView, IEnumerable<string>> subjects) =>
         builder
             .WithMetadata(new PersonalDataRead())
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = PurposeHeader,
+                    In = ParameterLocation.Header,
+                    Description = $"Why the caller reads this personal data, recorded in the audit log with the read: required from keys of role app, optional for staff; 1 to {MaxPurposeLength} printable characters.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = MaxPurposeLength },
+                });
+                return Task.CompletedTask;
+            })
             .AddEndpointFilterFactory((factory, next) =>
             {
                 var audit = factory.ApplicationServices.GetRequiredService<AuditLog>();

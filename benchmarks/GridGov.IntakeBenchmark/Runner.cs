@@ -94,6 +94,12 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
             var (bootstrap, startup) = (started.Bootstrap, started.Startup);
             var key = await PrepareAsync(server.BaseAddress, bootstrap, variant, cancellationToken);
             var headers = new Dictionary<string, string> { ["X-Api-Key"] = key };
+            if (variant == GridGovVariant.ReadCase)
+            {
+                // A case read is a personal-data read: an app states its purpose (docs/security.md, "Personal-data reads").
+                headers["X-Purpose"] = "benchmark";
+            }
+
             var requests = variant == GridGovVariant.ReadCase
                 ? await ReportCasesToReadAsync(server.BaseAddress, headers, round, cancellationToken)
                 : district.Requests(new Uri(server.BaseAddress, "/api/v1/cases"), 4096, variant, seed: round);

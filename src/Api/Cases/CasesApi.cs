@@ -28,6 +28,7 @@ public static class CasesApi
 
         group.MapGet("/", ListCases)
             .RequireAuthorization(Policies.CaseList)
+            .AuditsPersonalData<CasePage>(p => p.Items.Where(c => c.Reporter is not null).Select(c => $"case:{c.Id}"))
             .WithName("ListCases")
             .WithSummary("Search cases (newest first)")
             .WithDescription("Reads the case read model, filtered by territory (a node and all below it), state, open (any open state), category, overdue, warned (warned and not yet overdue) and report time; pages with cursor and limit. Grid workers see only the cases dispatched to them.")
@@ -36,6 +37,7 @@ public static class CasesApi
 
         group.MapGet("/{id}", GetCase)
             .RequireAuthorization(Policies.CaseRead)
+            .AuditsPersonalData<CaseView>(c => [$"case:{c.Id}"])
             .WithName("GetCase")
             .WithSummary("Read a case")
             .WithDescription("The case as it stands; the ETag header carries its version for If-Match. Apps read only the cases they reported, without the reporter's contact.")
@@ -46,6 +48,7 @@ public static class CasesApi
 
         group.MapGet("/{id}/history", GetHistory)
             .RequireAuthorization(Policies.CaseRead)
+            .AuditsPersonalData<CaseHistoryView>(h => [$"case:{h.Id}"])
             .WithName("GetCaseHistory")
             .WithSummary("Every transition of a case")
             .WithDescription("The case's events in order: version, type, time, actor, note, and the state, assignee and deadline after each.")

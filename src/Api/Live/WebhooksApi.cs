@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using GridGov.Api.Infrastructure;
 using GridGov.Api.Security;
 using GridGov.Contracts.Common;
@@ -195,34 +194,12 @@ public static class WebhooksApi
             throw DomainException.Invalid("url", "url carries no user name, password or fragment.");
         }
 
-        if (!allowInsecure && (uri.IsLoopback || (IPAddress.TryParse(uri.IdnHost, out var address) && IsInternal(address))))
+        if (!allowInsecure && (uri.IsLoopback || (IPAddress.TryParse(uri.IdnHost, out var address) && WebhookAddresses.IsInternal(address))))
         {
             throw DomainException.Invalid("url", "url must not point at this machine or a private or link-local address.");
         }
 
         return uri.AbsoluteUri;
-    }
-
-    private static bool IsInternal(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-        {
-            return true;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal;
-        }
-
-        var b = address.GetAddressBytes();
-        return b[0] == 10 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254)
-            || (b[0] == 100 && b[1] is >= 64 and <= 127) || b[0] == 0;
     }
 
     private static string[] CheckEvents(IReadOnlyList<string> events)

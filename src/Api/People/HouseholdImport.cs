@@ -58,13 +58,13 @@ public static class HouseholdImport
                 csvRow.Line, csvRow["household_id"] ?? "", csvRow["grid_code"] ?? "", csvRow["micro_grid_code"], csvRow["building"] ?? "",
                 csvRow["unit"], csvRow["room"] ?? "", csvRow["resident_name"] ?? "", csvRow["gender"] ?? "", csvRow["birth_year"] ?? "",
                 csvRow["relation"] ?? "", csvRow["residence_type"] ?? "", csvRow["id_number"], csvRow["phone"], csvRow["care_tags"]);
-            if (groupRows.Count > 0 && groupRows[0].HouseholdId != row.HouseholdId)
+            if (groupRows.Count > 0 && GroupKey(groupRows[0]) != GroupKey(row))
             {
                 await SubmitAsync(groupRows);
                 groupRows = [];
             }
 
-            if (groupRows.Count == 0 && !seen.Add(row.HouseholdId))
+            if (groupRows.Count == 0 && !seen.Add(GroupKey(row)))
             {
                 batch.Error(row.Line, row.HouseholdId, "household_id", $"The rows of household {row.HouseholdId} must be consecutive; this row comes after another household's.");
                 continue;
@@ -82,6 +82,13 @@ public static class HouseholdImport
         return new HouseholdImportResult(rows, batch.Created, batch.Updated, batch.Unchanged, batch.Rejected, errors, truncated);
     }
 
+    /// <summary>
+    /// Rows of one household are grouped by its full id, so a local id and the full id of the same household are one
+    /// household; a row whose id or grid is bad groups by what it says (its errors are reported when it is built).
+    /// </summary>
+    private static string GroupKey(Row row) =>
+        TerritoryCode.IsValid(row.GridCode) && HouseholdIds.TryFull(row.HouseholdId, DistrictCode.Of(row.GridCode), out var full, out _) ? full : row.HouseholdId;
+
     /// <summary>The household of a group of rows, or null (with the rows' errors reported) when any row is bad.</summary>
     private static (string Id, HouseholdAddress Address, Resident[] Residents)? Build(
         List<Row> group, string? own, byte[] key, Action<long, string?, string, string> error)
@@ -94,11 +101,6 @@ public static class HouseholdImport
             ok = false;
         }
 
-        if (first.HouseholdId.Length is 0 or > 32 || !first.HouseholdId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-        {
-            Bad(first, "household_id", "household_id is 1 to 32 letters, digits, '-' or '_'.");
-        }
-
         if (!TerritoryCode.IsValid(first.GridCode) || TerritoryCode.LevelOf(first.GridCode) != TerritoryLevel.Grid)
         {
             Bad(first, "grid_code", "grid_code is a 15-digit comprehensive grid code.");
@@ -106,6 +108,13 @@ public static class HouseholdImport
         }
 
         var district = DistrictCode.Of(first.GridCode);
+        if (!HouseholdIds.TryFull(first.HouseholdId, district, out var householdId, out var idError))
+        {
+            Bad(first, "household_id", idError);
+            return null;
+        }
+
+        var local = HouseholdIds.LocalPart(householdId);
         if (own is not null && district != own)
         {
             Bad(first, "grid_code", $"Grid {first.GridCode} is outside your district {own}.");
@@ -162,10 +171,10 @@ public static class HouseholdImport
             var tags = (r.CareTags ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             if (ok)
             {
-                residents.Add(new Resident($"{district}-R{first.HouseholdId}-{i + 1}", r.Name, gender!.Value, birthYear, r.Relation, residence!.Value, idHash, idMasked, phoneHash, phoneMasked, tags));
+                residents.Add(new Resident($"{district}-R{local}-{i + 1}", r.Name, gender!.Value, birthYear, r.Relation, residence!.Value, idHash, idMasked, phoneHash, phoneMasked, tags));
             }
         }
 
-        return ok ? ($"{district}-H{first.HouseholdId}", new HouseholdAddress(first.GridCode, first.MicroGridCode, first.Building, first.Unit, first.Room), residents.ToArray()) : null;
+        return ok ? (householdId, new HouseholdAddress(first.GridCode, first.MicroGridCode, first.Building, first.Unit, first.Room), residents.ToArray()) : null;
     }
 }

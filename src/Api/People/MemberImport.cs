@@ -123,13 +123,23 @@ public static class MemberImport
             Bad(e.Field!, e.Message);
         }
 
-        var households = (row["household_ids"] ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(h => $"{district}-H{h}").ToArray();
-        if (households.Any(h => !PeopleIds.IsValid(h, "H")))
+        var households = new List<string>();
+        foreach (var h in (row["household_ids"] ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            Bad("household_ids", "household_ids are household ids (as in the household import) separated by ';'.");
+            if (HouseholdIds.TryFull(h, district, out var full, out var idError))
+            {
+                // A local id and the full id of one household are one link.
+                if (!households.Contains(full, StringComparer.Ordinal))
+                {
+                    households.Add(full);
+                }
+            }
+            else
+            {
+                Bad("household_ids", $"household_ids are household ids (as in the household import) separated by ';': {idError}");
+            }
         }
 
-        return ok ? (memberId, new PartyMemberProfile(name, phoneHash, phoneMasked, status!.Value, mobile!.Value, joined, organization, null), households) : null;
+        return ok ? (memberId, new PartyMemberProfile(name, phoneHash, phoneMasked, status!.Value, mobile!.Value, joined, organization, null), households.ToArray()) : null;
     }
 }

@@ -27,7 +27,8 @@ public static class PeopleApi
         households.MapGet("/{id}", GetHousehold).RequireAuthorization(Policies.PeopleRead)
             .WithName("GetHousehold").WithSummary("Read a household")
             .WithDescription("The household with its residents (masked numbers), tags, linked Party member and history.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .AuditsPersonalData<HouseholdView>(h => [$"household:{h.Id}"]);
         households.MapPost("/{id}/link", LinkMember).RequireAuthorization(Policies.PartyWrite)
             .WithName("LinkHouseholdMember").WithSummary("Link a Party member to the household (党员联系户)")
             .WithDescription("A household has at most one linked member (409 otherwise); the member's list of households follows.")
@@ -52,7 +53,8 @@ public static class PeopleApi
         api.MapGet("/territory/{code}/households", ListHouseholds).RequireAuthorization(Policies.PeopleRead)
             .WithTags("Households").WithName("ListHouseholds").WithSummary("The households of a grid (or of every grid under a node)")
             .WithDescription("Paged by cursor and limit; careTag keeps the households where that care tag applies (e.g. elderly-alone).")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .AuditsPersonalData<HouseholdPage>(p => p.Items.Where(h => h.Residents.Count > 0).Select(h => $"household:{h.Id}"));
 
         api.MapPost("/residents/search", SearchResidents).RequireAuthorization(Policies.PeopleRead)
             .WithTags("Households").WithName("SearchResidentsByIdNumber").WithSummary("Find the households of a resident by identity number")
@@ -81,7 +83,8 @@ public static class PeopleApi
         api.MapGet("/party-grids/{id}/members", ListPartyGridMembers).RequireAuthorization(Policies.PartyRead)
             .WithTags("Party members").WithName("ListPartyGridMembers").WithSummary("The Party members of a Party-building grid's organizations")
             .WithDescription("Members of every organization built on the Party-building grid (see …/organizations), by id; pages with cursor and limit.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .AuditsPersonalData<PartyMemberPage>(p => p.Items.Select(m => $"member:{m.Id}"));
 
         var members = api.MapGroup("/party-members").WithTags("Party members");
         members.MapPost("/import", MemberImport.ImportAsync).WithMetadata(new Microsoft.AspNetCore.Http.Timeouts.DisableRequestTimeoutAttribute()).RequireAuthorization(Policies.PartyWrite)
@@ -96,7 +99,8 @@ public static class PeopleApi
         members.MapGet("/{id}", GetMember).RequireAuthorization(Policies.PartyRead)
             .WithName("GetPartyMember").WithSummary("Read a Party member")
             .WithDescription("The member's profile (masked phone), organization, linked households and history.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .AuditsPersonalData<PartyMemberView>(m => [$"member:{m.Id}"]);
         members.MapDelete("/{id}", DeleteMember).RequireAuthorization(Policies.PartyWrite)
             .WithName("DeletePartyMember").WithSummary("Delete a Party member")
             .WithDescription("Honours If-Match (412 when stale). Every household the member keeps in touch with is unlinked (recorded in its history), the member leaves its organization and the lists, and its history is kept in the archive. A link racing the deletion is refused or undone.")

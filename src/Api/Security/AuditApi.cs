@@ -9,7 +9,8 @@ namespace GridGov.Api.Security;
 
 public sealed record AuditEntryView(
     long Id, DateTimeOffset At, string Subject, string Role, string Scope, string? District,
-    string Action, string? Entity, int Status, string? RemoteIp, string? TraceId);
+    string Action, string? Entity, int Status, string? RemoteIp, string? TraceId,
+    string? StaffId = null, string? DataSubject = null, string? Purpose = null);
 
 public sealed record AuditPage(IReadOnlyList<AuditEntryView> Items, string? NextCursor);
 
@@ -22,13 +23,19 @@ public static class AuditApi
             .RequireAuthorization(Policies.Audit)
             .WithName("ReadAuditLog")
             .WithSummary("Read the audit log, oldest first")
-            .WithDescription("Operators read every district (or one, with district=…); a district admin reads their own district.")
+            .WithDescription("Operators read every district (or one, with district=…); a district admin reads their own district. subject=household:{id}, case:{id} or member:{id} keeps the personal-data reads of that data subject (dataSubject), each with the caller and its X-Purpose.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> ReadAudit(string? district, string? cursor, int? limit, HttpContext http, AuditLog audit, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> ReadAudit(string? district, string? subject, string? cursor, int? limit, HttpContext http, AuditLog audit, CancellationToken cancellationToken)
     {
+        if (subject is not null && !IsDataSubject(subject))
+        {
+            // The caller's own subject is another field: this filter names whose personal data was read.
+            throw DomainException.Invalid("subject", "subject is a data subject: household:{id}, case:{id} or member:{id}.");
+        }
+
         if (district is not null && !(TerritoryCode.IsValid(district) && TerritoryCode.LevelOf(district) == TerritoryLevel.District))
         {
             throw DomainException.Invalid("district", "district is a 6-digit district code.");
@@ -50,9 +57,14 @@ public static class AuditApi
         }
 
         var take = Paging.Limit(limit);
-        var entries = await audit.QueryAsync(own ?? district, after, take + 1, cancellationToken);
+        var entries = await audit.QueryAsync(own ?? district, after, take + 1, cancellationToken, subject);
         return TypedResults.Ok(new AuditPage(
-            entries.Take(take).Select(e => new AuditEntryView(e.Id, e.At, e.Subject, e.Role, e.Scope, e.District, e.Action, e.Entity, e.Status, e.RemoteIp, e.TraceId)).ToArray(),
+            entries.Take(take).Select(e => new AuditEntryView(e.Id, e.At, e.Subject, e.Role, e.Scope, e.District, e.Action, e.Entity, e.Status, e.RemoteIp, e.TraceId, e.StaffId, e.DataSubject, e.Purpose)).ToArray(),
             entries.Count > take ? entries[take - 1].Id.ToString(CultureInfo.InvariantCulture) : null));
     }
+
+    private static bool IsDataSubject(string subject) =>
+        subject.Length <= 80 && subject.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon
+        && subject[..colon] is "household" or "case" or "member"
+        && subject[(colon + 1)..] is { Length: > 0 } id && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }

@@ -81,7 +81,7 @@ internal sealed class AuditFilter(AuditLog audit, TimeProvider time) : IEndpoint
             new AuditEntry(
                 time.GetUtcNow(), caller.Subject, caller.Role, caller.Scope, district,
                 $"{http.Request.Method} {endpoint}", entity, status,
-                http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier),
+                http.Connection.RemoteIpAddress?.ToString(), http.TraceIdentifier, StaffId: caller.StaffId),
             CancellationToken.None).WaitAsync(deadline);
     }
 }

@@ -29,6 +29,7 @@ public static class LiveHosting
         services.TryAddSingleton(WebhookSettings.Load(configuration));
         services.TryAddSingleton(new CaseEventLog(database, connectionString));
         services.TryAddSingleton(new WebhookStore(database, connectionString));
+        services.TryAddSingleton<IWebhookAddressResolver, DnsWebhookAddressResolver>();
         return services;
     }
 }

@@ -45,10 +45,18 @@ public sealed partial class WebhookDeliverer : BackgroundService
 
         // The secrets are sealed under the cluster secret; a bare test silo without GridGov's settings has none.
         _secrets = services.GetService<AuthSettings>() is { } auth ? new WebhookSecrets(auth) : null;
+        var resolver = services.GetService<IWebhookAddressResolver>() ?? new DnsWebhookAddressResolver();
         _http = new HttpClient(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             UseCookies = false,
+            // A proxy would be the address connected to, and the target's would go unchecked.
+            UseProxy = false,
+            // Every new connection is opened here, to an address checked against registration's rules (a name that
+            // resolved outside when registered may resolve inside now: DNS rebinding). A pooled connection stays on
+            // the address it was opened to.
+            ConnectCallback = (context, cancellationToken) =>
+                WebhookAddresses.ConnectAsync(resolver, settings.AllowInsecureUrls, context.DnsEndPoint, cancellationToken),
             ConnectTimeout = settings.Timeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         })
@@ -200,6 +208,10 @@ public sealed partial class WebhookDeliverer : BackgroundService
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
         {
             return (false, null, $"No answer within {_settings.Timeout.TotalSeconds:0.###} s.");
+        }
+        catch (HttpRequestException e) when (e.InnerException is WebhookAddressRefusedException refused)
+        {
+            return (false, null, refused.Message);
         }
         catch (HttpRequestException e)
         {

@@ -2,10 +2,15 @@ using System.Threading.Channels;
 using GridGov.Hosting;
 using GridGov.Hosting.Storage;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace GridGov.Hosting.Security;
 
-/// <summary>One line of the audit log: who did what to which entity, from where, and how it ended.</summary>
+/// <summary>
+/// One line of the audit log: who did what to which entity, from where, and how it ended. A personal-data read also
+/// names whose data it returned (<see cref="DataSubject"/>, e.g. <c>household:{id}</c>) and the caller's stated
+/// purpose (the X-Purpose header); <see cref="StaffId"/> is the staff member behind the key, when it names one.
+/// </summary>
 public sealed record AuditEntry(
     DateTimeOffset At,
     string Subject,
@@ -17,19 +22,34 @@ public sealed record AuditEntry(
     int Status,
     string? RemoteIp,
     string? TraceId,
-    long Id = 0);
+    long Id = 0,
+    string? StaffId = null,
+    string? DataSubject = null,
+    string? Purpose = null);
 
 /// <summary>
-/// The append-only audit log (table <c>gridgov_audit_log</c>). Writers wait until their entry is committed, so an
-/// acknowledged change always has its audit line; entries that arrive together are committed together in one
-/// multi-row INSERT (group commit), so auditing adds no round-trip per request under load.
+/// The append-only audit log (table <c>gridgov_audit_log</c>). Changes wait until their entry is committed
+/// (<see cref="AppendAsync"/>), so an acknowledged change always has its audit line. Personal-data reads only queue
+/// theirs (<see cref="TryAppend"/>): a read changes nothing, and waiting for a commit would add a database round
+/// trip to every read. Entries that arrive together are committed together in one multi-row INSERT (group commit).
+/// A queued read line that fails to commit is kept and retried until it commits; while the database does not
+/// answer the queue fills, and once it is full reads are refused (503) rather than served unrecorded. What a crash
+/// can lose is what is queued and not yet committed: normally the last few milliseconds' lines; a graceful stop
+/// commits what is queued first (docs/security.md, "Personal-data reads").
 /// </summary>
-public sealed class AuditLog(GridGovSettings settings) : BackgroundService
+public sealed partial class AuditLog(GridGovSettings settings, TimeProvider time, ILogger<AuditLog> logger) : BackgroundService
 {
     private const int MaxBatch = 256;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FinalFlush = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan FlushRetryDelay = TimeSpan.FromMilliseconds(100);
 
-    private readonly Channel<(AuditEntry Entry, TaskCompletionSource Done)> _queue =
-        Channel.CreateBounded<(AuditEntry, TaskCompletionSource)>(new BoundedChannelOptions(10_000) { SingleReader = true });
+    // Done is null for a read's line: nobody waits for it, and a failed commit is retried rather than reported.
+    private readonly Channel<(AuditEntry Entry, TaskCompletionSource? Done)> _queue =
+        Channel.CreateBounded<(AuditEntry, TaskCompletionSource?)>(new BoundedChannelOptions(10_000) { SingleReader = true });
+
+    // The lines taken from the queue and not yet committed: the loop's, then (once it has ended) the final flush's.
+    private readonly List<(AuditEntry Entry, TaskCompletionSource? Done)> _batch = new(MaxBatch);
 
     public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
@@ -38,18 +58,23 @@ public sealed class AuditLog(GridGovSettings settings) : BackgroundService
         await done.Task.WaitAsync(cancellationToken);
     }
 
-    public Task<IReadOnlyList<AuditEntry>> QueryAsync(string? district, long? after, int limit, CancellationToken cancellationToken) => Database.RunAsync(
+    /// <summary>Queues a line without waiting for its commit; false when the queue is full (the database is behind).</summary>
+    public bool TryAppend(AuditEntry entry) => _queue.Writer.TryWrite((entry, null));
+
+    /// <summary>The lines after <paramref name="after"/>, of one district and one data subject when they are given.</summary>
+    public Task<IReadOnlyList<AuditEntry>> QueryAsync(string? district, long? after, int limit, CancellationToken cancellationToken, string? dataSubject = null) => Database.RunAsync(
         settings.Database,
         settings.ConnectionString,
         """
-        SELECT id, at, subject, role, scope, district, action, entity, status, remote_ip, trace_id
+        SELECT id, at, subject, role, scope, district, action, entity, status, remote_ip, trace_id, staff_id, data_subject, purpose
         FROM gridgov_audit_log
-        WHERE (@district IS NULL OR district = @district) AND id > @after
+        WHERE (@district IS NULL OR district = @district) AND (@data_subject IS NULL OR data_subject = @data_subject) AND id > @after
         ORDER BY id LIMIT @limit
         """,
         command =>
         {
             command.AddText("district", district);
+            command.AddText("data_subject", dataSubject);
             command.AddParameter("after", after ?? 0L);
             command.AddParameter("limit", limit);
         },
@@ -58,33 +83,99 @@ public sealed class AuditLog(GridGovSettings settings) : BackgroundService
                 r.GetTimestamp(settings.Database, 1)!.Value, r.GetString(2), r.GetString(3), r.GetString(4),
                 r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7),
                 r.GetInt32(8), r.IsDBNull(9) ? null : r.GetString(9), r.IsDBNull(10) ? null : r.GetString(10),
-                r.GetInt64(0)),
+                r.GetInt64(0), r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetString(12),
+                r.IsDBNull(13) ? null : r.GetString(13)),
             cancellationToken),
         cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<(AuditEntry Entry, TaskCompletionSource Done)>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+        var batch = _batch;
+        try
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+            while (batch.Count > 0 || await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                batch.Add(item);
-            }
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
 
-            try
-            {
-                await InsertAsync(batch.Select(b => b.Entry).ToList(), stoppingToken);
-                batch.ForEach(b => b.Done.TrySetResult());
+                try
+                {
+                    await InsertAsync(batch.Select(b => b.Entry).ToList(), stoppingToken);
+                    batch.ForEach(b => b.Done?.TrySetResult());
+                    batch.Clear();
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // A change's writer learns of the failure (its request fails); a read's line stays for the next try.
+                    batch.ForEach(b => b.Done?.TrySetException(e));
+                    batch.RemoveAll(b => b.Done is not null);
+                    if (batch.Count > 0)
+                    {
+                        LogRetrying(logger, e, batch.Count);
+                        await Task.Delay(RetryDelay, time, stoppingToken);
+                    }
+                }
             }
-            catch (Exception e)
-            {
-                batch.ForEach(b => b.Done.TrySetException(e));
-            }
-
-            batch.Clear();
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is left is committed by StopAsync.
         }
     }
+
+    /// <summary>
+    /// At a graceful stop, once the loop has ended (or never ran: a host stopped right after it started), commits what is
+    /// still queued, for 15 seconds at most (and not past the host's shutdown timeout).
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (ExecuteTask is { IsCompleted: false })
+        {
+            return;
+        }
+
+        var batch = _batch;
+        // Bounded by the host's shutdown timeout too.
+        using var timeout = new CancellationTokenSource(FinalFlush, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            while (batch.Count > 0 || _queue.Reader.TryPeek(out _))
+            {
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                try
+                {
+                    await InsertAsync(batch.Select(b => b.Entry).ToList(), deadline.Token);
+                    batch.ForEach(b => b.Done?.TrySetResult());
+                    batch.Clear();
+                }
+                catch (Exception e) when (!deadline.IsCancellationRequested)
+                {
+                    // E.g. the loop's cancelled statement reaching the database late and cancelling this one: again.
+                    LogRetrying(logger, e, batch.Count);
+                    await Task.Delay(FlushRetryDelay, time, deadline.Token);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            batch.ForEach(b => b.Done?.TrySetException(e));
+            LogLost(logger, e, batch.Count + _queue.Reader.Count);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Committing {Count} audit lines of personal-data reads failed; retrying")]
+    private static partial void LogRetrying(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopping, {Count} audit lines could not be committed and are lost")]
+    private static partial void LogLost(ILogger logger, Exception exception, int count);
 
     private Task InsertAsync(List<AuditEntry> entries, CancellationToken cancellationToken) => settings.Database == DatabaseKind.PostgreSql
         ? Database.RunAsync(
@@ -93,9 +184,9 @@ public sealed class AuditLog(GridGovSettings settings) : BackgroundService
             // One fixed text whatever the batch's size, its rows as arrays: parsed and planned once per connection, and ten
             // parameters rather than ten per row.
             """
-            INSERT INTO gridgov_audit_log (at, subject, role, scope, district, action, entity, status, remote_ip, trace_id)
+            INSERT INTO gridgov_audit_log (at, subject, role, scope, district, action, entity, status, remote_ip, trace_id, staff_id, data_subject, purpose)
             SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                $8::integer[], $9::text[], $10::text[])
+                $8::integer[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
             """,
             command =>
             {
@@ -109,16 +200,19 @@ public sealed class AuditLog(GridGovSettings settings) : BackgroundService
                 AddArray(command, entries.Select(e => e.Status));
                 AddArray(command, entries.Select(e => e.RemoteIp));
                 AddArray(command, entries.Select(e => e.TraceId));
+                AddArray(command, entries.Select(e => e.StaffId));
+                AddArray(command, entries.Select(e => e.DataSubject));
+                AddArray(command, entries.Select(e => e.Purpose));
             },
             command => command.ExecuteNonQueryAsync(cancellationToken),
             cancellationToken)
         : Database.RunAsync(
             settings.Database,
             settings.ConnectionString,
-            "INSERT INTO gridgov_audit_log (at, subject, role, scope, district, action, entity, status, remote_ip, trace_id) VALUES "
+            "INSERT INTO gridgov_audit_log (at, subject, role, scope, district, action, entity, status, remote_ip, trace_id, staff_id, data_subject, purpose) VALUES "
                 + string.Join(", ", entries.Select((_, i) => string.Create(
                     System.Globalization.CultureInfo.InvariantCulture,
-                    $"(@at{i}, @subject{i}, @role{i}, @scope{i}, @district{i}, @action{i}, @entity{i}, @status{i}, @ip{i}, @trace{i})"))),
+                    $"(@at{i}, @subject{i}, @role{i}, @scope{i}, @district{i}, @action{i}, @entity{i}, @status{i}, @ip{i}, @trace{i}, @staff{i}, @data{i}, @purpose{i})"))),
             command =>
             {
                 for (var i = 0; i < entries.Count; i++)
@@ -134,6 +228,9 @@ public sealed class AuditLog(GridGovSettings settings) : BackgroundService
                     command.AddParameter($"status{i}", e.Status);
                     command.AddText($"ip{i}", e.RemoteIp);
                     command.AddText($"trace{i}", e.TraceId);
+                    command.AddText($"staff{i}", e.StaffId);
+                    command.AddText($"data{i}", e.DataSubject);
+                    command.AddText($"purpose{i}", e.Purpose);
                 }
             },
             command => command.ExecuteNonQueryAsync(cancellationToken),

@@ -49,11 +49,15 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         }
     }
 
-    /// <summary>A client that sends the given API key.</summary>
+    /// <summary>
+    /// A client that sends the given API key, and a purpose for personal-data reads as a well-behaved client does (apps
+    /// must: docs/security.md, "Personal-data reads"; the tests of that rule take the header away).
+    /// </summary>
     public HttpClient CreateClient(string apiKey)
     {
         var client = CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        client.DefaultRequestHeaders.Add("X-Purpose", "test");
         return client;
     }
 
@@ -71,6 +75,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     public Dictionary<string, string?> Settings { get; }
 
+    /// <summary>Services a test puts in place of the host's own (e.g. a resolver it controls), applied after the host's.</summary>
+    public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? TestServices { get; init; }
+
     /// <summary>Every log line the host writes, formatted, with its exception (for tests that look for leaks).</summary>
     public CapturedLogs Logs { get; } = new();
 
@@ -80,6 +87,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (TestServices is { } services)
+        {
+            Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(builder, services);
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed class AuditLogTests
             Mode = kind == DatabaseKind.PostgreSql ? HostingMode.Cluster : HostingMode.Embedded,
             ConnectionString = store.ConnectionString,
         };
-        using var audit = new AuditLog(settings);
+        using var audit = new AuditLog(settings, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditLog>.Instance);
         await audit.StartAsync(CancellationToken.None);
         var at = new DateTimeOffset(2026, 11, 27, 8, 30, 15, TimeSpan.FromHours(8));
 

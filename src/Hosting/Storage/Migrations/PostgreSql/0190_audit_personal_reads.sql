@@ -1,0 +1,7 @@
+-- GridGov: personal-data reads in the audit log. data_subject names whose data was read (household:{id},
+-- case:{id}, member:{id}) and purpose is the caller's X-Purpose header (both NULL on change lines); staff_id is
+-- the staff member behind the caller's key, when it names one.
+ALTER TABLE gridgov_audit_log ADD COLUMN IF NOT EXISTS data_subject text NULL;
+ALTER TABLE gridgov_audit_log ADD COLUMN IF NOT EXISTS purpose text NULL;
+ALTER TABLE gridgov_audit_log ADD COLUMN IF NOT EXISTS staff_id text NULL;
+CREATE INDEX IF NOT EXISTS ix_gridgov_audit_log_data_subject ON gridgov_audit_log (data_subject, id) WHERE data_subject IS NOT NULL;

@@ -46,9 +46,12 @@ internal sealed class CaseIntakeGrain(TimeProvider time) : Grain, ICaseIntakeGra
     {
         if (report.GridCode.Length > 0)
         {
-            if (await GrainFactory.GetGrain<ITerritoryGrain>(report.GridCode).GetAsync() is null)
+            var node = await GrainFactory.GetGrain<ITerritoryGrain>(report.GridCode).GetAsync()
+                ?? throw DomainException.Invalid("gridCode", $"Territory {report.GridCode} does not exist.");
+            if (node.Retired)
             {
-                throw DomainException.Invalid("gridCode", $"Territory {report.GridCode} does not exist.");
+                // A re-gridded node takes no new cases; naming its successor lets the caller send the case on.
+                throw DomainException.Invalid("gridCode", $"Territory {report.GridCode} is retired{(node.Successor is { } s ? $"; its successor is {s}" : "")}.");
             }
 
             return report.GridCode;

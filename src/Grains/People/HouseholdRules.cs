@@ -23,9 +23,9 @@ internal static class HouseholdRules
             throw DomainException.Invalid("gridCode", $"gridCode is a 15-digit comprehensive grid of district {DistrictCode.Of(id)}.");
         }
 
-        if (!await nodes.ExistsAsync(grains, address.GridCode))
+        if (!await nodes.IsOpenAsync(grains, address.GridCode))
         {
-            throw DomainException.Invalid("gridCode", $"Grid {address.GridCode} does not exist.");
+            throw DomainException.Invalid("gridCode", $"Grid {address.GridCode} does not exist or is retired (re-gridded: name its successor).");
         }
 
         if (address.MicroGridCode is { } micro)
@@ -35,9 +35,9 @@ internal static class HouseholdRules
                 throw DomainException.Invalid("microGridCode", $"microGridCode is a 17-digit micro-grid of grid {address.GridCode}.");
             }
 
-            if (!await nodes.ExistsAsync(grains, micro))
+            if (!await nodes.IsOpenAsync(grains, micro))
             {
-                throw DomainException.Invalid("microGridCode", $"Micro-grid {micro} does not exist.");
+                throw DomainException.Invalid("microGridCode", $"Micro-grid {micro} does not exist or is retired.");
             }
         }
 

@@ -44,6 +44,19 @@ public sealed class RegridApiTests(ApiFactory factory)
     private Task<JsonElement> IndicatorsAsync(string code) => GetAsync($"/api/v1/territory/{code}/indicators");
 
     [Fact]
+    public async Task A_retired_grid_takes_no_new_case_and_no_household()
+    {
+        var (d, a, _, c, _, _) = await DistrictAsync();
+        await (await _client.PostJsonAsync($"/api/v1/territory/{a}/retire", $$"""{"successor":"{{c}}"}""")).AssertOkAsync(HttpStatusCode.Accepted);
+
+        var refused = await (await _client.PostJsonAsync("/api/v1/cases", $$"""{"category":"event.environment","description":"Rubbish at the gate","source":"gridPatrol","gridCode":"{{a}}"}"""))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "gridCode");
+        Assert.Contains(c, refused.GetProperty("detail").GetString());
+        await (await _client.PutJsonAsync($"/api/v1/households/{d}-H{Random.Shared.Next(1, 99999)}", $$"""{"gridCode":"{{a}}","building":"1","room":"101"}"""))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "gridCode");
+    }
+
+    [Fact]
     public async Task Retiring_a_grid_moves_its_open_cases_by_locate_and_its_households_to_the_successor()
     {
         var (d, a, b, c, x, y) = await DistrictAsync();

@@ -2,7 +2,8 @@ namespace GridGov.Demo;
 
 /// <summary>What an action sends (<c>POST /api/v1/cases/{id}/{action}</c>); each action reads the fields it needs.</summary>
 internal sealed record CaseActionBody(
-    string? Note = null, string? Assignee = null, int? Satisfaction = null, bool? Resolved = null, string? Comment = null, int? Hours = null, string? Into = null);
+    string? Note = null, string? Assignee = null, int? Satisfaction = null, bool? Resolved = null, string? Comment = null, int? Hours = null, string? Into = null,
+    IReadOnlyList<string>? Photos = null, string? Reason = null);
 
 /// <summary>One action of a case's path through the loop; a merge's target is the case of plan index <c>MergeInto</c>.</summary>
 internal sealed record CaseStep(string Action, CaseActionBody Body);
@@ -84,6 +85,11 @@ internal static class CasePlans
         ("event.emergency", 1), ("governance.public-security", 2),
     ];
 
+    private static readonly string[] ExtensionReasons =
+    [
+        "需协调相关部门联合处置，申请延期", "待业主委员会表决后实施，申请延期", "所需材料尚未到货，申请延期", "涉及产权争议，需进一步核实，申请延期",
+    ];
+
     private static readonly string[] CameraCategories = ["component.city-appearance", "event.environment", "event.street-order", "event.advertising"];
 
     private static readonly (string Source, double Weight)[] Sources =
@@ -145,7 +151,7 @@ internal static class CasePlans
                     ? new CameraPlan(Math.Round(rng.Between(0.62, 0.98), 2), $"https://media.tianya.example/snapshots/{seed}/{i}.jpg", $"460204{rng.Between(0, 99_999_999):D8}131{rng.Between(0, 999):D3}")
                     : null,
                 state,
-                Steps(rng, state, twoHour, grid.Code, source == "camera"),
+                Steps(rng, new StepContext(seed, i, state, twoHour, grid.Code, category, source == "camera")),
                 null));
         }
 
@@ -220,18 +226,29 @@ internal static class CasePlans
         return (Math.Round(q.North - t * (q.North - q.South), 6), Math.Round(west + s * (east - west), 6));
     }
 
-    /// <summary>The actions from <c>reported</c> to the final state, with the loop's detours: return, extension, escalation, rework.</summary>
-    private static List<CaseStep> Steps(Rng rng, string state, bool twoHour, string grid, bool camera)
+    /// <summary>What a case's actions depend on besides its random stream.</summary>
+    private sealed record StepContext(int Seed, int Index, string State, bool TwoHour, string Grid, string Category, bool Camera)
     {
+        /// <summary>A photo the handler's device uploaded (GridGov keeps links, not files): one URL per case, step and photo.</summary>
+        public string Photo(string step, int n) => $"https://media.tianya.example/evidence/{Seed}/{Index}-{step}-{n}.jpg";
+    }
+
+    /// <summary>
+    /// The actions from <c>reported</c> to the final state, with the loop's detours: return, extension (approved or
+    /// denied), escalation, rework. Some cases of a department's categories go to the department instead of a worker.
+    /// </summary>
+    private static List<CaseStep> Steps(Rng rng, StepContext c)
+    {
+        var (state, twoHour, grid, camera) = (c.State, c.TwoHour, c.Grid, c.Camera);
         var steps = new List<CaseStep>();
         void Add(string action, CaseActionBody? body = null) => steps.Add(new CaseStep(action, body ?? new CaseActionBody()));
-        var worker = $"{grid}-W{rng.Between(1, 2)}";
+        var worker = StaffPlans.Worker(grid, rng.Between(1, 2));
         switch (state)
         {
             case "reported":
                 return steps;
             case "rejected":
-                Add("reject", new CaseActionBody(Note: camera ? "识别有误，现场无此问题" : rng.Pick(CaseTexts.RejectNotes)));
+                Add("reject", new CaseActionBody(Note: camera ? "识别有误，现场无此问题" : rng.Pick(CaseTexts.RejectNotes), Photos: [c.Photo("rejected", 1)]));
                 return steps;
         }
 
@@ -246,11 +263,16 @@ internal static class CasePlans
             return steps;
         }
 
-        if (!twoHour && rng.Chance(0.12))
+        if (!twoHour && StaffPlans.DepartmentOf.TryGetValue(c.Category, out var department) && rng.Chance(0.35))
+        {
+            // 派遣至职能部门: the district's department for the category handles it, not the grid.
+            worker = $"department:{department}";
+        }
+        else if (!twoHour && rng.Chance(0.12))
         {
             Add("dispatch", new CaseActionBody(Assignee: worker));
             Add("return", new CaseActionBody(Note: "不属本网格职责，退回重派"));
-            worker = $"{grid}-W{(worker.EndsWith('1') ? 2 : 1)}";
+            worker = StaffPlans.Worker(grid, worker.EndsWith('1') ? 2 : 1);
         }
 
         Add("dispatch", new CaseActionBody(Assignee: worker));
@@ -269,12 +291,17 @@ internal static class CasePlans
         Add("accept");
         if (state == "inProgress")
         {
-            if (!twoHour && rng.Chance(0.3))
+            if (!twoHour && rng.Chance(0.5))
             {
-                Add("request-extension", new CaseActionBody(Note: "需协调相关部门，申请延期", Hours: rng.Pick([24, 48, 72])));
-                if (rng.Chance(0.7))
+                Add("request-extension", new CaseActionBody(Hours: rng.Pick([24, 48, 72]), Reason: rng.Pick(ExtensionReasons)));
+                var answer = rng.NextDouble();
+                if (answer < 0.5)
                 {
                     Add("approve-extension", new CaseActionBody(Note: "同意延期"));
+                }
+                else if (answer < 0.85)
+                {
+                    Add("deny-extension", new CaseActionBody(Reason: "事项可在时限内办结，不予延期，请抓紧处置"));
                 }
             }
 
@@ -282,7 +309,8 @@ internal static class CasePlans
             return steps;
         }
 
-        Add("resolve", new CaseActionBody(Note: rng.Pick(CaseTexts.ResolveNotes)));
+        var photos = rng.Between(1, 3);
+        Add("resolve", new CaseActionBody(Note: rng.Pick(CaseTexts.ResolveNotes), Photos: Enumerable.Range(1, photos).Select(n => c.Photo("resolved", n)).ToArray()));
         if (state == "resolved")
         {
             return steps;
@@ -292,7 +320,7 @@ internal static class CasePlans
         {
             Add("rework", new CaseActionBody(Note: "核查未通过：问题仍存在，返工"));
             Add("accept");
-            Add("resolve", new CaseActionBody(Note: "已返工处理，现场复核无误"));
+            Add("resolve", new CaseActionBody(Note: "已返工处理，现场复核无误", Photos: [c.Photo("reworked", 1)]));
         }
 
         Add("verify", new CaseActionBody(Note: "现场核查属实，结案"));

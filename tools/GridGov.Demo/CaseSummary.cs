@@ -19,7 +19,9 @@ internal static class CaseSummary
         yield return $"  {cases.Count(c => c.TwoHourTier)} left open in the 2-hour tier (overdue 2 h after the load), "
             + $"{cases.Count(c => c.Escalations > 0)} escalated, {cases.Count(c => c.MergeInto is not null)} merged into an earlier report, "
             + $"{cases.Count(c => c.Reworked)} reworked, {cases.Count(c => c.Returned)} returned and re-dispatched, "
-            + $"{cases.Count(c => c.Steps.Any(s => s.Action == "request-extension"))} asked for an extension, {cases.Count(c => c.Satisfaction is not null)} rated";
+            + $"{cases.Count(c => c.Steps.Any(s => s.Action == "request-extension"))} asked for an extension ({cases.Count(c => c.Steps.Any(s => s.Action == "approve-extension"))} approved, {cases.Count(c => c.Steps.Any(s => s.Action == "deny-extension"))} denied), "
+            + $"{cases.Count(c => c.Steps.Any(s => s.Action == "dispatch" && s.Body.Assignee!.StartsWith("department:", StringComparison.Ordinal)))} dispatched to a department, "
+            + $"{cases.Count(c => c.Satisfaction is not null)} rated";
         yield return "  sources: " + string.Join(", ", cases.GroupBy(c => c.Source).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"));
     }
 
@@ -32,6 +34,7 @@ internal static class CaseSummary
         yield return string.Create(CultureInfo.InvariantCulture,
             $"  handled above the grid (escalated) {views.Count(v => v.HandledAt is not ("grid" or "microGrid"))}, merged {views.Count(v => v.MergedInto is not null)}, "
             + $"reworked {views.Count(v => v.Reworks > 0)}, extended {views.Count(v => v.Extensions > 0)}, "
+            + $"with a department {views.Count(v => v.Assignee?.StartsWith("department:", StringComparison.Ordinal) == true)}, "
             + $"rated {rated.Length}{(rated.Length > 0 ? $" (mean satisfaction {rated.Average(v => v.Satisfaction!.Value):0.0} of 5)" : "")}, "
             + $"overdue now {views.Count(v => v.Overdue)}");
         var twoHour = views.Where(v => v.State is "dispatched" or "inProgress" && CasePlans.TwoHourCategories.Contains(v.Category) && v.Deadline is not null).ToArray();

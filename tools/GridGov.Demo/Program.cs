@@ -98,6 +98,14 @@ if (people.Households.Count > 0)
     stages.Add(("households", () => loader.LoadHouseholdsAsync(people.Households)));
 }
 
+// dispatch takes only an assignee that exists: the grids' workers and the district's departments come first.
+var staffLoader = new StaffLoader(api, report, options.Concurrency, cancel.Token);
+if (cases.Count > 0)
+{
+    stages.Add(("staff", () => staffLoader.LoadStaffAsync(StaffPlans.Build(district, cases, options.Seed))));
+    stages.Add(("departments", () => staffLoader.LoadDepartmentsAsync(StaffPlans.Departments)));
+}
+
 var caseLoader = new CaseLoader(api, report, options.Concurrency, options.Seed, cancel.Token);
 if (cases.Count > 0)
 {

@@ -22,12 +22,17 @@ public sealed record StaffMember(
     [property: Id(2)] StaffRole Role,
     [property: Id(3)] string? MaskedPhone);
 
-/// <summary>What a caller asks a territory node to become. <c>Boundary</c> is normalized GeoJSON geometry text.</summary>
+/// <summary>
+/// What a caller asks a territory node to become. <c>Boundary</c> is normalized GeoJSON geometry text.
+/// <c>KeepStaff</c>: an existing node keeps its staff (a territory import, whose GeoJSON carries none, must not
+/// clear the people registered on the grids).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("gridgov.territory-upsert")]
 public sealed record TerritoryUpsert(
     [property: Id(0)] string Name,
     [property: Id(1)] string? Boundary,
-    [property: Id(2)] IReadOnlyList<StaffMember> Staff);
+    [property: Id(2)] IReadOnlyList<StaffMember> Staff,
+    [property: Id(3)] bool KeepStaff = false);
 
 [GenerateSerializer, Immutable, Alias("gridgov.territory-snapshot")]
 public sealed record TerritorySnapshot(

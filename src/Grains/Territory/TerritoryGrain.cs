@@ -75,7 +75,7 @@ internal sealed partial class TerritoryGrain(
         var level = TerritoryCode.LevelOf(Code);
         var name = ValidateName(update.Name);
         var boundary = update.Boundary is null ? null : Boundaries.Normalize(update.Boundary);
-        var staff = ValidateStaff(update.Staff, level);
+        var staff = update.KeepStaff && S.Exists ? S.Staff : ValidateStaff(update.Staff, level);
 
         if (S.Exists && createOnly)
         {

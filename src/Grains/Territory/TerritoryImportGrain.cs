@@ -25,7 +25,7 @@ internal sealed class TerritoryImportGrain : Grain, ITerritoryImportGrain
                 try
                 {
                     var result = await GrainFactory.GetGrain<ITerritoryGrain>(item.Code)
-                        .UpsertAsync(new TerritoryUpsert(item.Name, item.Boundary, []), null, false);
+                        .UpsertAsync(new TerritoryUpsert(item.Name, item.Boundary, [], KeepStaff: true), null, false);
                     return new TerritoryImportOutcome(item.Index, item.Code, result.Outcome, null);
                 }
                 catch (DomainException e)

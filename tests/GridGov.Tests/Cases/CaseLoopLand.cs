@@ -47,6 +47,8 @@ public sealed class CaseLoopLand
             Geo.Feature(land.Grid2, "Grid 2", Geo.Box(x + 0.1, y, x + 0.2, y + 0.1)));
         var imported = await (await land.Operator.PostJsonAsync("/api/v1/territory/import", body)).AssertOkAsync();
         Assert.Equal(0, imported.GetProperty("rejected").GetArrayLength());
+        // dispatch takes only staff of the case's node or an ancestor: on the district, the worker serves both grids.
+        await land.Operator.AddStaffAsync(land.District, ("w-1", "gridWorker"));
         land.CommandCentre = api.CreateClient(await api.CreateKeyAsync(Roles.CommandCentre, land.District));
         land.Worker = api.CreateClient(await api.CreateKeyAsync(Roles.GridWorker, land.District, staffId: "w-1"));
         land.App = api.CreateClient(await api.CreateKeyAsync(Roles.App, land.District));

@@ -6,6 +6,7 @@ using GridGov.Tests.Api;
 using GridGov.Tests.Cluster;
 using GridGov.Tests.CommandCentre;
 using GridGov.Tests.Infrastructure;
+using GridGov.Tests.Live;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,8 @@ namespace GridGov.Tests.Demo;
 /// <summary>
 /// The demo tool, run as the third party it is against the API in Embedded mode, loads the article's district; what
 /// it loaded is then read back through the API (never taken from the plan): 389 comprehensive grids, 276
-/// Party-building grids, 45 committees, 119 branches and 294 groups, and a month of cases in every state. A small
+/// Party-building grids, 45 committees, 119 branches and 294 groups, and a month of cases in every state, dispatched
+/// to the grid workers and departments it registered, its escalations naming supervisors. A small
 /// month (60 cases, three decks of states) keeps the run short; the district itself is the article's whole.
 /// </summary>
 public sealed class DemoLoadTests
@@ -83,6 +85,30 @@ public sealed class DemoLoadTests
         Assert.Contains(cases, c => c.GetProperty("mergedInto").ValueKind == JsonValueKind.String);
         Assert.True(cases.Select(c => c.GetProperty("gridCode").GetString()).Distinct().Count() > 20, "The cases are spread over the district's grids.");
         Assert.True(cases.Select(c => c.GetProperty("source").GetString()).Distinct().Count() >= 3, "The cases come from several sources.");
+        // Dispatched to people and departments that exist: the registry holds the demo's departments, some cases went to them.
+        var departments = (await (await http.GetAsync($"/api/v1/districts/{District}/departments")).AssertOkAsync()).GetProperty("items").EnumerateArray()
+            .Select(d => d.GetProperty("code").GetString()!).ToArray();
+        Assert.Equal(["environment", "housing", "market", "municipal", "urban-management"], departments.Order(StringComparer.Ordinal));
+        Assert.Contains(cases, c => c.GetProperty("assignee").GetString()?.StartsWith("department:", StringComparison.Ordinal) == true);
+        var worker = cases.Select(c => c.GetProperty("assignee").GetString()).First(a => a is not null && !a.StartsWith("department:", StringComparison.Ordinal))!;
+        var staff = (await (await http.GetAsync($"/api/v1/territory/{worker[..worker.LastIndexOf('-')]}")).AssertOkAsync()).GetProperty("staff").EnumerateArray().ToArray();
+        Assert.Equal(["gridChief", "gridWorker", "gridWorker"], staff.Select(m => m.GetProperty("role").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Contains(staff, m => m.GetProperty("id").GetString() == worker);
+
+        // Evidence: a closed case keeps its resolution's photos and note, a rated one its comment.
+        var evaluated = (await (await http.GetAsync($"/api/v1/cases/{cases.First(c => c.GetProperty("state").GetString() == "evaluated").GetProperty("id").GetString()}")).AssertOkAsync());
+        Assert.Contains(evaluated.GetProperty("evidence").EnumerateArray(), e => e.GetProperty("step").GetString() == "resolved" && e.GetProperty("photos").GetArrayLength() > 0);
+        Assert.False(string.IsNullOrEmpty(evaluated.GetProperty("evaluationComment").GetString()));
+
+        // An escalation names the supervisor of the level it reached (the events' log, replayed from its start).
+        await using (var events = await SseClient.OpenAsync(http, $"/api/v1/territory/{District}/events", lastEventId: "0"))
+        {
+            var escalated = (await events.UntilAsync(m => m.Event == "case" && m.Type == "escalated", "an escalation", TimeSpan.FromSeconds(60))).Last();
+            var supervisors = escalated.Json.GetProperty("supervisors").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToArray();
+            Assert.Single(supervisors);
+            Assert.EndsWith("-S1", supervisors[0], StringComparison.Ordinal);
+        }
+
         // The cases left open in the 2-hour tier carry a deadline two hours after their dispatch: they are the overdue ones to come.
         Assert.Contains(cases, c => c.GetProperty("state").GetString() is "dispatched" or "inProgress"
             && c.GetProperty("deadline").GetDateTimeOffset() - c.GetProperty("dispatchedAt").GetDateTimeOffset() == TimeSpan.FromHours(2));

@@ -29,6 +29,26 @@ public sealed class TerritoryGrainTests(GridClusterFixture fixture)
         Assert.Equal([new TerritoryChild($"{d}00100200301", "Micro-grid", TerritoryLevel.MicroGrid)], children);
     }
 
+    private const string Square = """{"type":"Polygon","coordinates":[[[109.5,18.2],[109.6,18.2],[109.6,18.3],[109.5,18.3],[109.5,18.2]]]}""";
+
+    [Fact]
+    public async Task An_import_keeps_the_staff_of_the_nodes_it_updates()
+    {
+        TestCallers.EnterOperator();
+        var d = Fresh.District();
+        await Put(d, "District");
+        StaffMember[] staff = [new("s-1", "Supervisor", StaffRole.Supervisor, null)];
+        await _grains.GetGrain<ITerritoryGrain>($"{d}001").UpsertAsync(new TerritoryUpsert("Street", null, staff), null, false);
+
+        // The GeoJSON of an import carries no staff: the street is renamed, its supervisor stays.
+        var outcomes = await _grains.GetGrain<ITerritoryImportGrain>(0).ImportAsync([new TerritoryImportItem(0, $"{d}001", "Street renamed", Square)]);
+
+        Assert.Equal(UpsertOutcome.Updated, Assert.Single(outcomes).Outcome);
+        var street = await _grains.GetGrain<ITerritoryGrain>($"{d}001").GetAsync();
+        Assert.Equal("Street renamed", street!.Name);
+        Assert.Equal(staff, street.Staff);
+    }
+
     [Fact]
     public async Task A_rename_reaches_the_parents_child_list()
     {

@@ -147,7 +147,8 @@ public sealed record CaseView(
     IReadOnlyList<EvidenceView>? Evidence = null,
     string? EvaluationComment = null,
     string? ExtensionReason = null,
-    string? ExtensionDeniedReason = null)
+    string? ExtensionDeniedReason = null,
+    DateTimeOffset? EscalatedAt = null)
 {
     /// <summary>The view of a case; without the reporter's contact for callers that may see no personal data.</summary>
     public static CaseView From(CaseSnapshot c, bool personalData) => new(
@@ -161,7 +162,7 @@ public sealed record CaseView(
         CaseAttributeValues.ToJson(c.Attributes),
         c.Followers?.Select(f => FollowerView.From(f, personalData)).ToArray() ?? [],
         c.Evidence?.Select(EvidenceView.From).ToArray() ?? [],
-        c.EvaluationComment, c.ExtensionReason, c.ExtensionDeniedReason);
+        c.EvaluationComment, c.ExtensionReason, c.ExtensionDeniedReason, c.EscalatedAt);
 }
 
 /// <summary>The reporter of a duplicate merged into the case (name and masked phone for those who may see personal data).</summary>

@@ -31,6 +31,7 @@ public sealed class EscalationTests(EscalationFixture f) : IClassFixture<Escalat
         var escalated = await f.ActAsync(f.Operator, id, "escalate", """{"note":"Needs the community"}""");
         var after = DateTimeOffset.UtcNow;
         Assert.Equal("community", escalated.GetProperty("handledAt").GetString());
+        Assert.InRange(escalated.GetProperty("escalatedAt").GetDateTimeOffset(), before.AddSeconds(-1), after.AddSeconds(1));
 
         var message = (await events.UntilAsync(m => m.Event == "case" && m.CaseId == id && m.Type == "escalated", $"case {id} escalated")).Last();
         Assert.Equal(["s-c:Staff s-c"], Supervisors(message));

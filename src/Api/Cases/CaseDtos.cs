@@ -92,8 +92,7 @@ public sealed record CaseRequest(
         }
     }
 
-    internal static bool IsHttpUrl(string? url) =>
-        url is { Length: <= 500 } && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+    internal static bool IsHttpUrl(string? url) => HttpUrls.IsValid(url, 500);
 }
 
 /// <summary>What an action carries; each action reads the fields it needs.</summary>

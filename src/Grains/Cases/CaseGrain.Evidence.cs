@@ -27,33 +27,9 @@ internal sealed partial class CaseGrain
         return next with { Evidence = [.. next.Evidence ?? [], evidence] };
     }
 
-    private static IReadOnlyList<string> CheckPhotos(IReadOnlyList<string>? photos)
-    {
-        if (photos is null)
-        {
-            return [];
-        }
-
-        if (photos.Count > MaxPhotos)
-        {
-            throw DomainException.Invalid("photos", $"At most {MaxPhotos} photo URLs.");
-        }
-
-        for (var i = 0; i < photos.Count; i++)
-        {
-            if (!IsHttpUrl(photos[i]))
-            {
-                throw DomainException.Invalid($"photos[{i}]", $"Each photo is an absolute http(s) URL of at most {MaxPhotoUrlLength} characters.");
-            }
-        }
-
-        return photos;
-    }
-
-    private static bool IsHttpUrl(string? url) =>
-        url is { Length: > 0 and <= MaxPhotoUrlLength }
-        && Uri.TryCreate(url, UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+    private static IReadOnlyList<string> CheckPhotos(IReadOnlyList<string>? photos) => HttpUrls.Check(
+        photos, "photos", MaxPhotos, MaxPhotoUrlLength,
+        $"At most {MaxPhotos} photo URLs.", $"Each photo is an absolute http(s) URL of at most {MaxPhotoUrlLength} characters.");
 
     private static string RequireReason(CaseAction action)
     {

@@ -59,19 +59,7 @@ internal static class DecisionRules
             throw DomainException.Invalid("minutes", $"minutes are at most {MaxMinutes} characters.");
         }
 
-        if (s.Attachments.Count > MaxAttachments)
-        {
-            throw DomainException.Invalid("attachments", $"At most {MaxAttachments} attachments.");
-        }
-
-        for (var i = 0; i < s.Attachments.Count; i++)
-        {
-            if (s.Attachments[i] is not { Length: > 0 and <= MaxUrl } url
-                || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
-            {
-                throw DomainException.Invalid($"attachments[{i}]", "An attachment is an absolute http(s) URL.");
-            }
-        }
+        HttpUrls.Check(s.Attachments, "attachments", MaxAttachments, MaxUrl, $"At most {MaxAttachments} attachments.", "An attachment is an absolute http(s) URL.");
 
         if (IsDisclosure(s.Step))
         {

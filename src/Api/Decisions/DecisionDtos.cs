@@ -13,7 +13,8 @@ public sealed record CadreRequest(
     [property: JsonRequired] CadreRole Role,
     [property: Required, StringLength(200, MinimumLength = 1)] string SendingUnit,
     [property: JsonRequired] DateOnly From,
-    DateOnly? To = null);
+    DateOnly? To = null,
+    [property: StringLength(64)] string? StaffId = null);
 
 /// <summary>A village: its name, villagers' committee, whether the branch secretary is also the chair, cadres sent down.</summary>
 public sealed record VillageRequest(

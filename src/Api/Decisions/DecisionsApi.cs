@@ -77,7 +77,7 @@ public static class DecisionsApi
                 .Select(m => new CommitteeMember(m.Name, m.Post)).ToArray(),
             request.SecretaryIsChair,
             (request.Cadres ?? []).Select((c, i) => c ?? throw DomainException.Invalid($"cadres[{i}]", "A cadre is an object with name, role, sendingUnit and from."))
-                .Select(c => new CadreSentDown(c.Name, c.Role, c.SendingUnit, c.From, c.To)).ToArray());
+                .Select(c => new CadreSentDown(c.Name, c.Role, c.SendingUnit, c.From, c.To) { StaffId = c.StaffId }).ToArray());
         var village = await cluster.GetGrain<IVillageGrain>(code).PutAsync(upsert, ETags.ExpectedVersion(http.Request));
         ETags.Set(http.Response, village.Version);
         return TypedResults.Ok(VillageView.From(village));

@@ -109,6 +109,7 @@ public static class PeopleApi
             .WithName("TransferPartyMember").WithSummary("Transfer a member to another organization (组织关系转接)")
             .WithDescription("Recorded in the member's history with the note.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapMobileMembers();
     }
 
     public static async Task<Results<Created<HouseholdView>, Ok<HouseholdView>>> PutHousehold(

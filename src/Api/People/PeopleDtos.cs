@@ -93,9 +93,11 @@ public sealed record TransferRequest([property: Required, StringLength(40, Minim
 
 public sealed record PartyMemberView(
     string Id, string Name, string? PhoneMasked, MemberStatus Status, bool Mobile, DateOnly Joined, string OrganizationId,
-    string? GridRole, IReadOnlyList<string> Households, IReadOnlyList<ChangeView> History, long Version, string? StaffId = null)
+    string? GridRole, IReadOnlyList<string> Households, IReadOnlyList<ChangeView> History, long Version, string? StaffId = null,
+    MobilityView? Mobility = null)
 {
     public static PartyMemberView From(PartyMemberSnapshot m) => new(
         m.Id, m.Name, m.PhoneMasked, m.Status, m.Mobile, m.Joined, m.OrganizationId, m.GridRole, m.Households,
-        m.History.Select(c => new ChangeView(c.At, c.Actor, c.What, c.From, c.To)).ToArray(), m.Version, m.StaffId);
+        m.History.Select(c => new ChangeView(c.At, c.Actor, c.What, c.From, c.To)).ToArray(), m.Version, m.StaffId,
+        MobilityView.From(m.Mobility));
 }

@@ -14,6 +14,10 @@ public interface IVillageGrain : IGrainWithStringKey, ITenantGrain
     [ReadOnly, Alias("get")]
     Task<VillageSnapshot?> GetAsync();
 
+    /// <summary>True when a cadre sent down to the village, whose term runs on that day, has this staff id.</summary>
+    [ReadOnly, Alias("is-serving-cadre")]
+    Task<bool> IsServingCadreAsync(string staffId, DateOnly day);
+
     /// <summary>Opens a decision of this village and lists it; answers the new decision.</summary>
     [Alias("open-decision")]
     Task<DecisionSnapshot> OpenDecisionAsync(NewDecision decision);

@@ -27,7 +27,16 @@ public sealed record CadreSentDown(
     [property: Id(1)] CadreRole Role,
     [property: Id(2)] string SendingUnit,
     [property: Id(3)] DateOnly From,
-    [property: Id(4)] DateOnly? To);
+    [property: Id(4)] DateOnly? To)
+{
+    /// <summary>
+    /// The cadre's staff id when they handle cases: while their term runs, the village's cases may be dispatched to
+    /// them, and their handler indicators count what they handled.
+    /// </summary>
+    [Id(5)] public string? StaffId { get; init; }
+
+    public bool Serves(DateOnly day) => From <= day && (To is null || day <= To);
+}
 
 /// <summary>What a PUT of a village sets: the whole record.</summary>
 [GenerateSerializer, Immutable, Alias("gridgov.village-upsert")]

@@ -18,6 +18,17 @@ public interface IPartyMemberGrain : IGrainWithStringKey, ITenantGrain
     Task<PartyMemberSnapshot> TransferAsync(string organizationId, string actor, string? note);
 
     /// <summary>
+    /// Marks the member mobile with where they are, or updates where they are; the home organization keeps them.
+    /// Refused (409) for a member that does not exist.
+    /// </summary>
+    [Alias("set-mobility")]
+    Task<PartyMemberSnapshot> SetMobilityAsync(MemberMobility mobility, string actor, long? expectedVersion);
+
+    /// <summary>Unmarks a mobile member who came back, recording where from in their history; 409 when not mobile.</summary>
+    [Alias("returned")]
+    Task<PartyMemberSnapshot> ReturnAsync(DateOnly returnedOn, string? note, string actor, long? expectedVersion);
+
+    /// <summary>
     /// Records (or forgets) a household this member keeps in touch with; called by the household only. A member that
     /// does not exist, or is being deleted, refuses a new link and has nothing to forget.
     /// </summary>

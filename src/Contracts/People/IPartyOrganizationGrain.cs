@@ -13,6 +13,10 @@ public interface IPartyOrganizationGrain : IGrainWithStringKey, ITenantGrain
     [ReadOnly, AlwaysInterleave, Alias("get")]
     Task<PartyOrganizationSnapshot?> GetAsync();
 
+    /// <summary>The organization's mobile members (流动党员), by id after the cursor; null when the organization does not exist.</summary>
+    [ReadOnly, AlwaysInterleave, Alias("mobile-members")]
+    Task<IReadOnlyList<PartyMemberSnapshot>?> ListMobileMembersAsync(string? after, int limit);
+
     /// <summary>Records a new child organization; called by the child before it is first written.</summary>
     [Alias("adopt")]
     Task AdoptAsync(string childId, OrganizationKind childKind);

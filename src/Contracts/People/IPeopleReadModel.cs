@@ -30,6 +30,9 @@ public interface IPeopleReadModel
     /// <summary>The members of the given organizations, by id, after the cursor.</summary>
     Task<IReadOnlyList<PartyMemberSnapshot>> ListMembersAsync(IReadOnlyList<string> organizationIds, string? after, int limit, CancellationToken cancellationToken);
 
+    /// <summary>The mobile members (流动党员) of one organization, by id, after the cursor.</summary>
+    Task<IReadOnlyList<PartyMemberSnapshot>> ListMobileMembersAsync(string organizationId, string? after, int limit, CancellationToken cancellationToken);
+
     /// <summary>
     /// Archives a deleted entry and removes its rows (a household's with its residents'), in one transaction.
     /// Idempotent: the same deletion (entity and time) is archived once.

@@ -25,7 +25,22 @@ public sealed record PartyMemberSnapshot(
 {
     /// <summary>The member's staff id (a grid worker's, as in a grid's staff list), so that cases they handle pay their points.</summary>
     [Id(11)] public string? StaffId { get; init; }
+
+    /// <summary>Where the member is while mobile (流动党员); null while at home. The home organization keeps them either way.</summary>
+    [Id(12)] public MemberMobility? Mobility { get; init; }
 }
+
+/// <summary>
+/// Where a mobile Party member (流动党员) is: the city, the organization that holds them there (a Party organization of
+/// a workplace or a mobile members' branch elsewhere, named as text, for it is outside the district), since when, and
+/// a contact's masked phone.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("gridgov.member-mobility")]
+public sealed record MemberMobility(
+    [property: Id(0)] string City,
+    [property: Id(1)] string HoldingOrganization,
+    [property: Id(2)] DateOnly Since,
+    [property: Id(3)] string? ContactPhoneMasked);
 
 [GenerateSerializer, Immutable, Alias("gridgov.party-member-profile")]
 public sealed record PartyMemberProfile(

@@ -1,5 +1,6 @@
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
+using GridGov.Contracts.Decisions;
 using GridGov.Contracts.Territory;
 
 namespace GridGov.Grains.Cases;
@@ -62,11 +63,22 @@ internal sealed partial class CaseGrain
         // The case's node and its ancestors, asked together: a handful of grains, each answering from memory.
         var nodes = await Task.WhenAll(TerritoryCode.AncestorsOf(current.GridCode).Append(current.GridCode)
             .Select(code => GrainFactory.GetGrain<ITerritoryGrain>(code).GetAsync()));
-        if (!nodes.Any(n => n is not null && n.Staff.Any(s => s.Id == named)))
+        if (!nodes.Any(n => n is not null && n.Staff.Any(s => s.Id == named)) && !await IsVillageCadreAsync(current.GridCode, named))
         {
-            throw DomainException.Invalid("assignee", $"'{named}' is neither a staff member of territory {current.GridCode} or its ancestors nor department:{{code}} of a registered department.");
+            throw DomainException.Invalid("assignee", $"'{named}' is neither a staff member of territory {current.GridCode} or its ancestors, nor a cadre sent down to its village, nor department:{{code}} of a registered department.");
         }
 
         return named;
+    }
+
+    /// <summary>
+    /// A cadre sent down to the village the case is in (第一书记, 驻村工作队) handles its cases while their term runs;
+    /// asked only when the assignee is not staff of the case's nodes, so ordinary dispatch pays nothing for it.
+    /// </summary>
+    private async Task<bool> IsVillageCadreAsync(string gridCode, string staffId)
+    {
+        var community = TerritoryCode.AncestorsOf(gridCode).Append(gridCode).FirstOrDefault(c => TerritoryCode.LevelOf(c) == TerritoryLevel.Community);
+        return community is not null
+            && await GrainFactory.GetGrain<IVillageGrain>(community).IsServingCadreAsync(staffId, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
     }
 }

@@ -57,7 +57,12 @@ internal sealed class VillageGrain(
             Name = Text(c.Name, $"cadres[{i}].name", MaxName),
             SendingUnit = Text(c.SendingUnit, $"cadres[{i}].sendingUnit", 200),
             To = c.To is { } to && to < c.From ? throw DomainException.Invalid($"cadres[{i}].to", "A term ends after it starts.") : c.To,
+            StaffId = string.IsNullOrWhiteSpace(c.StaffId) ? null : c.StaffId.Trim(),
         }).ToArray();
+        if (cadres.Where(c => c.StaffId is not null).GroupBy(c => c.StaffId).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw DomainException.Invalid("cadres", $"Staff id '{twice.Key}' is given to two cadres.");
+        }
 
         if (TerritoryCode.LevelOf(Code) != TerritoryLevel.Community)
         {
@@ -80,6 +85,9 @@ internal sealed class VillageGrain(
         await state.WriteStateAsync();
         return state.State.Village;
     }
+
+    Task<bool> IVillageGrain.IsServingCadreAsync(string staffId, DateOnly day) =>
+        Task.FromResult(state.State.Village?.Cadres.Any(c => c.StaffId == staffId && c.Serves(day)) == true);
 
     Task<VillageSnapshot?> IVillageGrain.GetAsync() =>
         Task.FromResult(state.State.Village is { } v ? v with { Decisions = state.State.Decisions.Count } : null);

@@ -26,7 +26,7 @@ internal sealed class PartyMemberState : IDeletableState
 /// each one: a household that is linking waits on its member, so the member never waits on a household), then leaves the
 /// organization.
 /// </summary>
-internal sealed class PartyMemberGrain(
+internal sealed partial class PartyMemberGrain(
     [PersistentState("party-member", ProviderNames.MainStorage)] IPersistentState<PartyMemberState> state,
     IPeopleReadModel readModel,
     TimeProvider time) : Grain, IPartyMemberGrain
@@ -95,10 +95,20 @@ internal sealed class PartyMemberGrain(
                 member.PendingLeave = existing.OrganizationId;
             }
 
+            // A PUT that says the member is no longer mobile is their return; one that keeps them mobile keeps where they are.
+            if (existing?.Mobility is { } away && !profile.Mobile)
+            {
+                history.Add(new RegistryChange(now, actor, "returned", Where(away), null));
+            }
+
             member.PhoneHash = profile.PhoneHash;
             member.Member = new PartyMemberSnapshot(
                 Id, profile.Name.Trim(), profile.PhoneMasked, profile.Status, profile.Mobile, profile.Joined, profile.OrganizationId,
-                profile.GridRole?.Trim(), existing?.Households ?? [], history, (existing?.Version ?? 0) + 1) { StaffId = profile.StaffId?.Trim() };
+                profile.GridRole?.Trim(), existing?.Households ?? [], history, (existing?.Version ?? 0) + 1)
+            {
+                StaffId = profile.StaffId?.Trim(),
+                Mobility = profile.Mobile ? existing?.Mobility : null,
+            };
         });
         return new(saved, existing is null ? SaveOutcome.Created : SaveOutcome.Updated);
     }

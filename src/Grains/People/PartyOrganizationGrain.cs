@@ -125,6 +125,10 @@ internal sealed class PartyOrganizationGrain(
 
     Task<PartyOrganizationSnapshot?> IPartyOrganizationGrain.GetAsync() => Task.FromResult(Live);
 
+    /// <summary>The organization keeps its mobile members as members; which of them are away is the read model's to list.</summary>
+    async Task<IReadOnlyList<PartyMemberSnapshot>?> IPartyOrganizationGrain.ListMobileMembersAsync(string? after, int limit) =>
+        Live is null ? null : await readModel.ListMobileMembersAsync(Id, after, limit, CancellationToken.None);
+
     async Task IPartyOrganizationGrain.AdoptAsync(string childId, OrganizationKind childKind)
     {
         await SettleAsync();

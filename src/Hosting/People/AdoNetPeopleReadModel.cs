@@ -125,15 +125,19 @@ internal sealed class AdoNetPeopleReadModel : IPeopleReadModel
     public Task UpsertMemberAsync(PartyMemberSnapshot member, CancellationToken cancellationToken) =>
         UpsertRowAsync(
             """
-            INSERT INTO gridgov_party_members (id, district, organization_id, version, snapshot)
-            VALUES (@id, @district, @organization, @version, @snapshot)
-            ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, version = excluded.version, snapshot = excluded.snapshot
+            INSERT INTO gridgov_party_members (id, district, organization_id, version, snapshot, mobile)
+            VALUES (@id, @district, @organization, @version, @snapshot, @mobile)
+            ON CONFLICT (id) DO UPDATE SET organization_id = excluded.organization_id, version = excluded.version, snapshot = excluded.snapshot, mobile = excluded.mobile
             WHERE gridgov_party_members.version < excluded.version
             """,
             member.Id,
             member.Version,
             JsonSerializer.Serialize(member, Json),
-            command => command.AddParameter("organization", member.OrganizationId),
+            command =>
+            {
+                command.AddParameter("organization", member.OrganizationId);
+                command.AddParameter("mobile", member.Mobile);
+            },
             cancellationToken);
 
     public Task<IReadOnlyList<PartyOrganizationSnapshot>> ListOrganizationsAsync(string partyGridId, IReadOnlyList<string> gridCodes, CancellationToken cancellationToken)
@@ -182,6 +186,22 @@ internal sealed class AdoNetPeopleReadModel : IPeopleReadModel
             },
             cancellationToken);
     }
+
+    public Task<IReadOnlyList<PartyMemberSnapshot>> ListMobileMembersAsync(string organizationId, string? after, int limit, CancellationToken cancellationToken) =>
+        QuerySnapshotsAsync<PartyMemberSnapshot>(
+            """
+            SELECT snapshot FROM gridgov_party_members
+            WHERE organization_id = @organization AND mobile = @mobile AND (@after IS NULL OR id > @after)
+            ORDER BY id LIMIT @limit
+            """,
+            command =>
+            {
+                command.AddParameter("organization", organizationId);
+                command.AddParameter("mobile", true);
+                command.AddText("after", after);
+                command.AddParameter("limit", limit);
+            },
+            cancellationToken);
 
     public async Task RemoveAsync(RegistryDeletion deletion, CancellationToken cancellationToken)
     {

@@ -131,4 +131,34 @@ public sealed class DecisionApiTests(LiveFixture f) : IClassFixture<LiveFixture>
         });
         await stale.AssertProblemAsync(HttpStatusCode.PreconditionFailed);
     }
+
+    [Fact]
+    public async Task A_cadre_sent_down_with_a_staff_id_handles_the_villages_cases_while_the_term_runs()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await (await f.Operator.PutJsonAsync($"/api/v1/villages/{Village}", $$"""
+            {"name":"Village A","cadres":[
+              {"name":"孙书记","role":"firstSecretary","sendingUnit":"District Bureau of Agriculture","from":"{{today.AddYears(-1):yyyy-MM-dd}}","staffId":"cadre-sun"},
+              {"name":"周队员","role":"workTeamMember","sendingUnit":"City Water Company","from":"{{today.AddYears(-2):yyyy-MM-dd}}","to":"{{today.AddDays(-1):yyyy-MM-dd}}","staffId":"cadre-zhou"}]}
+            """)).AssertOkAsync();
+        var village = await (await f.Operator.GetAsync($"/api/v1/villages/{Village}")).AssertOkAsync();
+        Assert.Contains(village.GetProperty("cadres").EnumerateArray(), c => c.GetProperty("staffId").GetString() == "cadre-sun");
+
+        var inVillage = await f.Land.ReportAsync(f.Operator);
+        var outside = await f.Land.ReportAsync(f.Operator, inB: true);
+        foreach (var id in new[] { inVillage, outside })
+        {
+            await Live.Territory.ActAsync(f.Operator, id, "file");
+        }
+
+        // A cadre whose term ended, and a cadre of another village's case, are no assignees: 400 naming the field.
+        await (await f.Operator.PostJsonAsync($"/api/v1/cases/{inVillage}/dispatch", """{"assignee":"cadre-zhou"}""")).AssertProblemAsync(HttpStatusCode.BadRequest, "assignee");
+        await (await f.Operator.PostJsonAsync($"/api/v1/cases/{outside}/dispatch", """{"assignee":"cadre-sun"}""")).AssertProblemAsync(HttpStatusCode.BadRequest, "assignee");
+
+        await Live.Territory.ActAsync(f.Operator, inVillage, "dispatch", """{"assignee":"cadre-sun"}""");
+        await Eventually.TrueAsync(
+            async () => (await (await f.Operator.GetAsync($"/api/v1/districts/{f.Land.District}/handlers/cadre-sun/indicators")).AssertOkAsync())
+                .GetProperty("current").GetProperty("open").GetInt64() == 1,
+            "the cadre's handler indicators counting the case");
+    }
 }

@@ -55,6 +55,9 @@ internal sealed class LossyPeopleReadModel(IPeopleReadModel inner) : IPeopleRead
 
     public Task<IReadOnlyList<PartyMemberSnapshot>> ListMembersAsync(IReadOnlyList<string> organizationIds, string? after, int limit, CancellationToken cancellationToken) =>
         inner.ListMembersAsync(organizationIds, after, limit, cancellationToken);
+
+    public Task<IReadOnlyList<PartyMemberSnapshot>> ListMobileMembersAsync(string organizationId, string? after, int limit, CancellationToken cancellationToken) =>
+        inner.ListMobileMembersAsync(organizationId, after, limit, cancellationToken);
 }
 
 /// <summary>A two-silo cluster on each database kind, whose silos use <see cref="LossyPeopleReadModel"/>.</summary>

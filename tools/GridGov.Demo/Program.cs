@@ -98,6 +98,18 @@ if (people.Households.Count > 0)
     stages.Add(("households", () => loader.LoadHouseholdsAsync(people.Households)));
 }
 
+// The Party-building practices (docs/party.md): rules, a year of meetings and volunteering, two villages' decisions.
+var party = new PartyLoader(api, report, options.Concurrency, cancel.Token);
+var today = DateOnly.FromDateTime(DateTime.UtcNow);
+stages.Add(("point rules", () => party.LoadRulesAsync(PartyPlans.Rules(today))));
+if (people.Members.Count > 0)
+{
+    stages.Add(("meetings", () => party.LoadMeetingsAsync(PartyPlans.Meetings(people.Members, options.Seed, today))));
+    stages.Add(("volunteering grants", () => party.LoadGrantsAsync(PartyPlans.Volunteering(people.Members, options.Seed, today))));
+}
+
+stages.Add(("villages and decisions", () => party.LoadVillagesAsync(PartyPlans.Villages(district, DateTimeOffset.UtcNow))));
+
 // dispatch takes only an assignee that exists: the grids' workers and the district's departments come first.
 var staffLoader = new StaffLoader(api, report, options.Concurrency, cancel.Token);
 if (cases.Count > 0)

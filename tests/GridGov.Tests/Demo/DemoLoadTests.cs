@@ -112,6 +112,19 @@ public sealed class DemoLoadTests
         // The cases left open in the 2-hour tier carry a deadline two hours after their dispatch: they are the overdue ones to come.
         Assert.Contains(cases, c => c.GetProperty("state").GetString() is "dispatched" or "inProgress"
             && c.GetProperty("deadline").GetDateTimeOffset() - c.GetProperty("dispatchedAt").GetDateTimeOffset() == TimeSpan.FromHours(2));
+
+        // The Party-building practices: a rule changed half-way through the year, and two villages (the first two of
+        // the first town) whose decisions stand at different steps.
+        var careVisit = await (await http.GetAsync($"/api/v1/districts/{District}/point-rules/care-visit")).AssertOkAsync();
+        Assert.Equal(2, careVisit.GetProperty("versions").GetArrayLength());
+        var first = (await (await http.GetAsync($"/api/v1/villages/{District}005001/decisions")).AssertOkAsync()).GetProperty("items").EnumerateArray()
+            .Select(d => (Status: d.GetProperty("status").GetString(), Next: d.GetProperty("nextStep").GetString())).ToArray();
+        Assert.Equal([("completed", null), ("open", "result-disclosure")], first.Order().ToArray());
+        var second = Assert.Single((await (await http.GetAsync($"/api/v1/villages/{District}005002/decisions")).AssertOkAsync()).GetProperty("items").EnumerateArray());
+        Assert.Equal("party-assembly", second.GetProperty("nextStep").GetString());
+        using var anonymous = new HttpClient { BaseAddress = address };
+        var board = await (await anonymous.GetAsync($"/api/v1/villages/{District}005001/board")).AssertOkAsync();
+        Assert.Equal(2, board.GetProperty("items").GetArrayLength());
     }
 
     /// <summary>The demo tool as a process, with a small month and no pacing (the test host's keys have no rate limit).</summary>

@@ -50,6 +50,11 @@ public sealed class SecurityFixture : IAsyncLifetime
             await (await op.PutJsonAsync($"/api/v1/households/{d}-H1", HouseholdBody(d))).AssertOkAsync(System.Net.HttpStatusCode.Created);
             await (await op.PutJsonAsync($"/api/v1/party-organizations/{d}-PO1", OrganizationBody(d))).AssertOkAsync(System.Net.HttpStatusCode.Created);
             await (await op.PutJsonAsync($"/api/v1/party-members/{d}-M1", MemberBody(d))).AssertOkAsync(System.Net.HttpStatusCode.Created);
+
+            // A village on the community, with a decision just opened.
+            await (await op.PutJsonAsync($"/api/v1/villages/{d}001001", """{"name":"Village"}""")).AssertOkAsync();
+            Decision[d] = (await (await op.PostJsonAsync($"/api/v1/villages/{d}001001/decisions", """{"matter":"Matrix","kind":"other","origin":"higherLevel"}"""))
+                .AssertOkAsync(System.Net.HttpStatusCode.Created)).GetProperty("id").GetString()!;
         }
 
         foreach (var role in Roles.All)
@@ -64,6 +69,9 @@ public sealed class SecurityFixture : IAsyncLifetime
     }
 
     public Dictionary<string, string> ClosedCase { get; } = [];
+
+    /// <summary>An open decision of each district's village, at its first step.</summary>
+    public Dictionary<string, string> Decision { get; } = [];
 
     private async Task<string> FinishedCaseAsync(string d, HttpClient reporter, HttpClient worker)
     {

@@ -67,21 +67,24 @@ public static class PointsApi
             Leaderboard(LeaderboardScope.Branch, id, period, cursor, limit, http, readModel, time, ct)).RequireAuthorization(Policies.PointsRead)
             .WithName("GetBranchPointsLeaderboard").WithSummary("A branch's members by points for a month, quarter or year")
             .WithDescription(LeaderboardDescription)
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .AuditsPersonalData<LeaderboardView>(p => p.Items.Select(r => $"member:{r.MemberId}"));
         api.MapGet("/party-grids/{id}/points-leaderboard", (string id, string? period, string? cursor, int? limit, HttpContext http, IPointsReadModel readModel, TimeProvider time, CancellationToken ct) =>
             Leaderboard(LeaderboardScope.PartyGrid, id, period, cursor, limit, http, readModel, time, ct)).RequireAuthorization(Policies.PointsRead)
             .WithTags("Points").WithName("GetPartyGridPointsLeaderboard").WithSummary("A Party-building grid's members by points")
             .WithDescription(LeaderboardDescription)
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .AuditsPersonalData<LeaderboardView>(p => p.Items.Select(r => $"member:{r.MemberId}"));
         api.MapGet("/territory/{code}/points-leaderboard", (string code, string? period, string? cursor, int? limit, HttpContext http, IPointsReadModel readModel, TimeProvider time, CancellationToken ct) =>
             Leaderboard(LeaderboardScope.Grid, code, period, cursor, limit, http, readModel, time, ct)).RequireAuthorization(Policies.PointsRead)
             .WithTags("Points").WithName("GetGridPointsLeaderboard").WithSummary("A grid's members by points")
             .WithDescription(LeaderboardDescription)
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .AuditsPersonalData<LeaderboardView>(p => p.Items.Select(r => $"member:{r.MemberId}"));
     }
 
     private const string LeaderboardDescription =
-        "period is a year (2026), a quarter (2026-Q1) or a month (2026-03); the current month when absent. Points are summed from the leaderboards' table (never by activating every member) over the entries' days; ties are ordered by member id. Pages with cursor and limit.";
+        "period is a year (2026), a quarter (2026-Q1) or a month (2026-03); the current month when absent. Points are summed from the leaderboards' table (never by activating every member) over the entries' days; ties are ordered by member id. Each row names the member as their record has it now. Pages with cursor and limit.";
 
     public static async Task<Ok<PointRuleListView>> ListRules(string district, HttpContext http, IClusterClient cluster)
     {
@@ -220,7 +223,7 @@ public static class PointsApi
         var name = scope switch { LeaderboardScope.Grid => "grid", LeaderboardScope.PartyGrid => "partyGrid", _ => "branch" };
         return TypedResults.Ok(new LeaderboardView(
             name, id, period, Metrics.DateOf(range.From), Metrics.DateOf(range.To),
-            rows.Take(take).Select(r => new LeaderboardRowView(r.Rank, r.MemberId, r.Points, r.Entries)).ToArray(),
+            rows.Take(take).Select(r => new LeaderboardRowView(r.Rank, r.MemberId, r.Points, r.Entries, r.Name)).ToArray(),
             rows.Count > take ? (offset + take).ToString(CultureInfo.InvariantCulture) : null));
     }
 

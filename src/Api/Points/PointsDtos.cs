@@ -117,4 +117,4 @@ public sealed record MeetingListView(IReadOnlyList<MeetingView> Items);
 
 public sealed record LeaderboardView(string Scope, string Id, string Period, DateOnly From, DateOnly To, IReadOnlyList<LeaderboardRowView> Items, string? NextCursor);
 
-public sealed record LeaderboardRowView(int Rank, string MemberId, long Points, int Entries);
+public sealed record LeaderboardRowView(int Rank, string MemberId, long Points, int Entries, string? Name);

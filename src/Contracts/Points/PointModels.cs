@@ -185,4 +185,5 @@ public enum LeaderboardScope
     Branch,
 }
 
-public sealed record LeaderboardRow(int Rank, string MemberId, long Points, int Entries);
+/// <summary>A member's place on a leaderboard; the name as the member's row has it now (null for a member since deleted).</summary>
+public sealed record LeaderboardRow(int Rank, string MemberId, long Points, int Entries, string? Name = null);

@@ -56,15 +56,21 @@ internal sealed class AdoNetPointsReadModel(DatabaseKind database, string connec
 
         // Ties go by member id in ordinal order on both databases (PostgreSQL's default collation may not be).
         var byId = database == DatabaseKind.PostgreSql ? "member_id COLLATE \"C\"" : "member_id";
+
+        // The page is ranked first, then named from the members' rows (a name is shown as it is now).
+        var name = database == DatabaseKind.PostgreSql ? "m.snapshot::jsonb ->> 'Name'" : "json_extract(m.snapshot, '$.Name')";
         return Database.RunAsync(
             database,
             connectionString,
             $"""
-            SELECT member_id, SUM(points) AS total, COUNT(*) AS entries FROM gridgov_point_entries
-            WHERE district = @district AND {column} = @scope AND day >= @from AND day <= @to
-            GROUP BY member_id
-            ORDER BY total DESC, {byId}
-            LIMIT @limit OFFSET @offset
+            SELECT t.member_id, t.total, t.entries, {name} FROM (
+                SELECT member_id, SUM(points) AS total, COUNT(*) AS entries FROM gridgov_point_entries
+                WHERE district = @district AND {column} = @scope AND day >= @from AND day <= @to
+                GROUP BY member_id
+                ORDER BY total DESC, {byId}
+                LIMIT @limit OFFSET @offset) t
+            LEFT JOIN gridgov_party_members m ON m.id = t.member_id
+            ORDER BY t.total DESC, t.{byId}
             """,
             command =>
             {
@@ -79,7 +85,8 @@ internal sealed class AdoNetPointsReadModel(DatabaseKind database, string connec
             {
                 var rank = offset;
                 return command.ReadAllAsync(
-                    reader => new LeaderboardRow(++rank, reader.GetString(0), Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture)),
+                    reader => new LeaderboardRow(++rank, reader.GetString(0), Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture),
+                        reader.IsDBNull(3) ? null : reader.GetString(3)),
                     cancellationToken);
             },
             cancellationToken);

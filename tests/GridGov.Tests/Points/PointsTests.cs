@@ -192,6 +192,7 @@ public sealed class PointsTests(PointsFixture f) : IClassFixture<PointsFixture>
             var rows = board.GetProperty("items").EnumerateArray().Select(r => (r.GetProperty("memberId").GetString()!, r.GetProperty("points").GetInt64())).ToArray();
             var expected = url.Contains("party-grids", StringComparison.Ordinal) ? new[] { w.M3, w.M1, w.M2, w.M4 } : [w.M3, w.M1, w.M2];
             Assert.Equal(expected, rows.Select(r => r.Item1));
+            Assert.All(board.GetProperty("items").EnumerateArray(), r => Assert.Equal("党员", r.GetProperty("name").GetString()));
             foreach (var (member, points) in rows)
             {
                 Assert.Equal(await w.RecountAsync(member), points);

@@ -17,7 +17,7 @@ public sealed record PoliceFeatureCollectionRequest(string Type, IReadOnlyList<P
 public sealed record PoliceFeatureRequest(string Type, PoliceFeatureProperties Properties, JsonElement Geometry);
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
-public sealed record PoliceFeatureProperties(string Code, string Name, string Station, string? OfficerName, string? OfficerPhone);
+public sealed record PoliceFeatureProperties(string Code, string Name, string Station, string? OfficerName = null, string? OfficerPhone = null);
 
 /// <summary>
 /// Imports a district's police areas from one GeoJSON FeatureCollection. The handler checks each feature's shape and

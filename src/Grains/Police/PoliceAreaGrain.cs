@@ -194,8 +194,10 @@ internal sealed partial class PoliceAreaGrain(
         }
 
         var before = Effective();
+        // The overlaps themselves may change where an override hides it from the link: the reason says both.
+        var overlaps = $"{reason}; overlaps gained [{string.Join(", ", computed.Except(S.Computed))}], lost [{string.Join(", ", S.Computed.Except(computed))}]";
         S.Computed = [.. computed];
-        Record("grids-recomputed", "system", reason, before);
+        Record("grids-recomputed", "system", overlaps, before);
         await state.WriteStateAsync();
         await SyncRowAsync();
     }

@@ -7,6 +7,7 @@ using GridGov.Api.Open311;
 using GridGov.Api.Operations;
 using GridGov.Api.People;
 using GridGov.Api.Points;
+using GridGov.Api.Police;
 using GridGov.Api.Security;
 using GridGov.Api.Territory;
 using GridGov.Hosting;
@@ -59,6 +60,7 @@ api.MapLiveEvents();
 api.MapWebhooks();
 api.MapCluster();
 api.MapDecisions();
+api.MapPolice();
 
 await app.RunAsync();
 return 0;

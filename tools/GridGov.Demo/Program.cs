@@ -87,6 +87,7 @@ List<(string Name, Func<Task> Load)> stages =
     ("territory", () => loader.ImportTerritoryAsync(district, GeoJson.Write(district, indented: false))),
     ("Party-building grids", () => loader.LoadPartyGridsAsync(district.PartyGrids)),
     ("Party organizations", () => loader.LoadOrganizationsAsync(district.Organizations)),
+    ("police areas", () => new PoliceLoader(api, report, cancel.Token).ImportAsync(PolicePlan.Build(district, options.Seed))),
 ];
 if (people.Members.Count > 0)
 {

@@ -147,7 +147,9 @@ public sealed record CaseView(
     string? EvaluationComment = null,
     string? ExtensionReason = null,
     string? ExtensionDeniedReason = null,
-    DateTimeOffset? EscalatedAt = null)
+    DateTimeOffset? EscalatedAt = null,
+    string? PoliceArea = null,
+    CasePoliceOfficerView? PoliceOfficer = null)
 {
     /// <summary>The view of a case; without the reporter's contact for callers that may see no personal data.</summary>
     public static CaseView From(CaseSnapshot c, bool personalData) => new(
@@ -161,8 +163,12 @@ public sealed record CaseView(
         CaseAttributeValues.ToJson(c.Attributes),
         c.Followers?.Select(f => FollowerView.From(f, personalData)).ToArray() ?? [],
         c.Evidence?.Select(EvidenceView.From).ToArray() ?? [],
-        c.EvaluationComment, c.ExtensionReason, c.ExtensionDeniedReason, c.EscalatedAt);
+        c.EvaluationComment, c.ExtensionReason, c.ExtensionDeniedReason, c.EscalatedAt,
+        c.PoliceArea, c.PoliceOfficer is { } o ? new CasePoliceOfficerView(o.Name, o.PhoneMasked) : null);
 }
+
+/// <summary>The community police officer co-assigned to a public-security case (docs/resources.md, "Police areas").</summary>
+public sealed record CasePoliceOfficerView(string Name, string? MaskedPhone);
 
 /// <summary>The reporter of a duplicate merged into the case (name and masked phone for those who may see personal data).</summary>
 public sealed record FollowerView(string CaseId, ReporterView? Reporter, DateTimeOffset At)

@@ -81,7 +81,17 @@ public sealed record CaseSnapshot
 
     /// <summary>When the case was last escalated (to <see cref="HandledAt"/>); absent for a case never escalated.</summary>
     [Id(42)] public DateTimeOffset? EscalatedAt { get; init; }
+
+    /// <summary>The police area co-assigned to the case (警网融合): on dispatch of a public-security case, or reported by the police.</summary>
+    [Id(43)] public string? PoliceArea { get; init; }
+
+    /// <summary>The community police officer of <see cref="PoliceArea"/> as the case shows them (name, masked phone).</summary>
+    [Id(44)] public CasePoliceOfficer? PoliceOfficer { get; init; }
 }
+
+/// <summary>The officer co-assigned to a case: the name and the masked phone only.</summary>
+[GenerateSerializer, Immutable, Alias("gridgov.case-police-officer")]
+public sealed record CasePoliceOfficer([property: Id(0)] string Name, [property: Id(1)] string? PhoneMasked);
 
 /// <summary>
 /// The reporter of a duplicate merged into a case: the duplicate's id, the reporter's name and masked phone (a full

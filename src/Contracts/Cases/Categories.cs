@@ -6,6 +6,9 @@ public enum CategoryClass
     Component,
     Event,
     Governance,
+
+    /// <summary>Public security (治安): on dispatch the police area's community officer is co-assigned (docs/resources.md).</summary>
+    PublicSecurity,
 }
 
 /// <summary>

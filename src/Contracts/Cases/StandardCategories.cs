@@ -24,7 +24,7 @@ public static class StandardCategories
         new("governance.neighbour-dispute", "邻里纠纷 Neighbour dispute", CategoryClass.Governance, TimeLimits.General, TimeSpan.FromHours(24), "Community committee"),
         new("governance.care-visit", "关爱走访 Care visit", CategoryClass.Governance, TimeLimits.General, TimeSpan.FromHours(24), "Community committee"),
         new("governance.safety-hazard", "安全隐患 Safety hazard", CategoryClass.Governance, TimeLimits.Utilities, TimeSpan.FromHours(1), "Emergency management bureau"),
-        new("governance.public-security", "治安问题 Public security", CategoryClass.Governance, TimeLimits.Emergency, TimeSpan.FromMinutes(15), "Police station"),
+        new("governance.public-security", "治安问题 Public security", CategoryClass.PublicSecurity, TimeLimits.Emergency, TimeSpan.FromMinutes(15), "Police station"),
         new("governance.complex", "复杂诉求 Complex request", CategoryClass.Governance, TimeLimits.Complex, TimeSpan.FromHours(24), "Command centre"),
     ];
 

@@ -135,7 +135,7 @@ internal sealed partial class CaseGrain(
         {
             CaseActionKind.File => (current with { State = CaseState.Filed, FiledAt = now }, "filed"),
             CaseActionKind.Reject => (WithEvidence(current with { State = CaseState.Rejected, ClosedAt = now }, "rejected", action, now), "rejected"),
-            CaseActionKind.Dispatch => (await DispatchAsync(current, action, now), "dispatched"),
+            CaseActionKind.Dispatch => (await CoAssignPoliceAsync(await DispatchAsync(current, action, now)), "dispatched"),
             CaseActionKind.Accept => (current with { State = CaseState.InProgress, AcceptedAt = now }, "accepted"),
             CaseActionKind.Return => (current with { State = CaseState.Filed, Assignee = null, DispatchedAt = null, Deadline = null, RespondBy = null, AcceptedAt = null, Warned = false, Overdue = false }, "returned"),
             CaseActionKind.Resolve => (WithEvidence(current with { State = CaseState.Resolved }, "resolved", action, now), "resolved"),

@@ -28,8 +28,13 @@ internal static class NewCases
                 .FindDuplicateAsync(category.Code, lat, lon, time.GetUtcNow() - CaseGrain.DuplicateWindow, CaseGrain.DuplicateMetres);
         }
 
+        // A case the police report carries their area (docs/resources.md, "Police areas").
+        var police = report.Source == CaseSource.Police
+            ? await CaseGrain.PoliceAreaOfAsync(grains, id, report.Lat, report.Lon, report.GridCode)
+            : null;
+
         var now = time.GetUtcNow();
-        return new CaseSnapshot
+        var snapshot = new CaseSnapshot
         {
             Id = id,
             State = CaseState.Reported,
@@ -53,6 +58,7 @@ internal static class NewCases
             // The version is the event's, set when the snapshot is appended.
             Version = 0,
         };
+        return police is null ? snapshot : CaseGrain.WithPolice(snapshot, police);
     }
 
     /// <summary>The grid's stream, on which every event of the grid's cases is published.</summary>

@@ -25,6 +25,9 @@ internal sealed class DistrictIndex
 
     public IEnumerable<TerritoryIndexEntry> Entries => _nodes.Values.Select(n => n.Entry);
 
+    /// <summary>The node held under <paramref name="code"/>, if any.</summary>
+    public Node? Find(string code) => _nodes.GetValueOrDefault(code);
+
     public bool IsNewer(TerritoryIndexEntry entry) =>
         !_nodes.TryGetValue(entry.Code, out var known) || known.Entry.Version < entry.Version;
 

@@ -1,5 +1,7 @@
+using GridGov.Contracts.Police;
 using GridGov.Contracts.Territory;
 using GridGov.Grains.Common;
+using Microsoft.Extensions.Logging;
 
 namespace GridGov.Grains.Territory;
 
@@ -8,7 +10,8 @@ namespace GridGov.Grains.Territory;
 /// It takes the writes; locates are answered by every silo's copy (<see cref="DistrictIndexes"/>), which this grain
 /// keeps current: a node's change reaches every watching copy before the change is answered.
 /// </summary>
-internal sealed class TerritoryIndexGrain(ITerritoryIndexStore store, TimeProvider time) : Grain, ITerritoryIndexGrain
+internal sealed partial class TerritoryIndexGrain(ITerritoryIndexStore store, TimeProvider time, ILogger<TerritoryIndexGrain> logger)
+    : Grain, ITerritoryIndexGrain
 {
     private readonly DistrictIndex _index = new();
     /// <summary>
@@ -43,6 +46,7 @@ internal sealed class TerritoryIndexGrain(ITerritoryIndexStore store, TimeProvid
         }
 
         var node = DistrictIndex.Prepare(entry);
+        var previous = _index.Find(entry.Code);
         var envelope = node.Envelope;
         await store.UpsertAsync(
             entry,
@@ -63,7 +67,46 @@ internal sealed class TerritoryIndexGrain(ITerritoryIndexStore store, TimeProvid
 
         // A copy that does not answer in time finds the change by the digest when it renews its watch.
         await _watchers.TellAsync(watcher => watcher.UpsertedAsync(District, entry));
+        await TellPoliceAreasAsync(previous, node);
     }
+
+    /// <summary>
+    /// A comprehensive grid's changed boundary (drawn, redrawn, retired, deleted) changes which police areas overlap it:
+    /// the areas near it recompute (docs/resources.md, "Police areas"). Only territory writes pass here, never a case.
+    /// </summary>
+    private async Task TellPoliceAreasAsync(DistrictIndex.Node? previous, DistrictIndex.Node node)
+    {
+        if (node.Level != TerritoryLevel.Grid || previous?.Entry.Boundary == node.Entry.Boundary)
+        {
+            return;
+        }
+
+        var envelope = new NetTopologySuite.Geometries.Envelope();
+        foreach (var e in new[] { previous?.Envelope, node.Envelope })
+        {
+            if (e is not null)
+            {
+                envelope.ExpandToInclude(e);
+            }
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IPoliceAreasGrain>(0).GridChangedAsync(new GridBoundaryChange(
+                node.Entry.Code,
+                previous?.Entry.Boundary is not null,
+                node.Entry.Boundary is not null,
+                envelope.IsNull ? null : [envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY]));
+        }
+        catch (Exception e)
+        {
+            // The territory's change stands whatever the police areas make of it.
+            LogPoliceAreasFailed(logger, e, node.Entry.Code);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The police areas near grid {Code} could not be told of its changed boundary")]
+    private static partial void LogPoliceAreasFailed(ILogger logger, Exception exception, string code);
 
     Task<LocateResult> ITerritoryIndexGrain.LocateAsync(double lat, double lon) => Task.FromResult(_index.Locate(lat, lon));
 

@@ -63,6 +63,12 @@ public sealed class DemoLoadTests
             .GetProperty("gridCodes").EnumerateArray().Select(g => g.GetString()!).ToArray());
         Assert.Equal(grids.Order(StringComparer.Ordinal), members.Values.SelectMany(g => g).Order(StringComparer.Ordinal));
 
+        // Police areas: one per community, whose computed grids together are the district's grids.
+        var police = (await (await http.GetAsync($"/api/v1/districts/{District}/police-areas?limit=500")).AssertOkAsync()).GetProperty("items").EnumerateArray().ToArray();
+        Assert.Equal(45, police.Length);
+        Assert.All(police, p => Assert.False(string.IsNullOrEmpty(p.GetProperty("officer").GetProperty("maskedPhone").GetString())));
+        Assert.Equal(grids.Order(StringComparer.Ordinal), police.SelectMany(p => p.GetProperty("grids").EnumerateArray().Select(g => g.GetString()!)).Distinct().Order(StringComparer.Ordinal));
+
         // Organizations: branches and groups sit on the Party-building grids (or their grids); committees are their parents.
         var onPartyGrids = await ReadAllAsync(partyGrids, async id => (await (await http.GetAsync($"/api/v1/party-grids/{id}/organizations")).AssertOkAsync())
             .GetProperty("items").EnumerateArray().Select(o => (Id: o.GetProperty("id").GetString()!, Kind: o.GetProperty("kind").GetString()!, Parent: o.GetProperty("parentId").GetString())).ToArray());

@@ -144,6 +144,15 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         .. Actions(Supervisors, "file", "reject", "dispatch", "verify", "rework", "approve-extension", "deny-extension", "escalate", "merge"),
         .. Actions(Handlers, "accept", "return", "resolve", "request-extension"),
         .. Actions([O, DA, CC, AP], "evaluate"),
+        new("PUT police area", Admins, (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/districts/{d}/police-areas/{Police.PoliceMatrix.FreshCode()}", Police.PoliceMatrix.Body(d))), HttpStatusCode.Created, HttpStatusCode.NotFound),
+        new("GET police area", Staff, async (f, d) => new HttpRequestMessage(HttpMethod.Get, await Police.PoliceMatrix.AreaInAsync(f, d)), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET police area history", Staff, async (f, d) => new HttpRequestMessage(HttpMethod.Get, await Police.PoliceMatrix.AreaInAsync(f, d) + "/history"), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("POST police area grid", Admins, async (f, d) => Json(HttpMethod.Post, await Police.PoliceMatrix.AreaInAsync(f, d) + "/grids", $$"""{"grid":"{{f.GridOf(d)}}","action":"clear"}"""), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("DELETE police area", Admins, async (f, d) => new HttpRequestMessage(HttpMethod.Delete, await Police.PoliceMatrix.FreshAreaInAsync(f, d)), HttpStatusCode.NoContent, HttpStatusCode.NotFound),
+        new("GET police areas", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/police-areas")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("POST police areas import", Admins, (f, d) => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/districts/{d}/police-areas/import", """{"type":"FeatureCollection","features":[]}""")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET police area indicators", [.. Staff, VW], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/police-areas/MX1/indicators")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET police areas layer", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/layers/police-areas")), HttpStatusCode.OK, HttpStatusCode.NotFound),
     ];
 
     /// <summary>Every action on the finished case: the state refuses it (409) whoever may try, so 403 is the policy's.</summary>

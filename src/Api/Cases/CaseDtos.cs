@@ -54,6 +54,10 @@ public sealed record CaseRequest(
 {
     public const int MaxMediaUrls = 10;
 
+    /// <summary>The enterprise the case concerns, <c>{district}-{creditCode}</c>; it must exist in the case's district.</summary>
+    [StringLength(32)]
+    public string? EnterpriseId { get; init; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         // Which of gridCode or lat/lon a report needs is routing's rule, checked where the case is routed.
@@ -161,7 +165,13 @@ public sealed record CaseView(
         CaseAttributeValues.ToJson(c.Attributes),
         c.Followers?.Select(f => FollowerView.From(f, personalData)).ToArray() ?? [],
         c.Evidence?.Select(EvidenceView.From).ToArray() ?? [],
-        c.EvaluationComment, c.ExtensionReason, c.ExtensionDeniedReason, c.EscalatedAt);
+        c.EvaluationComment, c.ExtensionReason, c.ExtensionDeniedReason, c.EscalatedAt)
+    {
+        EnterpriseId = c.EnterpriseId,
+    };
+
+    /// <summary>The enterprise the case concerns (<c>GET /api/v1/enterprises/{id}</c>), if the report named one.</summary>
+    public string? EnterpriseId { get; init; }
 }
 
 /// <summary>The reporter of a duplicate merged into the case (name and masked phone for those who may see personal data).</summary>

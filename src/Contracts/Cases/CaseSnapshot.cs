@@ -81,6 +81,9 @@ public sealed record CaseSnapshot
 
     /// <summary>When the case was last escalated (to <see cref="HandledAt"/>); absent for a case never escalated.</summary>
     [Id(42)] public DateTimeOffset? EscalatedAt { get; init; }
+
+    /// <summary>The enterprise the case concerns (社区+企业), named on the report; null when none.</summary>
+    [Id(45)] public string? EnterpriseId { get; init; }
 }
 
 /// <summary>

@@ -87,6 +87,7 @@ List<(string Name, Func<Task> Load)> stages =
     ("territory", () => loader.ImportTerritoryAsync(district, GeoJson.Write(district, indented: false))),
     ("Party-building grids", () => loader.LoadPartyGridsAsync(district.PartyGrids)),
     ("Party organizations", () => loader.LoadOrganizationsAsync(district.Organizations)),
+    ("enterprises", () => new EnterpriseLoader(api, report, cancel.Token).LoadAsync(EnterprisePlans.Build(district, options.Seed))),
 ];
 if (people.Members.Count > 0)
 {

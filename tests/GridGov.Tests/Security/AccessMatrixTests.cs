@@ -112,7 +112,7 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         .. Actions(Supervisors, "file", "reject", "dispatch", "verify", "rework", "approve-extension", "deny-extension", "escalate", "merge"),
         .. Actions(Handlers, "accept", "return", "resolve", "request-extension"),
         .. Actions([O, DA, CC, AP], "evaluate"),
-        new("PUT enterprise", Admins, (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/enterprises/{d}-{EnterpriseFixture.NewCode()}", f.EnterpriseBody(d))), HttpStatusCode.Created, HttpStatusCode.NotFound),
+        new("PUT enterprise", Admins, async (f, d) => Json(HttpMethod.Put, $"/api/v1/enterprises/{d}-{EnterpriseFixture.NewCode()}", await f.EnterpriseBodyAsync(d)), HttpStatusCode.Created, HttpStatusCode.NotFound),
         new("GET enterprise", Staff, async (f, d) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/enterprises/{await f.EnterpriseInAsync(d)}"), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("DELETE enterprise", Admins, async (f, d) => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/enterprises/{await f.EnterpriseInAsync(d)}"), HttpStatusCode.NoContent, HttpStatusCode.NotFound),
         new("GET enterprise cases", [.. Supervisors, GW], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/enterprises/{d}-{EnterpriseFixture.NewCode()}/cases")), HttpStatusCode.OK, HttpStatusCode.NotFound),

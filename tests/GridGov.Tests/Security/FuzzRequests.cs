@@ -122,6 +122,8 @@ internal sealed class FuzzTargets(
         // A well-formed decision id that no decision has: each request is refused, and none changes anything.
         ("id", var p) when p.StartsWith("/api/v1/decisions/", StringComparison.Ordinal) => new($"{district}-D20260101FUZZ000000", DecisionIds.IsValid),
         ("step", var p) when p.StartsWith("/api/v1/decisions/", StringComparison.Ordinal) => new("proposal", step => DecisionSteps.Parse(step) is not null),
+        // A well-formed enterprise id that no enterprise has (valid check digits): each request is refused, none changes anything.
+        ("id", var p) when p.StartsWith("/api/v1/enterprises/", StringComparison.Ordinal) => new($"{district}-91460100MA5T0H1K9H", Contracts.Enterprises.EnterpriseIds.IsValid),
         _ => new(district, null),
     };
 

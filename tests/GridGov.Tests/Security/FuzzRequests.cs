@@ -163,8 +163,9 @@ internal sealed class FuzzTargets(
         op.Body?.SchemaName is null or "TerritoryRequest" or "PartyGridRequest" or "ApiKeyRequest" or "FeatureCollectionRequest"
         && (op.Body is null || op.Body.SchemaName is not null)
         && op.PathParameters.All(p => SeedFor(op, p).IsWellFormed is not null)
-        // The seeded decision id names no decision: well-formed, so its path is fuzzed, but never a valid request.
-        && !op.Path.StartsWith("/api/v1/decisions/", StringComparison.Ordinal);
+        // The seeded decision and enterprise ids name none: well-formed, so their paths are fuzzed, but never a valid request.
+        && !op.Path.StartsWith("/api/v1/decisions/", StringComparison.Ordinal)
+        && !op.Path.StartsWith("/api/v1/enterprises/", StringComparison.Ordinal);
 
     /// <summary>The name the operation's valid body gives its entity: what a wrongly accepted request leaves behind.</summary>
     public static string Marker(ApiOperation op) => $"fuzz-accepted by {op.Id}";

@@ -1,6 +1,7 @@
 using GridGov.Api.Cases;
 using GridGov.Api.CommandCentre;
 using GridGov.Api.Decisions;
+using GridGov.Api.Enterprises;
 using GridGov.Api.Infrastructure;
 using GridGov.Api.Live;
 using GridGov.Api.Open311;
@@ -61,6 +62,7 @@ api.MapWebhooks();
 api.MapCluster();
 api.MapDecisions();
 api.MapPolice();
+api.MapEnterprises();
 
 await app.RunAsync();
 return 0;

@@ -202,6 +202,7 @@ public static class GridGovHosting
         services.TryAddSingleton<Contracts.Points.IPointsReadModel>(new Points.AdoNetPointsReadModel(database, connectionString));
         services.TryAddSingleton<Grains.Points.PointRuleCache>();
         services.TryAddSingleton<Contracts.Police.IPoliceAreaStore>(new Police.AdoNetPoliceAreaStore(database, connectionString));
+        services.TryAddSingleton<Contracts.Enterprises.IEnterpriseReadModel>(new Enterprises.AdoNetEnterpriseReadModel(database, connectionString));
         services.TryAddSingleton(TimeProvider.System);
         TelemetryHosting.AddGridGovMetrics(services);
         return services;

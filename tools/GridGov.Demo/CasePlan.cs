@@ -217,7 +217,7 @@ internal static class CasePlans
     }
 
     /// <summary>A point well inside the quad (10–90 % of the way across each way), rounded to 10⁻⁶° (about 0.1 m).</summary>
-    private static (double Lat, double Lon) Inside(GeoQuad q, Rng rng)
+    internal static (double Lat, double Lon) Inside(GeoQuad q, Rng rng)
     {
         var t = rng.Between(0.1, 0.9);
         var s = rng.Between(0.1, 0.9);

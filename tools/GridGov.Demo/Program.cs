@@ -88,6 +88,7 @@ List<(string Name, Func<Task> Load)> stages =
     ("Party-building grids", () => loader.LoadPartyGridsAsync(district.PartyGrids)),
     ("Party organizations", () => loader.LoadOrganizationsAsync(district.Organizations)),
     ("police areas", () => new PoliceLoader(api, report, cancel.Token).ImportAsync(PolicePlan.Build(district, options.Seed))),
+    ("enterprises", () => new EnterpriseLoader(api, report, cancel.Token).LoadAsync(EnterprisePlans.Build(district, options.Seed))),
 ];
 if (people.Members.Count > 0)
 {

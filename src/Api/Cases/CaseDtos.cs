@@ -54,6 +54,10 @@ public sealed record CaseRequest(
 {
     public const int MaxMediaUrls = 10;
 
+    /// <summary>The enterprise the case concerns, <c>{district}-{creditCode}</c>; it must exist in the case's district.</summary>
+    [StringLength(32)]
+    public string? EnterpriseId { get; init; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         // Which of gridCode or lat/lon a report needs is routing's rule, checked where the case is routed.
@@ -164,7 +168,13 @@ public sealed record CaseView(
         c.Followers?.Select(f => FollowerView.From(f, personalData)).ToArray() ?? [],
         c.Evidence?.Select(EvidenceView.From).ToArray() ?? [],
         c.EvaluationComment, c.ExtensionReason, c.ExtensionDeniedReason, c.EscalatedAt,
-        c.PoliceArea, c.PoliceOfficer is { } o ? new CasePoliceOfficerView(o.Name, o.PhoneMasked) : null);
+        c.PoliceArea, c.PoliceOfficer is { } o ? new CasePoliceOfficerView(o.Name, o.PhoneMasked) : null)
+    {
+        EnterpriseId = c.EnterpriseId,
+    };
+
+    /// <summary>The enterprise the case concerns (<c>GET /api/v1/enterprises/{id}</c>), if the report named one.</summary>
+    public string? EnterpriseId { get; init; }
 }
 
 /// <summary>The community police officer co-assigned to a public-security case (docs/resources.md, "Police areas").</summary>

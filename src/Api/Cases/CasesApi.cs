@@ -232,10 +232,13 @@ public static class CasesApi
         r.Priority ?? CasePriority.Normal,
         r.Detection is { } d ? new Detection(d.Confidence, d.SnapshotUrl, d.CameraCode) : null,
         caller.Subject,
-        CaseAttributeValues.FromJson(r.Attributes));
+        CaseAttributeValues.FromJson(r.Attributes))
+    {
+        EnterpriseId = r.EnterpriseId?.Trim() is { Length: > 0 } enterprise ? enterprise : null,
+    };
 
     /// <summary>Apps and viewers see no personal data (the reporter's name and masked phone).</summary>
-    private static bool MaySeePersonalData(CallerContext caller) => caller.Role is not (Roles.App or Roles.Viewer);
+    internal static bool MaySeePersonalData(CallerContext caller) => caller.Role is not (Roles.App or Roles.Viewer);
 
     private static string PolicyFor(CaseActionKind kind) => kind switch
     {
@@ -263,10 +266,10 @@ public static class CasesApi
         _ => kind.ToString(),
     };
 
-    private static string Cursor(CaseSnapshot c) =>
+    internal static string Cursor(CaseSnapshot c) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.ReportedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}|{c.Id}"));
 
-    private static (DateTimeOffset, string)? ParseCursor(string? cursor)
+    internal static (DateTimeOffset, string)? ParseCursor(string? cursor)
     {
         if (cursor is null)
         {

@@ -41,6 +41,8 @@ public static class Policies
     public const string DecisionRead = "decisions.read";
     public const string DecisionWrite = "decisions.write";
     public const string DecisionObject = "decisions.object";
+    public const string EnterpriseRead = "enterprises.read";
+    public const string EnterpriseWrite = "enterprises.write";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
     private static readonly string[] Admins = [Roles.Operator, Roles.DistrictAdmin];
@@ -93,5 +95,8 @@ public static class Policies
         [DecisionRead] = Staff,
         [DecisionWrite] = [.. Admins, Roles.PartySecretary],
         [DecisionObject] = [.. Staff, Roles.App],
+        // The enterprise registry (社区+企业): kept by the district's administrators, read by its staff.
+        [EnterpriseRead] = Staff,
+        [EnterpriseWrite] = Admins,
     };
 }

@@ -90,7 +90,11 @@ public sealed record NewCase(
     [property: Id(10)] CasePriority Priority,
     [property: Id(11)] Detection? Detection,
     [property: Id(12)] string ReportedBy,
-    [property: Id(13)] IReadOnlyDictionary<string, IReadOnlyList<string>>? Attributes = null);
+    [property: Id(13)] IReadOnlyDictionary<string, IReadOnlyList<string>>? Attributes = null)
+{
+    /// <summary>The enterprise the case concerns (<c>{district}-{creditCode}</c>), checked to exist in the case's district.</summary>
+    [Id(15)] public string? EnterpriseId { get; init; }
+}
 
 /// <summary>One action on a case, with whatever it carries.</summary>
 [GenerateSerializer, Immutable, Alias("gridgov.case-action")]

@@ -87,6 +87,8 @@ public sealed record CaseSnapshot
 
     /// <summary>The community police officer of <see cref="PoliceArea"/> as the case shows them (name, masked phone).</summary>
     [Id(44)] public CasePoliceOfficer? PoliceOfficer { get; init; }
+    /// <summary>The enterprise the case concerns (社区+企业), named on the report; null when none.</summary>
+    [Id(45)] public string? EnterpriseId { get; init; }
 }
 
 /// <summary>The officer co-assigned to a case: the name and the masked phone only.</summary>

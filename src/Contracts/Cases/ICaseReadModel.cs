@@ -2,7 +2,8 @@ namespace GridGov.Contracts.Cases;
 
 /// <summary>
 /// A filter over the case read model (table <c>gridgov_cases</c>). <c>Ids</c> and <c>Categories</c> match any of
-/// theirs; <c>Offset</c> skips that many rows (Open311's pages; native lists page with <c>After</c>).
+/// theirs; <c>Offset</c> skips that many rows (Open311's pages; native lists page with <c>After</c>); <c>EnterpriseId</c>
+/// keeps the cases that name that enterprise.
 /// </summary>
 public sealed record CaseQuery(
     string? District,
@@ -19,7 +20,8 @@ public sealed record CaseQuery(
     bool? Open = null,
     IReadOnlyList<string>? Ids = null,
     IReadOnlyList<string>? Categories = null,
-    int Offset = 0);
+    int Offset = 0,
+    string? EnterpriseId = null);
 
 /// <summary>The case read model: one row per case, written in batches by the grids' views, newest version wins.</summary>
 public interface ICaseReadModel

@@ -20,6 +20,7 @@ internal static class NewCases
         var category = await categories.GetAsync(grains, DistrictCode.Of(id), report.Category)
             ?? throw DomainException.Invalid("category", $"'{report.Category}' is not a category of district {DistrictCode.Of(id)}.");
         CaseAttributes.CheckAnswers(category, report.Attributes, code => $"attributes.{code}");
+        var enterprise = await CaseEnterprise.CheckAsync(report.EnterpriseId, DistrictCode.Of(id), grains);
 
         string? duplicate = null;
         if (report.Lat is { } lat && report.Lon is { } lon)
@@ -55,6 +56,7 @@ internal static class NewCases
             ReportedAt = now,
             HandledAt = HandledLevel(report.GridCode),
             ProbableDuplicateOf = duplicate,
+            EnterpriseId = enterprise,
             // The version is the event's, set when the snapshot is appended.
             Version = 0,
         };

@@ -19,7 +19,7 @@ internal sealed partial class AdoNetCaseReadModel : ICaseReadModel
             grid_code = excluded.grid_code, state = excluded.state, category = excluded.category,
             deadline = excluded.deadline, overdue = excluded.overdue, warned = excluded.warned, assignee = excluded.assignee,
             version = excluded.version, snapshot = excluded.snapshot, handled_at = excluded.handled_at, escalated_at = excluded.escalated_at,
-            police_area = excluded.police_area
+            police_area = excluded.police_area, enterprise_id = excluded.enterprise_id
         WHERE gridgov_cases.version < excluded.version
         """;
 
@@ -121,9 +121,9 @@ internal sealed partial class AdoNetCaseReadModel : ICaseReadModel
         if (cases.Count > 0)
         {
             var upsert = new Npgsql.NpgsqlBatchCommand($"""
-                INSERT INTO gridgov_cases (id, district, grid_code, state, category, source, reported_at, deadline, overdue, warned, assignee, version, snapshot, handled_at, escalated_at, police_area)
+                INSERT INTO gridgov_cases (id, district, grid_code, state, category, source, reported_at, deadline, overdue, warned, assignee, version, snapshot, handled_at, escalated_at, police_area, enterprise_id)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-                    $8::timestamptz[], $9::boolean[], $10::boolean[], $11::text[], $12::bigint[], $13::text[], $14::smallint[], $15::timestamptz[], $16::text[])
+                    $8::timestamptz[], $9::boolean[], $10::boolean[], $11::text[], $12::bigint[], $13::text[], $14::smallint[], $15::timestamptz[], $16::text[], $17::text[])
                 {UpsertSet}
                 """);
             upsert.Parameters.Add(new() { Value = cases.Select(c => c.Id).ToArray() });
@@ -142,6 +142,7 @@ internal sealed partial class AdoNetCaseReadModel : ICaseReadModel
             upsert.Parameters.Add(new() { Value = cases.Select(c => (short)c.HandledAt).ToArray() });
             upsert.Parameters.Add(new() { Value = cases.Select(c => c.EscalatedAt?.UtcDateTime).ToArray() });
             upsert.Parameters.Add(new() { Value = cases.Select(c => c.PoliceArea).ToArray() });
+            upsert.Parameters.Add(new() { Value = cases.Select(c => c.EnterpriseId).ToArray() });
             batch.BatchCommands.Add(upsert);
         }
 
@@ -183,14 +184,14 @@ internal sealed partial class AdoNetCaseReadModel : ICaseReadModel
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             var sql = new StringBuilder("""
-                INSERT INTO gridgov_cases (id, district, grid_code, state, category, source, reported_at, deadline, overdue, warned, assignee, version, snapshot, handled_at, escalated_at, police_area)
+                INSERT INTO gridgov_cases (id, district, grid_code, state, category, source, reported_at, deadline, overdue, warned, assignee, version, snapshot, handled_at, escalated_at, police_area, enterprise_id)
                 VALUES
                 """);
             for (var i = 0; i < chunk.Length; i++)
             {
                 var c = chunk[i];
                 sql.Append(i == 0 ? " " : ", ").Append(CultureInfo.InvariantCulture,
-                    $"(@id{i}, @district{i}, @grid{i}, @state{i}, @category{i}, @source{i}, @reported{i}, @deadline{i}, @overdue{i}, @warned{i}, @assignee{i}, @version{i}, @snapshot{i}, @handled{i}, @escalated{i}, @police{i})");
+                    $"(@id{i}, @district{i}, @grid{i}, @state{i}, @category{i}, @source{i}, @reported{i}, @deadline{i}, @overdue{i}, @warned{i}, @assignee{i}, @version{i}, @snapshot{i}, @handled{i}, @escalated{i}, @police{i}, @enterprise{i})");
                 command.AddParameter($"id{i}", c.Id);
                 command.AddParameter($"district{i}", DistrictCode.Of(c.Id));
                 command.AddParameter($"grid{i}", c.GridCode);
@@ -207,6 +208,7 @@ internal sealed partial class AdoNetCaseReadModel : ICaseReadModel
                 command.AddParameter($"handled{i}", (int)c.HandledAt);
                 command.AddTimestamp(_database, $"escalated{i}", c.EscalatedAt);
                 command.AddText($"police{i}", c.PoliceArea);
+                command.AddText($"enterprise{i}", c.EnterpriseId);
             }
 
             sql.Append('\n').Append(UpsertSet);
@@ -324,6 +326,12 @@ internal sealed partial class AdoNetCaseReadModel : ICaseReadModel
         {
             where.Add("assignee = @assignee");
             command.AddParameter("assignee", q.Assignee);
+        }
+
+        if (q.EnterpriseId is not null)
+        {
+            where.Add("enterprise_id = @enterprise");
+            command.AddParameter("enterprise", q.EnterpriseId);
         }
 
         if (q.After is { } after)

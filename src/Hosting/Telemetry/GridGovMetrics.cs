@@ -38,7 +38,7 @@ public sealed class GridGovMetrics
         _webhookAttempts.Add(1, new KeyValuePair<string, object?>(OutcomeTag, delivered ? "delivered" : last ? "dead_letter" : "retry"));
 
     public void ImportRow(ImportKind kind) =>
-        _importRows.Add(1, new KeyValuePair<string, object?>(KindTag, kind == ImportKind.Households ? "households" : "members"));
+        _importRows.Add(1, new KeyValuePair<string, object?>(KindTag, kind switch { ImportKind.Households => "households", ImportKind.Members => "members", _ => "enterprises" }));
 
     /// <summary><paramref name="role"/> is one of the fixed role names, or null for a caller without a valid key.</summary>
     public void RateLimited(string? role) => _rateLimited.Add(1, new KeyValuePair<string, object?>(RoleTag, role ?? "anonymous"));
@@ -48,4 +48,5 @@ public enum ImportKind
 {
     Households,
     Members,
+    Enterprises,
 }

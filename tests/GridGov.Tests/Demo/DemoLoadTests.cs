@@ -101,6 +101,12 @@ public sealed class DemoLoadTests
         Assert.Equal(["gridChief", "gridWorker", "gridWorker"], staff.Select(m => m.GetProperty("role").GetString()!).Order(StringComparer.Ordinal));
         Assert.Contains(staff, m => m.GetProperty("id").GetString() == worker);
 
+        // Enterprises: the ledger's 300, each placed in one of the district's grids, some with the grid's Party branch.
+        var enterprises = (await (await http.GetAsync($"/api/v1/territory/{District}/enterprises?limit=500")).AssertOkAsync()).GetProperty("items").EnumerateArray().ToArray();
+        Assert.Equal(300, enterprises.Length);
+        Assert.All(enterprises, e => Assert.Contains(e.GetProperty("gridCode").GetString(), grids));
+        Assert.Contains(enterprises, e => e.GetProperty("partyOrganizationId").ValueKind == JsonValueKind.String);
+
         // Evidence: a closed case keeps its resolution's photos and note, a rated one its comment.
         var evaluated = (await (await http.GetAsync($"/api/v1/cases/{cases.First(c => c.GetProperty("state").GetString() == "evaluated").GetProperty("id").GetString()}")).AssertOkAsync());
         Assert.Contains(evaluated.GetProperty("evidence").EnumerateArray(), e => e.GetProperty("step").GetString() == "resolved" && e.GetProperty("photos").GetArrayLength() > 0);

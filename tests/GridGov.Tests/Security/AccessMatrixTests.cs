@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using GridGov.Contracts.Security;
 using GridGov.Tests.Api;
+using GridGov.Tests.Enterprises;
 using GridGov.Tests.Infrastructure;
 
 namespace GridGov.Tests.Security;
@@ -153,6 +154,15 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         new("POST police areas import", Admins, (f, d) => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/districts/{d}/police-areas/import", """{"type":"FeatureCollection","features":[]}""")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET police area indicators", [.. Staff, VW], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/police-areas/MX1/indicators")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET police areas layer", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/layers/police-areas")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("PUT enterprise", Admins, async (f, d) => Json(HttpMethod.Put, $"/api/v1/enterprises/{d}-{EnterpriseFixture.NewCode()}", await f.EnterpriseBodyAsync(d)), HttpStatusCode.Created, HttpStatusCode.NotFound),
+        new("GET enterprise", Staff, async (f, d) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/enterprises/{await f.EnterpriseInAsync(d)}"), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("DELETE enterprise", Admins, async (f, d) => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/enterprises/{await f.EnterpriseInAsync(d)}"), HttpStatusCode.NoContent, HttpStatusCode.NotFound),
+        new("GET enterprise cases", [.. Supervisors, GW], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/enterprises/{d}-{EnterpriseFixture.NewCode()}/cases")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET grid enterprises", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{f.GridOf(d)}/enterprises")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("POST enterprises import", Admins, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/districts/{d}/enterprises/import")
+        {
+            Content = new StringContent("credit_code,name,address,lat,lon,industry,employee_count,party_organization_id,contact_name,contact_phone\n", Encoding.UTF8, "text/csv"),
+        }), HttpStatusCode.OK, HttpStatusCode.NotFound),
     ];
 
     /// <summary>Every action on the finished case: the state refuses it (409) whoever may try, so 403 is the policy's.</summary>

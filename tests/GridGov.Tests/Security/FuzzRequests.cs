@@ -122,6 +122,8 @@ internal sealed class FuzzTargets(
         // A well-formed decision id that no decision has: each request is refused, and none changes anything.
         ("id", var p) when p.StartsWith("/api/v1/decisions/", StringComparison.Ordinal) => new($"{district}-D20260101FUZZ000000", DecisionIds.IsValid),
         ("step", var p) when p.StartsWith("/api/v1/decisions/", StringComparison.Ordinal) => new("proposal", step => DecisionSteps.Parse(step) is not null),
+        // A well-formed enterprise id that no enterprise has (valid check digits): each request is refused, none changes anything.
+        ("id", var p) when p.StartsWith("/api/v1/enterprises/", StringComparison.Ordinal) => new($"{district}-91460100MA5T0H1K9H", Contracts.Enterprises.EnterpriseIds.IsValid),
         _ => new(district, null),
     };
 
@@ -161,8 +163,9 @@ internal sealed class FuzzTargets(
         op.Body?.SchemaName is null or "TerritoryRequest" or "PartyGridRequest" or "ApiKeyRequest" or "FeatureCollectionRequest"
         && (op.Body is null || op.Body.SchemaName is not null)
         && op.PathParameters.All(p => SeedFor(op, p).IsWellFormed is not null)
-        // The seeded decision id names no decision: well-formed, so its path is fuzzed, but never a valid request.
-        && !op.Path.StartsWith("/api/v1/decisions/", StringComparison.Ordinal);
+        // The seeded decision and enterprise ids name none: well-formed, so their paths are fuzzed, but never a valid request.
+        && !op.Path.StartsWith("/api/v1/decisions/", StringComparison.Ordinal)
+        && !op.Path.StartsWith("/api/v1/enterprises/", StringComparison.Ordinal);
 
     /// <summary>The name the operation's valid body gives its entity: what a wrongly accepted request leaves behind.</summary>
     public static string Marker(ApiOperation op) => $"fuzz-accepted by {op.Id}";

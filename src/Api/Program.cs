@@ -1,3 +1,4 @@
+using GridGov.Api.Cameras;
 using GridGov.Api.Cases;
 using GridGov.Api.CommandCentre;
 using GridGov.Api.Decisions;
@@ -59,6 +60,7 @@ api.MapLiveEvents();
 api.MapWebhooks();
 api.MapCluster();
 api.MapDecisions();
+api.MapCameras();
 
 await app.RunAsync();
 return 0;

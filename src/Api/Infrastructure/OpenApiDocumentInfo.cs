@@ -26,6 +26,7 @@ internal sealed class OpenApiDocumentInfo : IOpenApiDocumentTransformer
         ["Operations"] = "The cluster as operators see it: silos, their activations and this process's gateways.",
         ["Open311 GeoReport v2"] = "Open311 GeoReport v2 for civic apps: the district's categories as services, cases as requests, in JSON or XML (docs/open311.md). Reads are public unless the district requires a key.",
         ["Village decisions"] = "Villages and their decisions through the four deliberations and two disclosures (四议两公开), each rule a 409 naming it, and the village's public notice board (docs/party.md).",
+        ["Cameras"] = "The camera registry (GB/T 28181 codes), AI detections that become or join camera cases (AI智算案件), each label's precision, and the cameras map layer (docs/resources.md).",
         ["Webhooks"] = "Webhook subscriptions of apps: signed deliveries of case events, retried with back-off, and their dead letters.",
     };
 

@@ -41,6 +41,9 @@ public static class Policies
     public const string DecisionRead = "decisions.read";
     public const string DecisionWrite = "decisions.write";
     public const string DecisionObject = "decisions.object";
+    public const string CamerasRead = "cameras.read";
+    public const string CamerasWrite = "cameras.write";
+    public const string CameraDetections = "cameras.detections";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
     private static readonly string[] Admins = [Roles.Operator, Roles.DistrictAdmin];
@@ -93,5 +96,10 @@ public static class Policies
         [DecisionRead] = Staff,
         [DecisionWrite] = [.. Admins, Roles.PartySecretary],
         [DecisionObject] = [.. Staff, Roles.App],
+        // Cameras and AI intake (docs/resources.md): detections come from app keys, and only a camera system's key
+        // (app kind camera) gets past the honest-sources check in the camera's grain.
+        [CamerasRead] = Staff,
+        [CamerasWrite] = Admins,
+        [CameraDetections] = [Roles.App],
     };
 }

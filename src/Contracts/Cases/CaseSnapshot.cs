@@ -81,6 +81,15 @@ public sealed record CaseSnapshot
 
     /// <summary>When the case was last escalated (to <see cref="HandledAt"/>); absent for a case never escalated.</summary>
     [Id(42)] public DateTimeOffset? EscalatedAt { get; init; }
+
+    /// <summary>How many camera detections the case carries: 1 when a camera reported it, more as repeats attach; null otherwise.</summary>
+    [Id(46)] public int? Detections { get; init; }
+
+    /// <summary>When the latest detection attached to this case was seen (the camera's time).</summary>
+    [Id(47)] public DateTimeOffset? LastDetectedAt { get; init; }
+
+    /// <summary>True when the case was rejected with the reason <c>falsePositive</c> (a camera's false detection).</summary>
+    [Id(48)] public bool? FalsePositive { get; init; }
 }
 
 /// <summary>

@@ -34,19 +34,25 @@ public static class AppKinds
 /// </summary>
 public static class HonestSources
 {
+    // Shared answers: the check runs on every report, so it allocates nothing.
     private static readonly CaseSource[] Staff = [CaseSource.GridPatrol, CaseSource.HigherLevel];
+    private static readonly CaseSource[] None = [];
+    private static readonly CaseSource[] Resident = [CaseSource.ResidentApp];
+    private static readonly CaseSource[] Hotline = [CaseSource.Hotline12345];
+    private static readonly CaseSource[] Camera = [CaseSource.Camera];
+    private static readonly CaseSource[] Police = [CaseSource.Police];
 
     public static IReadOnlyList<CaseSource> Allowed(CallerContext caller) => caller.Role switch
     {
         Roles.App => (caller.AppKind ?? AppKinds.ResidentApp) switch
         {
-            AppKinds.ResidentApp => [CaseSource.ResidentApp],
-            AppKinds.Hotline => [CaseSource.Hotline12345],
-            AppKinds.Camera => [CaseSource.Camera],
-            AppKinds.Police => [CaseSource.Police],
-            _ => [],
+            AppKinds.ResidentApp => Resident,
+            AppKinds.Hotline => Hotline,
+            AppKinds.Camera => Camera,
+            AppKinds.Police => Police,
+            _ => None,
         },
-        Roles.Viewer => [],
+        Roles.Viewer => None,
         _ => Staff,
     };
 

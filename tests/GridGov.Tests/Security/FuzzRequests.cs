@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using GridGov.Contracts.Cameras;
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Decisions;
 using GridGov.Contracts.People;
@@ -122,6 +123,8 @@ internal sealed class FuzzTargets(
         // A well-formed decision id that no decision has: each request is refused, and none changes anything.
         ("id", var p) when p.StartsWith("/api/v1/decisions/", StringComparison.Ordinal) => new($"{district}-D20260101FUZZ000000", DecisionIds.IsValid),
         ("step", var p) when p.StartsWith("/api/v1/decisions/", StringComparison.Ordinal) => new("proposal", step => DecisionSteps.Parse(step) is not null),
+        // A well-formed camera code that no camera has: each request is refused, and none changes anything.
+        ("code", var p) when p.StartsWith("/api/v1/cameras/", StringComparison.Ordinal) => new($"{district}00001320000000", CameraCodes.IsValid),
         _ => new(district, null),
     };
 
@@ -162,7 +165,8 @@ internal sealed class FuzzTargets(
         && (op.Body is null || op.Body.SchemaName is not null)
         && op.PathParameters.All(p => SeedFor(op, p).IsWellFormed is not null)
         // The seeded decision id names no decision: well-formed, so its path is fuzzed, but never a valid request.
-        && !op.Path.StartsWith("/api/v1/decisions/", StringComparison.Ordinal);
+        && !op.Path.StartsWith("/api/v1/decisions/", StringComparison.Ordinal)
+        && !op.Path.StartsWith("/api/v1/cameras/", StringComparison.Ordinal);
 
     /// <summary>The name the operation's valid body gives its entity: what a wrongly accepted request leaves behind.</summary>
     public static string Marker(ApiOperation op) => $"fuzz-accepted by {op.Id}";

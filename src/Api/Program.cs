@@ -1,3 +1,4 @@
+using GridGov.Api.Cameras;
 using GridGov.Api.Cases;
 using GridGov.Api.CommandCentre;
 using GridGov.Api.Decisions;
@@ -63,6 +64,7 @@ api.MapCluster();
 api.MapDecisions();
 api.MapPolice();
 api.MapEnterprises();
+api.MapCameras();
 
 await app.RunAsync();
 return 0;

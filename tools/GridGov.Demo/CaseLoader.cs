@@ -9,7 +9,8 @@ namespace GridGov.Demo;
 /// sends the reports and the history reads and changes nothing. Duplicates are reported and merged before any
 /// original moves on, for a merge needs its original open.
 /// </summary>
-internal sealed class CaseLoader(ApiClient api, Report report, int concurrency, int seed, CancellationToken cancellationToken)
+internal sealed class CaseLoader(
+    ApiClient api, Report report, int concurrency, int seed, CancellationToken cancellationToken, Func<string, ApiClient>? reporterOf = null)
 {
     private const string Api = "/api/v1";
 
@@ -46,7 +47,9 @@ internal sealed class CaseLoader(ApiClient api, Report report, int concurrency, 
 
     private async Task<CaseView?> ReportAsync(CasePlan c)
     {
-        var response = await api.PostOnceAsync($"{Api}/cases", CaseWire.Body(c), c.IdempotencyKey(seed), cancellationToken);
+        // Honest sources: an app's source is reported with that app's key (SourceKeys), staff sources with the operator's.
+        var reporter = reporterOf?.Invoke(c.Source) ?? api;
+        var response = await reporter.PostOnceAsync($"{Api}/cases", CaseWire.Body(c), c.IdempotencyKey(seed), cancellationToken);
         if (!response.Ok)
         {
             report.Fail(response, c.ToString());

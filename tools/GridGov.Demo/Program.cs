@@ -120,11 +120,15 @@ if (cases.Count > 0)
     stages.Add(("departments", () => staffLoader.LoadDepartmentsAsync(StaffPlans.Departments)));
 }
 
-var caseLoader = new CaseLoader(api, report, options.Concurrency, options.Seed, cancel.Token);
+IReadOnlyDictionary<string, ApiClient> sourceKeys = new Dictionary<string, ApiClient>();
+var caseLoader = new CaseLoader(api, report, options.Concurrency, options.Seed, cancel.Token, source => sourceKeys.GetValueOrDefault(source) ?? api);
 if (cases.Count > 0)
 {
+    stages.Add(("source keys", async () => sourceKeys = await SourceKeys.EnsureAsync(api, options, DistrictPlan.District, cancel.Token)));
     stages.Add(("cases", () => caseLoader.LoadAsync(cases)));
 }
+
+stages.Add(("cameras", () => new CameraLoader(api, report, options.Concurrency, cancel.Token).LoadAsync(CameraPlans.Build(district, options.Seed))));
 
 try
 {

@@ -113,7 +113,8 @@ public sealed record CaseActionRequest(
 
 public sealed record ReporterView(string? Name, string? PhoneMasked);
 
-public sealed record DetectionView(double Confidence, string SnapshotUrl, string? CameraCode);
+/// <summary>A camera's detection; <c>count</c> is how many detections the case carries (repeats attach), the last seen at <c>lastDetectedAt</c>.</summary>
+public sealed record DetectionView(double Confidence, string SnapshotUrl, string? CameraCode, int? Count = null, DateTimeOffset? LastDetectedAt = null);
 
 public sealed record CaseView(
     string Id,
@@ -153,14 +154,15 @@ public sealed record CaseView(
     string? ExtensionDeniedReason = null,
     DateTimeOffset? EscalatedAt = null,
     string? PoliceArea = null,
-    CasePoliceOfficerView? PoliceOfficer = null)
+    CasePoliceOfficerView? PoliceOfficer = null,
+    bool? FalsePositive = null)
 {
     /// <summary>The view of a case; without the reporter's contact for callers that may see no personal data.</summary>
     public static CaseView From(CaseSnapshot c, bool personalData) => new(
         c.Id, c.State, c.GridCode, c.Category, c.Source, c.Description, c.Lat, c.Lon, c.Address,
         personalData && (c.ReporterName ?? c.ReporterPhoneMasked) is not null ? new ReporterView(c.ReporterName, c.ReporterPhoneMasked) : null,
         c.MediaUrls, c.Priority,
-        c.Detection is null ? null : new DetectionView(c.Detection.Confidence, c.Detection.SnapshotUrl, c.Detection.CameraCode),
+        c.Detection is null ? null : new DetectionView(c.Detection.Confidence, c.Detection.SnapshotUrl, c.Detection.CameraCode, c.Detections, c.LastDetectedAt),
         c.ReportedAt, c.Assignee, c.DispatchedAt, c.Deadline, c.Warned, c.Overdue, c.HandledAt, c.ProbableDuplicateOf,
         c.MergedInto, c.Satisfaction, c.ResolvedAsReported,
         c.ExtensionRequested is { } e ? (int)e.TotalHours : null, c.Extensions, c.Reworks, c.ClosedAt, c.Version,
@@ -168,7 +170,7 @@ public sealed record CaseView(
         c.Followers?.Select(f => FollowerView.From(f, personalData)).ToArray() ?? [],
         c.Evidence?.Select(EvidenceView.From).ToArray() ?? [],
         c.EvaluationComment, c.ExtensionReason, c.ExtensionDeniedReason, c.EscalatedAt,
-        c.PoliceArea, c.PoliceOfficer is { } o ? new CasePoliceOfficerView(o.Name, o.PhoneMasked) : null)
+        c.PoliceArea, c.PoliceOfficer is { } o ? new CasePoliceOfficerView(o.Name, o.PhoneMasked) : null, c.FalsePositive)
     {
         EnterpriseId = c.EnterpriseId,
     };

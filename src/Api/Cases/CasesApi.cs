@@ -21,8 +21,9 @@ public static class CasesApi
             .RequireAuthorization(Policies.CaseReport)
             .WithName("ReportCase")
             .WithSummary("Report a case")
-            .WithDescription("Routes the case to the grid holding lat/lon (or, for staff, to gridCode). Send an Idempotency-Key header to make retries safe: a replay answers the same case.")
+            .WithDescription("Routes the case to the grid holding lat/lon (or, for staff, to gridCode). Send an Idempotency-Key header to make retries safe: a replay answers the same case. The source must be one the key may report (an app key its kind's source, staff gridPatrol or higherLevel): any other is a 403 naming source.")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -81,6 +82,7 @@ public static class CasesApi
     public static async Task<Created<CaseView>> ReportCase(CaseRequest request, HttpContext http, IClusterClient cluster)
     {
         var caller = http.Caller();
+        HonestSources.Check(caller, request.Source);
         var idempotencyKey = IdempotencyKey(http.Request);
         if (request.GridCode is { } gridCode)
         {
@@ -250,7 +252,7 @@ public static class CasesApi
     private static string Summary(CaseActionKind kind) => kind switch
     {
         CaseActionKind.File => "File a reported case (立案)",
-        CaseActionKind.Reject => "Reject a reported case as invalid, with photos and a note as evidence",
+        CaseActionKind.Reject => "Reject a reported case as invalid, with photos and a note as evidence; reason falsePositive marks a camera's false detection",
         CaseActionKind.Dispatch => "Dispatch a filed case to a handler (assignee); starts the time limit",
         CaseActionKind.Accept => "Accept a dispatched case (the handler)",
         CaseActionKind.Return => "Return a mis-dispatched case for re-dispatch (退回)",

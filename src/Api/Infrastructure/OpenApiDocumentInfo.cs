@@ -27,6 +27,7 @@ internal sealed class OpenApiDocumentInfo : IOpenApiDocumentTransformer
         ["Open311 GeoReport v2"] = "Open311 GeoReport v2 for civic apps: the district's categories as services, cases as requests, in JSON or XML (docs/open311.md). Reads are public unless the district requires a key.",
         ["Village decisions"] = "Villages and their decisions through the four deliberations and two disclosures (四议两公开), each rule a 409 naming it, and the village's public notice board (docs/party.md).",
         ["Police areas"] = "Community police grids (警务网格) with their officer, boundary and the comprehensive grids they overlap; public-security cases co-assign the officer; the police-areas map layer (docs/resources.md).",
+        ["Cameras"] = "The camera registry (GB/T 28181 codes), AI detections that become or join camera cases (AI智算案件), each label's precision, and the cameras map layer (docs/resources.md).",
         ["Webhooks"] = "Webhook subscriptions of apps: signed deliveries of case events, retried with back-off, and their dead letters.",
         ["Enterprises"] = "Enterprises in grids (社区+企业): keyed by unified social credit code (both check digits verified), placed in a grid by their location, with their Party organization, lists per grid and community, CSV import, and the cases that name them.",
     };

@@ -111,7 +111,8 @@ public static class Open311Api
         var jurisdiction = Open311Form.Text(form, "jurisdiction_id", 6) ?? Blank(http.Request.Query["jurisdiction_id"]);
         var caller = RequireAppKey(http, form, jurisdiction);
         format = Open311Format.Parse(format);
-        var report = Open311Form.Report(form, caller.Subject);
+        // An Open311 request is reported under the one source the app's kind may report (residents' apps: residentApp).
+        var report = Open311Form.Report(form, caller.Subject) with { Source = HonestSources.Allowed(caller) is [var source, ..] ? source : CaseSource.ResidentApp };
         var answer = await cluster.GetGrain<IOpen311Grain>(0).SubmitAsync(jurisdiction, report);
         var created = answer.Cases[0];
         return Open311Format.Result(

@@ -12,17 +12,18 @@ public sealed record ApiKeyRequest(
     [property: Required] string Role,
     [property: Required] string Scope,
     DateTimeOffset? ExpiresAt = null,
-    [property: StringLength(64, MinimumLength = 1)] string? StaffId = null);
+    [property: StringLength(64, MinimumLength = 1)] string? StaffId = null,
+    string? AppKind = null);
 
-/// <summary>A new key: <c>key</c> is shown only in this answer and is stored only as a hash.</summary>
-public sealed record CreatedApiKeyView(string Id, string Key, string Name, string Role, string Scope, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string? StaffId);
+/// <summary>A new key: <c>key</c> is shown only in this answer and is stored only as a hash. <c>appKind</c> is an app key's kind.</summary>
+public sealed record CreatedApiKeyView(string Id, string Key, string Name, string Role, string Scope, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string? StaffId, string? AppKind);
 
 public sealed record ApiKeySummary(
     string Id, string Name, string Role, string Scope, DateTimeOffset CreatedAt, string CreatedBy,
-    DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt, string? StaffId)
+    DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt, string? StaffId, string? AppKind)
 {
     public static ApiKeySummary From(ApiKeyView v) =>
-        new(v.Id, v.Name, v.Role, v.Scope, v.CreatedAt, v.CreatedBy, v.ExpiresAt, v.RevokedAt, v.LastUsedAt, v.StaffId);
+        new(v.Id, v.Name, v.Role, v.Scope, v.CreatedAt, v.CreatedBy, v.ExpiresAt, v.RevokedAt, v.LastUsedAt, v.StaffId, v.AppKind);
 }
 
 public sealed record ApiKeyPage(IReadOnlyList<ApiKeySummary> Items, string? NextCursor);
@@ -36,7 +37,7 @@ public static class ApiKeysApi
         group.MapPost("/", CreateKey)
             .WithName("CreateApiKey")
             .WithSummary("Issue an API key")
-            .WithDescription("Operators issue keys for any scope and role; a district admin issues non-operator keys of their own district. The key is in this answer only.")
+            .WithDescription("Operators issue keys for any scope and role; a district admin issues non-operator keys of their own district. An app key names its kind (appKind: residentApp, the default, hotline12345, camera or police), which is the one case source it may report. The key is in this answer only.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
@@ -80,6 +81,12 @@ public static class ApiKeysApi
             throw DomainException.Invalid("scope", "Operators, and only operators, have the scope *.");
         }
 
+        var appKind = request.AppKind?.Trim();
+        if (appKind is not null && (role != Roles.App || !AppKinds.IsKnown(appKind)))
+        {
+            throw DomainException.Invalid("appKind", $"appKind is for app keys only, one of {string.Join(", ", AppKinds.All)}.");
+        }
+
         if (request.ExpiresAt is { } expires && expires <= time.GetUtcNow())
         {
             throw DomainException.Invalid("expiresAt", "expiresAt must be in the future.");
@@ -93,8 +100,8 @@ public static class ApiKeysApi
         var (id, key) = ApiKeyFormat.New();
         ApiKeyFormat.TryParse(key, out _, out var secret);
         var view = await cluster.GetGrain<IApiKeyGrain>(id)
-            .CreateAsync(new NewApiKey(request.Name.Trim(), role, scope, request.ExpiresAt, ApiKeyFormat.Hash(secret), request.StaffId?.Trim()));
-        return TypedResults.Created($"/api/v1/api-keys/{id}", new CreatedApiKeyView(id, key, view.Name, view.Role, view.Scope, view.CreatedAt, view.ExpiresAt, view.StaffId));
+            .CreateAsync(new NewApiKey(request.Name.Trim(), role, scope, request.ExpiresAt, ApiKeyFormat.Hash(secret), request.StaffId?.Trim(), appKind));
+        return TypedResults.Created($"/api/v1/api-keys/{id}", new CreatedApiKeyView(id, key, view.Name, view.Role, view.Scope, view.CreatedAt, view.ExpiresAt, view.StaffId, view.AppKind));
     }
 
     public static async Task<Ok<ApiKeyPage>> ListKeys(string? cursor, int? limit, HttpContext http, IApiKeyStore store, CancellationToken cancellationToken)

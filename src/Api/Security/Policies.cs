@@ -43,6 +43,9 @@ public static class Policies
     public const string DecisionObject = "decisions.object";
     public const string EnterpriseRead = "enterprises.read";
     public const string EnterpriseWrite = "enterprises.write";
+    public const string CamerasRead = "cameras.read";
+    public const string CamerasWrite = "cameras.write";
+    public const string CameraDetections = "cameras.detections";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
     private static readonly string[] Admins = [Roles.Operator, Roles.DistrictAdmin];
@@ -98,5 +101,10 @@ public static class Policies
         // The enterprise registry (社区+企业): kept by the district's administrators, read by its staff.
         [EnterpriseRead] = Staff,
         [EnterpriseWrite] = Admins,
+        // Cameras and AI intake (docs/resources.md): detections come from app keys, and only a camera system's key
+        // (app kind camera) gets past the honest-sources check in the camera's grain.
+        [CamerasRead] = Staff,
+        [CamerasWrite] = Admins,
+        [CameraDetections] = [Roles.App],
     };
 }

@@ -94,6 +94,8 @@ public sealed record NewCase(
 {
     /// <summary>The enterprise the case concerns (<c>{district}-{creditCode}</c>), checked to exist in the case's district.</summary>
     [Id(15)] public string? EnterpriseId { get; init; }
+    /// <summary>When the camera saw what it reports (the detection's own time), for a case a camera's detection made.</summary>
+    [Id(16)] public DateTimeOffset? DetectedAt { get; init; }
 }
 
 /// <summary>One action on a case, with whatever it carries.</summary>

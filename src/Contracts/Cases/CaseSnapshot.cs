@@ -89,6 +89,15 @@ public sealed record CaseSnapshot
     [Id(44)] public CasePoliceOfficer? PoliceOfficer { get; init; }
     /// <summary>The enterprise the case concerns (社区+企业), named on the report; null when none.</summary>
     [Id(45)] public string? EnterpriseId { get; init; }
+
+    /// <summary>How many camera detections the case carries: 1 when a camera reported it, more as repeats attach; null otherwise.</summary>
+    [Id(46)] public int? Detections { get; init; }
+
+    /// <summary>When the latest detection attached to this case was seen (the camera's time).</summary>
+    [Id(47)] public DateTimeOffset? LastDetectedAt { get; init; }
+
+    /// <summary>True when the case was rejected with the reason <c>falsePositive</c> (a camera's false detection).</summary>
+    [Id(48)] public bool? FalsePositive { get; init; }
 }
 
 /// <summary>The officer co-assigned to a case: the name and the masked phone only.</summary>

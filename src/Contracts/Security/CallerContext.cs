@@ -13,7 +13,8 @@ public sealed record CallerContext(
     [property: Id(0)] string Subject,
     [property: Id(1)] string Role,
     [property: Id(2)] string Scope,
-    [property: Id(3)] string? StaffId = null)
+    [property: Id(3)] string? StaffId = null,
+    [property: Id(4)] string? AppKind = null)
 {
     /// <summary>Who is named in histories and the audit log: the staff member behind the key, else the key itself.</summary>
     public string Actor => StaffId ?? Subject;
@@ -25,6 +26,7 @@ public sealed record CallerContext(
     private const string RoleKey = "gg.role";
     private const string ScopeKey = "gg.scope";
     private const string StaffKey = "gg.staff";
+    private const string AppKindKey = "gg.app";
     private const string SignatureKey = "gg.sig";
 
     /// <summary>Puts this caller, signed, into the current <see cref="RequestContext"/> (flows with the async call chain).</summary>
@@ -44,6 +46,11 @@ public sealed record CallerContext(
             RequestContext.Remove(StaffKey);
         }
 
+        if (AppKind is null)
+        {
+            RequestContext.Remove(AppKindKey);
+        }
+
         foreach (var (key, value) in signer.Entries(this))
         {
             RequestContext.Set(key, value);
@@ -53,7 +60,7 @@ public sealed record CallerContext(
     /// <summary>The context entries that carry this caller and its signature.</summary>
     internal Dictionary<string, object> ToEntries(string signature)
     {
-        var entries = new Dictionary<string, object>(5, StringComparer.Ordinal)
+        var entries = new Dictionary<string, object>(6, StringComparer.Ordinal)
         {
             [SubjectKey] = Subject,
             [RoleKey] = Role,
@@ -65,6 +72,11 @@ public sealed record CallerContext(
             entries[StaffKey] = StaffId;
         }
 
+        if (AppKind is not null)
+        {
+            entries[AppKindKey] = AppKind;
+        }
+
         return entries;
     }
 
@@ -74,7 +86,7 @@ public sealed record CallerContext(
         if (RequestContext.Get(SubjectKey) is string subject && RequestContext.Get(RoleKey) is string role
             && RequestContext.Get(ScopeKey) is string scope)
         {
-            return (new CallerContext(subject, role, scope, RequestContext.Get(StaffKey) as string), RequestContext.Get(SignatureKey) as string ?? "");
+            return (new CallerContext(subject, role, scope, RequestContext.Get(StaffKey) as string, RequestContext.Get(AppKindKey) as string), RequestContext.Get(SignatureKey) as string ?? "");
         }
 
         return null;
@@ -90,6 +102,7 @@ public sealed record CallerContext(
         RequestContext.Remove(RoleKey);
         RequestContext.Remove(ScopeKey);
         RequestContext.Remove(StaffKey);
+        RequestContext.Remove(AppKindKey);
         RequestContext.Remove(SignatureKey);
     }
 }
@@ -127,7 +140,10 @@ public sealed class CallerSigner(byte[] secret)
             _signed.Clear();
         }
 
-        var signature = Convert.ToBase64String(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes($"{caller.Subject}\n{caller.Role}\n{caller.Scope}\n{caller.StaffId}")));
+        // The app's kind is signed too (it decides the sources the caller may report); a caller without one is signed
+        // exactly as before it existed.
+        var text = $"{caller.Subject}\n{caller.Role}\n{caller.Scope}\n{caller.StaffId}" + (caller.AppKind is { } kind ? $"\n{kind}" : "");
+        var signature = Convert.ToBase64String(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(text)));
         var signed = new Signed(signature, caller.ToEntries(signature));
         _signed[caller] = signed;
         return signed;

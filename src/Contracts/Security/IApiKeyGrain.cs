@@ -11,7 +11,8 @@ public sealed record ApiKeyView(
     [property: Id(6)] DateTimeOffset? RevokedAt,
     [property: Id(7)] DateTimeOffset? LastUsedAt,
     [property: Id(8)] string CreatedBy,
-    [property: Id(9)] string? StaffId);
+    [property: Id(9)] string? StaffId,
+    [property: Id(10)] string? AppKind = null);
 
 [GenerateSerializer, Immutable, Alias("gridgov.api-key-new")]
 public sealed record NewApiKey(
@@ -20,7 +21,8 @@ public sealed record NewApiKey(
     [property: Id(2)] string Scope,
     [property: Id(3)] DateTimeOffset? ExpiresAt,
     [property: Id(4)] string SecretHash,
-    [property: Id(5)] string? StaffId);
+    [property: Id(5)] string? StaffId,
+    [property: Id(6)] string? AppKind = null);
 
 /// <summary>What a process may remember of a key it authenticated: the caller, and when the key expires.</summary>
 [GenerateSerializer, Immutable, Alias("gridgov.api-key-grant")]

@@ -134,7 +134,7 @@ internal sealed partial class CaseGrain(
         var (next, type) = action.Kind switch
         {
             CaseActionKind.File => (current with { State = CaseState.Filed, FiledAt = now }, "filed"),
-            CaseActionKind.Reject => (WithEvidence(current with { State = CaseState.Rejected, ClosedAt = now }, "rejected", action, now), "rejected"),
+            CaseActionKind.Reject => (WithEvidence(Rejected(current, action) with { ClosedAt = now }, "rejected", action, now), "rejected"),
             CaseActionKind.Dispatch => (await CoAssignPoliceAsync(await DispatchAsync(current, action, now)), "dispatched"),
             CaseActionKind.Accept => (current with { State = CaseState.InProgress, AcceptedAt = now }, "accepted"),
             CaseActionKind.Return => (current with { State = CaseState.Filed, Assignee = null, DispatchedAt = null, Deadline = null, RespondBy = null, AcceptedAt = null, Warned = false, Overdue = false }, "returned"),
@@ -151,6 +151,7 @@ internal sealed partial class CaseGrain(
         };
 
         await CommitAsync(next, type, action.Actor, EventNote(action), type == "escalated" ? await SupervisorsAsync(next) : null);
+        await TellCameraAsync(Case, type);
         if (next.State == CaseState.Closed)
         {
             metrics.Closed(Id);

@@ -1,6 +1,7 @@
 using GridGov.Contracts;
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Common;
+using GridGov.Contracts.Security;
 using Orleans.Concurrency;
 using GridGov.Contracts.Territory;
 using GridGov.Grains.Telemetry;
@@ -30,6 +31,13 @@ internal sealed class CaseReceptionGrain(
         if (!CaseIds.IsValid(caseId) || DistrictCode.Of(caseId) != this.GetPrimaryKeyString())
         {
             throw DomainException.Invalid("id", $"'{caseId}' is not a case id of district {this.GetPrimaryKeyString()}.");
+        }
+
+        // Honest sources, behind the API's check: every new case passes here, with the caller of the request that
+        // made it (verified by the tenancy filter); a grain acting on its own carries none and is trusted.
+        if (CallerContext.Current() is var (caller, _))
+        {
+            HonestSources.Check(caller, report.Source);
         }
 
         var state = new CaseGrainState();

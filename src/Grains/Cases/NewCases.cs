@@ -53,6 +53,8 @@ internal static class NewCases
             Detection = report.Detection,
             ReportedBy = report.ReportedBy,
             Attributes = report.Attributes is { Count: > 0 } answers ? answers : null,
+            Detections = report.Detection is null ? null : 1,
+            LastDetectedAt = report.DetectedAt,
             ReportedAt = now,
             HandledAt = HandledLevel(report.GridCode),
             ProbableDuplicateOf = duplicate,

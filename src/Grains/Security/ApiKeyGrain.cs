@@ -46,7 +46,7 @@ internal sealed class ApiKeyGrain(IApiKeyStore store, CallerSigner signer, TimeP
 
         var now = time.GetUtcNow();
         var stored = new StoredApiKey(
-            new ApiKeyView(Id, key.Name, key.Role, key.Scope, now, key.ExpiresAt, null, null, caller.Subject, key.StaffId),
+            new ApiKeyView(Id, key.Name, key.Role, key.Scope, now, key.ExpiresAt, null, null, caller.Subject, key.StaffId, AppKindOf(key.Role, key.AppKind)),
             key.SecretHash);
         if (!await store.InsertAsync(stored, CancellationToken.None))
         {
@@ -80,7 +80,20 @@ internal sealed class ApiKeyGrain(IApiKeyStore store, CallerSigner signer, TimeP
         }
 
         _lastUsed = now;
-        return new CallerContext(Id, _key.View.Role, _key.View.Scope, _key.View.StaffId);
+        return new CallerContext(Id, _key.View.Role, _key.View.Scope, _key.View.StaffId, AppKindOf(_key.View.Role, _key.View.AppKind));
+    }
+
+    /// <summary>An app key's kind: the one it was made with, or a residents' app for a key made before kinds; none for staff.</summary>
+    private static string? AppKindOf(string role, string? kind)
+    {
+        if (role != Roles.App)
+        {
+            return kind is null ? null : throw DomainException.Invalid("appKind", "Only app keys have a kind.");
+        }
+
+        return kind is null ? AppKinds.ResidentApp
+            : AppKinds.IsKnown(kind) ? kind
+            : throw DomainException.Invalid("appKind", $"appKind is one of {string.Join(", ", AppKinds.All)}.");
     }
 
     Task<ApiKeyView?> IApiKeyGrain.GetAsync()
@@ -91,7 +104,11 @@ internal sealed class ApiKeyGrain(IApiKeyStore store, CallerSigner signer, TimeP
         }
 
         RequireManager(_key.View.Scope, _key.View.Role, asNotFound: true);
-        return Task.FromResult<ApiKeyView?>(_key.View with { LastUsedAt = _lastUsed ?? _key.View.LastUsedAt });
+        return Task.FromResult<ApiKeyView?>(_key.View with
+        {
+            LastUsedAt = _lastUsed ?? _key.View.LastUsedAt,
+            AppKind = _key.View.Role == Roles.App ? _key.View.AppKind ?? AppKinds.ResidentApp : null,
+        });
     }
 
     async Task<ApiKeyView?> IApiKeyGrain.RevokeAsync()

@@ -7,7 +7,7 @@ namespace GridGov.Hosting.Security;
 
 internal sealed class AdoNetApiKeyStore(DatabaseKind database, string connectionString) : IApiKeyStore
 {
-    private const string Columns = "id, name, role, scope, created_at, expires_at, revoked_at, last_used_at, created_by, secret_hash, staff_id";
+    private const string Columns = "id, name, role, scope, created_at, expires_at, revoked_at, last_used_at, created_by, secret_hash, staff_id, app_kind";
 
     public async Task<StoredApiKey?> FindAsync(string id, CancellationToken cancellationToken)
     {
@@ -22,7 +22,7 @@ internal sealed class AdoNetApiKeyStore(DatabaseKind database, string connection
     public Task<bool> InsertAsync(StoredApiKey key, CancellationToken cancellationToken) => RunAsync(
         $"""
         INSERT INTO gridgov_api_keys ({Columns})
-        VALUES (@id, @name, @role, @scope, @created_at, @expires_at, NULL, NULL, @created_by, @secret_hash, @staff_id)
+        VALUES (@id, @name, @role, @scope, @created_at, @expires_at, NULL, NULL, @created_by, @secret_hash, @staff_id, @app_kind)
         ON CONFLICT (id) DO NOTHING
         """,
         command =>
@@ -37,6 +37,7 @@ internal sealed class AdoNetApiKeyStore(DatabaseKind database, string connection
             command.AddParameter("created_by", v.CreatedBy);
             command.AddParameter("secret_hash", key.SecretHash);
             command.AddText("staff_id", v.StaffId);
+            command.AddText("app_kind", v.AppKind);
         },
         async command => await command.ExecuteNonQueryAsync(cancellationToken) == 1,
         cancellationToken);
@@ -78,5 +79,7 @@ internal sealed class AdoNetApiKeyStore(DatabaseKind database, string connection
     private ApiKeyView Read(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
         r.GetTimestamp(database, 4)!.Value, r.GetTimestamp(database, 5), r.GetTimestamp(database, 6), r.GetTimestamp(database, 7),
-        r.GetString(8), r.IsDBNull(10) ? null : r.GetString(10));
+        r.GetString(8), r.IsDBNull(10) ? null : r.GetString(10),
+        // An app key stored before kinds existed is a residents' app.
+        r.IsDBNull(11) ? (r.GetString(2) == Roles.App ? AppKinds.ResidentApp : null) : r.GetString(11));
 }

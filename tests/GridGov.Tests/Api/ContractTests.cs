@@ -61,7 +61,7 @@ public sealed class ContractTests(ApiFactory factory)
 
         // A report with a point and nothing else optional: no grid code, address, reporter, media, priority or detection.
         var reported = await (await client.PostJsonAsync("/api/v1/cases", FormattableString.Invariant(
-            $$"""{"category":"event.environment","description":"Rubbish piled at the gate","source":"residentApp","lat":{{y + 0.05}},"lon":{{x + 0.05}}}"""))).AssertOkAsync(HttpStatusCode.Created);
+            $$"""{"category":"event.environment","description":"Rubbish piled at the gate","source":"gridPatrol","lat":{{y + 0.05}},"lon":{{x + 0.05}}}"""))).AssertOkAsync(HttpStatusCode.Created);
         Assert.Equal(grid, reported.GetProperty("gridCode").GetString());
         var id = reported.GetProperty("id").GetString()!;
 

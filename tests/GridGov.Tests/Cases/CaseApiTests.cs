@@ -60,8 +60,8 @@ public sealed class CaseFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Api.DisposeAsync();
 
     /// <summary>A report at an offset (in degrees) from the district's corner, inside grid 1 by default.</summary>
-    public string Report(double dx = 0.05, double dy = 0.05, string category = "event.environment", string extra = "") =>
-        FormattableString.Invariant($$"""{"category":"{{category}}","description":"Rubbish piled at the gate","source":"residentApp","lat":{{Origin.Lat + dy}},"lon":{{Origin.Lon + dx}},"address":"Gate 3","reporter":{"name":"张三","phone":"13912345678"}{{extra}}}""");
+    public string Report(double dx = 0.05, double dy = 0.05, string category = "event.environment", string extra = "", string source = "gridPatrol") =>
+        FormattableString.Invariant($$"""{"category":"{{category}}","description":"Rubbish piled at the gate","source":"{{source}}","lat":{{Origin.Lat + dy}},"lon":{{Origin.Lon + dx}},"address":"Gate 3","reporter":{"name":"张三","phone":"13912345678"}{{extra}}}""");
 
     public async Task<JsonElement> ReportAsync(HttpClient client, string? body = null) =>
         await (await client.PostJsonAsync("/api/v1/cases", body ?? Report())).AssertOkAsync(HttpStatusCode.Created);
@@ -82,7 +82,7 @@ public sealed class CaseApiTests(CaseFixture f) : IClassFixture<CaseFixture>
     [Fact]
     public async Task The_closed_loop_from_report_to_rating()
     {
-        var reported = await f.ReportAsync(f.App);
+        var reported = await f.ReportAsync(f.App, f.Report(source: "residentApp"));
         var id = Id(reported);
         Assert.Matches($"^{f.District}-\\d{{8}}-[0-9A-Z]{{16}}$", id);
         Assert.Equal(("reported", f.Grid1, 1L), (State(reported), reported.GetProperty("gridCode").GetString(), reported.GetProperty("version").GetInt64()));
@@ -172,7 +172,7 @@ public sealed class CaseApiTests(CaseFixture f) : IClassFixture<CaseFixture>
     public async Task Replayed_intake_with_one_idempotency_key_makes_one_case()
     {
         var key = Guid.NewGuid().ToString();
-        var body = f.Report(dx: 0.15);
+        var body = f.Report(dx: 0.15, source: "residentApp");
         var replies = await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ =>
         {
             var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cases") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
@@ -182,7 +182,7 @@ public sealed class CaseApiTests(CaseFixture f) : IClassFixture<CaseFixture>
         Assert.Single(replies.Select(Id).Distinct());
         Assert.Equal(f.Grid2, replies[0].GetProperty("gridCode").GetString());
 
-        var other = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cases") { Content = new StringContent(f.Report(dx: 0.16), System.Text.Encoding.UTF8, "application/json") };
+        var other = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cases") { Content = new StringContent(f.Report(dx: 0.16, source: "residentApp"), System.Text.Encoding.UTF8, "application/json") };
         other.Headers.Add("Idempotency-Key", key);
         await (await f.App.SendAsync(other)).AssertProblemAsync(HttpStatusCode.Conflict, "Idempotency-Key");
     }
@@ -234,12 +234,12 @@ public sealed class CaseApiTests(CaseFixture f) : IClassFixture<CaseFixture>
     [Fact]
     public async Task Bad_reports_are_400_naming_the_field()
     {
-        await (await f.App.PostJsonAsync("/api/v1/cases", f.Report(category: "no.such"))).AssertProblemAsync(HttpStatusCode.BadRequest, "category");
+        await (await f.App.PostJsonAsync("/api/v1/cases", f.Report(category: "no.such", source: "residentApp"))).AssertProblemAsync(HttpStatusCode.BadRequest, "category");
         await (await f.App.PostJsonAsync("/api/v1/cases", """{"category":"event.other","description":"x","source":"residentApp"}""")).AssertProblemAsync(HttpStatusCode.BadRequest, "lat");
         await (await f.App.PostJsonAsync("/api/v1/cases", $$"""{"category":"event.other","description":"x","source":"residentApp","gridCode":"{{f.Grid1}}"}""")).AssertProblemAsync(HttpStatusCode.BadRequest, "gridCode");
         await (await f.App.PostJsonAsync("/api/v1/cases", f.Report(extra: ""","mediaUrls":["javascript:alert(1)"]"""))).AssertProblemAsync(HttpStatusCode.BadRequest, "mediaUrls[0]");
-        await (await f.App.PostJsonAsync("/api/v1/cases", f.Report().Replace("residentApp", "camera", StringComparison.Ordinal))).AssertProblemAsync(HttpStatusCode.BadRequest, "detection");
-        await (await f.App.PostJsonAsync("/api/v1/cases", f.Report().Replace("residentApp", "pigeon", StringComparison.Ordinal))).AssertProblemAsync(HttpStatusCode.BadRequest, "source");
+        await (await f.App.PostJsonAsync("/api/v1/cases", f.Report(source: "camera"))).AssertProblemAsync(HttpStatusCode.BadRequest, "detection");
+        await (await f.App.PostJsonAsync("/api/v1/cases", f.Report(source: "pigeon"))).AssertProblemAsync(HttpStatusCode.BadRequest, "source");
         await (await f.App.PostJsonAsync("/api/v1/cases", f.Report().Replace("13912345678", "12", StringComparison.Ordinal))).AssertProblemAsync(HttpStatusCode.BadRequest, "reporter.phone");
         await (await f.CommandCentre.PostJsonAsync("/api/v1/cases", f.Report(extra: ""","detection":{"confidence":0.5,"snapshotUrl":"ftp://cam.example/1.jpg"}"""))).AssertProblemAsync(HttpStatusCode.BadRequest, "detection.snapshotUrl");
         await (await f.CommandCentre.PostJsonAsync("/api/v1/cases", """{"category":"event.other","description":"x","source":"gridPatrol","gridCode":"12"}""")).AssertProblemAsync(HttpStatusCode.BadRequest, "gridCode");

@@ -56,8 +56,8 @@ public sealed class CaseLoopLand
     }
 
     /// <summary>A report at (lon, lat) given as offsets in degrees from the district's corner.</summary>
-    public string Report(double dx, double dy, string category = "event.environment", string phone = "13912345678") =>
-        FormattableString.Invariant($$$"""{"category":"{{{category}}}","description":"Rubbish piled at the gate","source":"residentApp","lat":{{{Origin.Lat + dy}}},"lon":{{{Origin.Lon + dx}}},"reporter":{"name":"李四","phone":"{{{phone}}}"}}""");
+    public string Report(double dx, double dy, string category = "event.environment", string phone = "13912345678", string source = "gridPatrol") =>
+        FormattableString.Invariant($$$"""{"category":"{{{category}}}","description":"Rubbish piled at the gate","source":"{{{source}}}","lat":{{{Origin.Lat + dy}}},"lon":{{{Origin.Lon + dx}}},"reporter":{"name":"李四","phone":"{{{phone}}}"}}""");
 
     public static async Task<JsonElement> ReportAsync(HttpClient client, string body) =>
         await (await client.PostJsonAsync("/api/v1/cases", body)).AssertOkAsync(HttpStatusCode.Created);

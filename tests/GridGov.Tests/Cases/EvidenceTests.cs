@@ -16,7 +16,7 @@ public sealed class EvidenceTests(ApiFactory api)
     public async Task Resolve_and_evaluate_keep_their_evidence_and_comment_in_the_view_and_the_history()
     {
         var land = await OfAsync(api);
-        var id = Id(await ReportAsync(land.App, land.Report(0.05, 0.04, "event.advertising")));
+        var id = Id(await ReportAsync(land.App, land.Report(0.05, 0.04, "event.advertising", source: "residentApp")));
         await ActAsync(land.CommandCentre, id, "file");
         await ActAsync(land.CommandCentre, id, "dispatch", """{"assignee":"w-1"}""");
         await ActAsync(land.Worker, id, "accept");

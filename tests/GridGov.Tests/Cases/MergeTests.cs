@@ -16,7 +16,7 @@ public sealed class MergeTests(ApiFactory api)
     {
         var land = await OfAsync(api);
         var original = Id(await ReportAsync(land.CommandCentre, land.Report(0.03, 0.01)));
-        var duplicate = Id(await ReportAsync(land.App, land.Report(0.03, 0.0101, phone: "13800001111")));
+        var duplicate = Id(await ReportAsync(land.App, land.Report(0.03, 0.0101, phone: "13800001111", source: "residentApp")));
 
         var merged = await ActAsync(land.CommandCentre, duplicate, "merge", $$"""{"into":"{{original}}","note":"same heap"}""");
         Assert.Equal(("merged", original), (merged.GetProperty("state").GetString(), merged.GetProperty("mergedInto").GetString()));

@@ -148,7 +148,7 @@ public sealed partial class ClusterProcessTests
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cases")
             {
-                Content = JsonContent.Create(new { category = "event.other", description = "failover load", source = "hotline12345", gridCode = grids[random.Next(grids.Length)] }),
+                Content = JsonContent.Create(new { category = "event.other", description = "failover load", source = "gridPatrol", gridCode = grids[random.Next(grids.Length)] }),
             };
             request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
             try

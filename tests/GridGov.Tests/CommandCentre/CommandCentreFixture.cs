@@ -88,12 +88,12 @@ public sealed class CommandCentreFixture : IAsyncLifetime
         return (body.GetProperty("id").GetString()!, body.GetProperty("key").GetString()!);
     }
 
-    /// <summary>Reports a case at a point inside the grid, as a resident app would; answers its id.</summary>
+    /// <summary>Reports a case at a point inside the grid, as a grid worker on patrol would (an operator key); answers its id.</summary>
     public async Task<string> ReportCaseAsync(string grid, string description)
     {
         var (lon, lat) = Grids[grid];
         var body = FormattableString.Invariant(
-            $$"""{"category":"event.other","description":"{{description}}","source":"residentApp","lat":{{lat}},"lon":{{lon}}}""");
+            $$"""{"category":"event.other","description":"{{description}}","source":"gridPatrol","lat":{{lat}},"lon":{{lon}}}""");
         var created = await (await SendAsync(HttpMethod.Post, "/api/v1/cases", body)).AssertOkAsync(System.Net.HttpStatusCode.Created);
         Assert.Equal(grid, created.GetProperty("gridCode").GetString());
         return created.GetProperty("id").GetString()!;

@@ -58,7 +58,7 @@ public sealed class IndicatorsApiTests(CaseFixture f) : IClassFixture<CaseFixtur
         Assert.Equal(Count(after, "period", Metrics.Reported), Count(after, "today", Metrics.Reported));
         Assert.Equal(1.0, after.GetProperty("rates").GetProperty("satisfaction").GetDouble());
         Assert.True(after.GetProperty("byCategory").GetProperty("event.environment").GetProperty(Metrics.Reported).GetInt64() >= 2);
-        Assert.True(after.GetProperty("bySource").GetProperty("residentApp").GetProperty(Metrics.Reported).GetInt64() >= 2);
+        Assert.True(after.GetProperty("bySource").GetProperty("gridPatrol").GetProperty(Metrics.Reported).GetInt64() >= 2);
 
         // Each level holds its own share: grid 2 has the open case, grid 1 the closed one.
         var grid2 = await IndicatorsAsync(f.Grid2);

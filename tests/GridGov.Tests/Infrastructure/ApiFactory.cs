@@ -64,10 +64,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public HttpClient CreateOperatorClient() => CreateClient(BootstrapKey);
 
     /// <summary>Issues a key with the operator key and answers the key itself.</summary>
-    public async Task<string> CreateKeyAsync(string role, string scope, DateTimeOffset? expiresAt = null, string? staffId = null)
+    public async Task<string> CreateKeyAsync(string role, string scope, DateTimeOffset? expiresAt = null, string? staffId = null, string? appKind = null)
     {
         using var client = CreateOperatorClient();
-        var response = await client.PostAsJsonAsync("/api/v1/api-keys", new { name = $"{role} of {scope}", role, scope, expiresAt, staffId });
+        var response = await client.PostAsJsonAsync("/api/v1/api-keys", new { name = $"{role} of {scope}", role, scope, expiresAt, staffId, appKind });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"Creating a {role} key failed: {body}");
         return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("key").GetString()!;

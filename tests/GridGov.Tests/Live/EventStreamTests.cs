@@ -35,7 +35,7 @@ public sealed class EventStreamTests(LiveFixture f) : IClassFixture<LiveFixture>
         Assert.Equal(1, reported.GetProperty("version").GetInt64());
         Assert.Equal(cases.First(m => m.CaseId == inA).Position, reported.GetProperty("position").GetInt64());
         var c = reported.GetProperty("case");
-        Assert.Equal(("reported", "event.environment", "residentApp", "normal", "grid"), (
+        Assert.Equal(("reported", "event.environment", "gridPatrol", "normal", "grid"), (
             c.GetProperty("state").GetString(), c.GetProperty("category").GetString(), c.GetProperty("source").GetString(),
             c.GetProperty("priority").GetString(), c.GetProperty("handledAt").GetString()));
         Assert.Equal("Gate 3", c.GetProperty("address").GetString());
@@ -147,7 +147,7 @@ public sealed class EventStreamTests(LiveFixture f) : IClassFixture<LiveFixture>
         using var app = f.Api.CreateClient(await f.Api.CreateKeyAsync(Roles.App, f.Land.District));
         await using var stream = await SseClient.OpenAsync(app, Events(f.Land.District));
         var others = await f.Land.ReportAsync(f.Operator);
-        var own = await f.Land.ReportAsync(app);
+        var own = await f.Land.ReportAsync(app, source: "residentApp");
         var seen = await stream.UntilAsync(m => m.Event == "case" && m.CaseId == own, $"the app's case {own}");
         Assert.DoesNotContain(seen, m => m.Event == "case" && m.CaseId == others);
     }

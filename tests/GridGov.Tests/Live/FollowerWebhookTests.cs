@@ -17,7 +17,7 @@ public sealed class FollowerWebhookTests(LiveFixture f, ReceiverFixture r) : ICl
         await WebhookTests.RegisterAsync(app, f.Land.District, url, f.Land.District, """["merge-received","verified"]""");
 
         var original = await f.Land.ReportAsync(f.Operator, inB: true);
-        var duplicate = await f.Land.ReportAsync(app, inB: true, description: "The same heap");
+        var duplicate = await f.Land.ReportAsync(app, inB: true, description: "The same heap", source: "residentApp");
         await Territory.ActAsync(f.Operator, duplicate, "merge", $$"""{"into":"{{original}}"}""");
         await Territory.ActAsync(f.Operator, original, "file");
         await Territory.ActAsync(f.Operator, original, "dispatch", """{"assignee":"w-1"}""");

@@ -272,12 +272,12 @@ public sealed class Territory(string district)
     }
 
     /// <summary>Reports a case through the API at a point of grid A or grid B; answers its id.</summary>
-    public async Task<string> ReportAsync(HttpClient client, bool inB = false, string description = "Rubbish piled at the gate")
+    public async Task<string> ReportAsync(HttpClient client, bool inB = false, string description = "Rubbish piled at the gate", string source = "gridPatrol")
     {
         var (x, y) = Fresh.Origin(district);
         var (lon, lat) = inB ? (x + 0.25, y + 0.05) : (x + 0.05, y + 0.05);
         var body = FormattableString.Invariant(
-            $$$"""{"category":"event.environment","description":"{{{description}}}","source":"residentApp","lat":{{{lat}}},"lon":{{{lon}}},"address":"Gate 3","reporter":{"name":"张三","phone":"13912345678"}}""");
+            $$$"""{"category":"event.environment","description":"{{{description}}}","source":"{{{source}}}","lat":{{{lat}}},"lon":{{{lon}}},"address":"Gate 3","reporter":{"name":"张三","phone":"13912345678"}}""");
         var created = await (await client.PostJsonAsync("/api/v1/cases", body)).AssertOkAsync(HttpStatusCode.Created);
         return created.GetProperty("id").GetString()!;
     }

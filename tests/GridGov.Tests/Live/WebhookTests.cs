@@ -263,7 +263,7 @@ public sealed class WebhookTests(LiveFixture f, ReceiverFixture r) : IClassFixtu
         await (await f.Operator.GetAsync($"{Webhooks}/{id}")).AssertOkAsync();
 
         var others = await f.Land.ReportAsync(f.Operator);
-        var own = await f.Land.ReportAsync(app);
+        var own = await f.Land.ReportAsync(app, source: "residentApp");
         await ReceivedAsync(Receiver, url, rs => rs.Any(x => x.Json.GetProperty("caseId").GetString() == own), $"the app's case {own}");
         var othersReported = await RoutedAsync(probe, others, "reported");
         await AssertNoDeliveryAsync(id, othersReported);

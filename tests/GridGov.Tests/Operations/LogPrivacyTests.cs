@@ -64,7 +64,7 @@ public sealed partial class LogPrivacyTests
             Geo.Feature(grid, "G", Geo.Box(x, y, x + 0.1, y + 0.1))))).AssertOkAsync();
 
         string Report(string phone) => FormattableString.Invariant(
-            $$$"""{"category":"event.environment","description":"Rubbish at the gate","source":"residentApp","lat":{{{y + 0.05}}},"lon":{{{x + 0.05}}},"address":"Gate 3","reporter":{"name":"张三","phone":"{{{phone}}}"}}""");
+            $$$"""{"category":"event.environment","description":"Rubbish at the gate","source":"gridPatrol","lat":{{{y + 0.05}}},"lon":{{{x + 0.05}}},"address":"Gate 3","reporter":{"name":"张三","phone":"{{{phone}}}"}}""");
         var created = await (await op.PostJsonAsync("/api/v1/cases", Report(Phone))).AssertOkAsync(HttpStatusCode.Created);
         await op.GetAsync($"/api/v1/cases/{created.GetProperty("id").GetString()}");
         await op.PostJsonAsync("/api/v1/cases", Report("137-8765-1234"));

@@ -141,7 +141,7 @@ public sealed class PointsTests(PointsFixture f) : IClassFixture<PointsFixture>
         await w.RuleAsync("closed", "caseClosedOnTime", 5, DaysAgo(10));
         await w.RuleAsync("rated", "caseEvaluatedSatisfied", 2, DaysAgo(10));
         var (x, y) = Fresh.Origin(w.D);
-        var report = FormattableString.Invariant($$"""{"category":"event.environment","description":"Rubbish at the gate","source":"residentApp","lat":{{y + 0.05}},"lon":{{x + 0.05}}}""");
+        var report = FormattableString.Invariant($$"""{"category":"event.environment","description":"Rubbish at the gate","source":"gridPatrol","lat":{{y + 0.05}},"lon":{{x + 0.05}}}""");
         var id = (await (await w.Operator.PostJsonAsync("/api/v1/cases", report)).AssertOkAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
         await w.Operator.AddStaffAsync(w.Grid, ("w-1", "gridWorker"));
         foreach (var (action, body) in new[] { ("file", "{}"), ("dispatch", """{"assignee":"w-1"}"""), ("accept", "{}"), ("resolve", "{}"), ("verify", "{}"), ("evaluate", """{"satisfaction":4,"resolved":true}""") })

@@ -53,7 +53,9 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         new("GET categories", [.. Staff, AP], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/categories")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("PUT category", Admins, (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/districts/{d}/categories/local.m", """{"name":"m","class":"event","timeLimitHours":24,"responseLimitHours":2,"department":"d"}""")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         // A report at a point of the other district finds no grid of the caller's own district: 400 naming lat.
-        new("POST case", [.. Staff, AP], (f, d) => Task.FromResult(Json(HttpMethod.Post, "/api/v1/cases", FormattableString.Invariant($$"""{"category":"event.other","description":"m","source":"residentApp","lat":{{Fresh.Origin(d).Lat + 0.05}},"lon":{{Fresh.Origin(d).Lon + 0.05}}}"""))), HttpStatusCode.Created, HttpStatusCode.BadRequest),
+        // Honest sources: staff report gridPatrol (or higherLevel), a residents' app residentApp; each other's is a 403.
+        new("POST case", Staff, (f, d) => Task.FromResult(Json(HttpMethod.Post, "/api/v1/cases", FormattableString.Invariant($$"""{"category":"event.other","description":"m","source":"gridPatrol","lat":{{Fresh.Origin(d).Lat + 0.05}},"lon":{{Fresh.Origin(d).Lon + 0.05}}}"""))), HttpStatusCode.Created, HttpStatusCode.BadRequest),
+        new("POST case (resident app)", [AP], (f, d) => Task.FromResult(Json(HttpMethod.Post, "/api/v1/cases", FormattableString.Invariant($$"""{"category":"event.other","description":"m","source":"residentApp","lat":{{Fresh.Origin(d).Lat + 0.05}},"lon":{{Fresh.Origin(d).Lon + 0.05}}}"""))), HttpStatusCode.Created, HttpStatusCode.BadRequest),
         new("GET cases", Handlers, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/cases?territory={f.GridOf(d)}")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET case", [.. Staff, AP], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/cases/{f.ClosedCase[d]}")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET case history", [.. Staff, AP], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/cases/{f.ClosedCase[d]}/history")), HttpStatusCode.OK, HttpStatusCode.NotFound),
@@ -163,7 +165,17 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         {
             Content = new StringContent("credit_code,name,address,lat,lon,industry,employee_count,party_organization_id,contact_name,contact_phone\n", Encoding.UTF8, "text/csv"),
         }), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        // Cameras: a fresh code per request, in the district's grid; no such camera is a 404 for whoever may ask.
+        new("PUT camera", Admins, (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/cameras/{d}0000132{Interlocked.Increment(ref _camera):D7}", FormattableString.Invariant($$"""{"name":"Gate","lat":{{Fresh.Origin(d).Lat + 0.05}},"lon":{{Fresh.Origin(d).Lon + 0.05}},"labels":[{"label":"litter","category":"event.other","threshold":0.5}]}"""))), HttpStatusCode.Created, HttpStatusCode.NotFound),
+        new("GET camera", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/cameras/{d}00001320000000")), HttpStatusCode.NotFound, HttpStatusCode.NotFound),
+        new("DELETE camera", Admins, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/cameras/{d}00001320000000")), HttpStatusCode.NotFound, HttpStatusCode.NotFound),
+        // The fixture's app is a residents' app: honest sources refuse its detection (403 naming source) before anything else.
+        new("POST camera detection", [AP], (f, d) => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/cameras/{d}00001320000000/detections", """{"label":"litter","confidence":0.9,"snapshotUrl":"https://cam.example.org/1.jpg","time":"2026-01-01T00:00:00Z"}""")), HttpStatusCode.Forbidden, HttpStatusCode.NotFound),
+        new("GET cameras", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/cameras")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET camera layer", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/layers/cameras")), HttpStatusCode.OK, HttpStatusCode.NotFound),
     ];
+
+    private static int _camera;
 
     /// <summary>Every action on the finished case: the state refuses it (409) whoever may try, so 403 is the policy's.</summary>
     private static IEnumerable<Endpoint> Actions(string[] allowed, params string[] actions) => actions.Select(action => new Endpoint(

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using GridGov.Contracts.Cameras;
 using GridGov.Contracts.Cases;
 using GridGov.Contracts.Decisions;
 using GridGov.Contracts.People;
@@ -124,6 +125,8 @@ internal sealed class FuzzTargets(
         ("step", var p) when p.StartsWith("/api/v1/decisions/", StringComparison.Ordinal) => new("proposal", step => DecisionSteps.Parse(step) is not null),
         // A well-formed enterprise id that no enterprise has (valid check digits): each request is refused, none changes anything.
         ("id", var p) when p.StartsWith("/api/v1/enterprises/", StringComparison.Ordinal) => new($"{district}-91460100MA5T0H1K9H", Contracts.Enterprises.EnterpriseIds.IsValid),
+        // A well-formed camera code that no camera has: each request is refused, and none changes anything.
+        ("code", var p) when p.StartsWith("/api/v1/cameras/", StringComparison.Ordinal) => new($"{district}00001320000000", CameraCodes.IsValid),
         _ => new(district, null),
     };
 
@@ -163,9 +166,10 @@ internal sealed class FuzzTargets(
         op.Body?.SchemaName is null or "TerritoryRequest" or "PartyGridRequest" or "ApiKeyRequest" or "FeatureCollectionRequest"
         && (op.Body is null || op.Body.SchemaName is not null)
         && op.PathParameters.All(p => SeedFor(op, p).IsWellFormed is not null)
-        // The seeded decision and enterprise ids name none: well-formed, so their paths are fuzzed, but never a valid request.
+        // The seeded decision, enterprise and camera ids name none: well-formed, so their paths are fuzzed, but never a valid request.
         && !op.Path.StartsWith("/api/v1/decisions/", StringComparison.Ordinal)
-        && !op.Path.StartsWith("/api/v1/enterprises/", StringComparison.Ordinal);
+        && !op.Path.StartsWith("/api/v1/enterprises/", StringComparison.Ordinal)
+        && !op.Path.StartsWith("/api/v1/cameras/", StringComparison.Ordinal);
 
     /// <summary>The name the operation's valid body gives its entity: what a wrongly accepted request leaves behind.</summary>
     public static string Marker(ApiOperation op) => $"fuzz-accepted by {op.Id}";

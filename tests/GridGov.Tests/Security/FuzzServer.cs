@@ -237,7 +237,7 @@ public sealed class FuzzServer : IAsyncLifetime
         var spare = await RegisterAsync("""["merged"]""");
         var failing = await RegisterAsync("""["reported"]""");
         await (await SendAsync(HttpMethod.Post, "/api/v1/cases", OperatorKey, FormattableString.Invariant(
-            $$"""{"category":"event.other","description":"fuzz","source":"hotline12345","lat":{{y + 0.05}},"lon":{{x + 0.05}}}"""))).AssertOkAsync(HttpStatusCode.Created);
+            $$"""{"category":"event.other","description":"fuzz","source":"gridPatrol","lat":{{y + 0.05}},"lon":{{x + 0.05}}}"""))).AssertOkAsync(HttpStatusCode.Created);
         var letters = await Eventually.MatchesAsync(
             async () => (await (await SendAsync(HttpMethod.Get, $"/api/v1/districts/{District}/webhooks/{failing}/dead-letters", OperatorKey)).AssertOkAsync()).GetProperty("items"),
             items => items.GetArrayLength() == 1,

@@ -39,7 +39,7 @@ public sealed class PersonalDataReadTests(CaseFixture f) : IClassFixture<CaseFix
     [Fact]
     public async Task An_app_states_its_purpose_to_read_a_case_and_the_read_is_audited_with_it()
     {
-        var id = (await f.ReportAsync(f.App)).GetProperty("id").GetString()!;
+        var id = (await f.ReportAsync(f.App, f.Report(source: "residentApp"))).GetProperty("id").GetString()!;
         using var app = WithoutPurpose(f.App);
 
         await (await app.GetAsync($"/api/v1/cases/{id}")).AssertProblemAsync(HttpStatusCode.BadRequest, "X-Purpose");

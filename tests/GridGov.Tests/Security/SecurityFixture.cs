@@ -65,7 +65,7 @@ public sealed class SecurityFixture : IAsyncLifetime
         // A finished case in each district: A's was reported by A's app and handled by A's grid worker, so both may
         // see it; every action on it is refused by its state, which tells a policy refusal (403) from a state one (409).
         ClosedCase[A] = await FinishedCaseAsync(A, Client(Roles.App), Client(Roles.GridWorker));
-        ClosedCase[B] = await FinishedCaseAsync(B, op, op);
+        ClosedCase[B] = await FinishedCaseAsync(B, op, op, "gridPatrol");
     }
 
     public Dictionary<string, string> ClosedCase { get; } = [];
@@ -73,11 +73,11 @@ public sealed class SecurityFixture : IAsyncLifetime
     /// <summary>An open decision of each district's village, at its first step.</summary>
     public Dictionary<string, string> Decision { get; } = [];
 
-    private async Task<string> FinishedCaseAsync(string d, HttpClient reporter, HttpClient worker)
+    private async Task<string> FinishedCaseAsync(string d, HttpClient reporter, HttpClient worker, string source = "residentApp")
     {
         using var op = Api.CreateOperatorClient();
         var (x, y) = Fresh.Origin(d);
-        var body = FormattableString.Invariant($$"""{"category":"event.other","description":"matrix","source":"residentApp","lat":{{y + 0.05}},"lon":{{x + 0.05}}}""");
+        var body = FormattableString.Invariant($$"""{"category":"event.other","description":"matrix","source":"{{source}}","lat":{{y + 0.05}},"lon":{{x + 0.05}}}""");
         var id = (await (await reporter.PostJsonAsync("/api/v1/cases", body)).AssertOkAsync(System.Net.HttpStatusCode.Created)).GetProperty("id").GetString()!;
         await (await op.PostJsonAsync($"/api/v1/cases/{id}/file", "{}")).AssertOkAsync();
         await (await op.PostJsonAsync($"/api/v1/cases/{id}/dispatch", """{"assignee":"w-1"}""")).AssertOkAsync();

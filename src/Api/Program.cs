@@ -8,6 +8,7 @@ using GridGov.Api.Operations;
 using GridGov.Api.People;
 using GridGov.Api.Points;
 using GridGov.Api.Security;
+using GridGov.Api.ServicePoints;
 using GridGov.Api.Territory;
 using GridGov.Hosting;
 
@@ -59,6 +60,7 @@ api.MapLiveEvents();
 api.MapWebhooks();
 api.MapCluster();
 api.MapDecisions();
+api.MapServicePoints();
 
 await app.RunAsync();
 return 0;

@@ -98,6 +98,8 @@ if (people.Households.Count > 0)
     stages.Add(("households", () => loader.LoadHouseholdsAsync(people.Households)));
 }
 
+stages.Add(("service points", () => new ServicePointLoader(api, report, options.Concurrency, cancel.Token).LoadAsync(ServicePointPlans.Build(district, options.Seed))));
+
 // dispatch takes only an assignee that exists: the grids' workers and the district's departments come first.
 var staffLoader = new StaffLoader(api, report, options.Concurrency, cancel.Token);
 if (cases.Count > 0)

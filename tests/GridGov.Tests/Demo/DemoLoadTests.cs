@@ -112,6 +112,12 @@ public sealed class DemoLoadTests
         // The cases left open in the 2-hour tier carry a deadline two hours after their dispatch: they are the overdue ones to come.
         Assert.Contains(cases, c => c.GetProperty("state").GetString() is "dispatched" or "inProgress"
             && c.GetProperty("deadline").GetDateTimeOffset() - c.GetProperty("dispatchedAt").GetDateTimeOffset() == TimeSpan.FromHours(2));
+
+        // The service circle: every kind somewhere in the district, each point placed in a grid of the community its id names.
+        var points = (await (await http.GetAsync($"/api/v1/districts/{District}/layers/service-points")).AssertOkAsync()).GetProperty("features").EnumerateArray().ToArray();
+        Assert.InRange(points.Length, 300, 2000);
+        Assert.Equal(10, points.Select(p => p.GetProperty("properties").GetProperty("kind").GetString()).Distinct().Count());
+        Assert.All(points, p => Assert.StartsWith(p.GetProperty("id").GetString()![..15].Replace("-SP", "", StringComparison.Ordinal), p.GetProperty("properties").GetProperty("gridCode").GetString()!, StringComparison.Ordinal));
     }
 
     /// <summary>The demo tool as a process, with a small month and no pacing (the test host's keys have no rate limit).</summary>

@@ -12,8 +12,8 @@ internal sealed record ServicePointPlan(string Id, ServicePointBody Body);
 /// The district's 15-minute service circle (15分钟社区综合服务圈): in every urban community a Party–masses service centre,
 /// a police post, a grid station for every three grids, and clinics, pharmacies, elder canteens, day care,
 /// kindergartens, a school and markets; in every village a service centre, a grid station and a clinic, and some of
-/// the rest. Each point stands inside a grid of its community, chosen by the seed, so some households reach every
-/// kind within 15 minutes and others do not.
+/// the rest. Each point stands inside a grid of its community chosen by the seed (the first of each kind near the
+/// community's centre), so some households reach every kind within 15 minutes and others do not.
 /// </summary>
 internal static class ServicePointPlans
 {
@@ -43,6 +43,10 @@ internal static class ServicePointPlans
             var rng = Rng.For(seed, "service-points", long.Parse(community.Code, System.Globalization.CultureInfo.InvariantCulture));
             var grids = district.Grids.Where(g => g.Code.StartsWith(community.Code, StringComparison.Ordinal)).ToArray();
             var urban = grids[0].Urban;
+            // The community's service complex (综合服务体): the first point of every kind stands in one of the three
+            // grids nearest the community's centre, the others anywhere in it, so the centre's households reach all.
+            var centre = Middle(community.Shape);
+            var hub = grids.OrderBy(g => Far(Middle(shapes[g.Code].Shape), centre)).ThenBy(g => g.Code, StringComparer.Ordinal).Take(3).ToArray();
             var n = 0;
             void Add(string kind, string name, HoursBody[] hours, GridPlan grid)
             {
@@ -58,7 +62,7 @@ internal static class ServicePointPlans
                 var count = urban ? perUrban : rng.Chance(villageChance) ? 1 : 0;
                 for (var i = 0; i < count; i++)
                 {
-                    Add(kind, count > 1 ? $"{name}（{Names.Chinese(i + 1)}）" : name, hours, rng.Pick(grids));
+                    Add(kind, count > 1 ? $"{name}（{Names.Chinese(i + 1)}）" : name, hours, rng.Pick(i == 0 ? hub : grids));
                 }
             }
 
@@ -83,6 +87,13 @@ internal static class ServicePointPlans
         var east = q.EastSouth + (q.EastNorth - q.EastSouth) * v;
         return (Math.Round(lat, 5), Math.Round(west + (east - west) * u, 5));
     }
+
+    private static (double Lat, double Lon) Middle(GeoQuad q) =>
+        ((q.North + q.South) / 2, (q.WestNorth + q.WestSouth + q.EastNorth + q.EastSouth) / 4);
+
+    /// <summary>A distance good enough to rank grids by (degrees, longitude shrunk at the district's latitude).</summary>
+    private static double Far((double Lat, double Lon) a, (double Lat, double Lon) b) =>
+        Math.Pow(a.Lat - b.Lat, 2) + Math.Pow((a.Lon - b.Lon) * 0.95, 2);
 
     private static HoursBody[] Days(IEnumerable<string> days, params (string Opens, string Closes)[] intervals) =>
         days.SelectMany(d => intervals.Select(i => new HoursBody(d, i.Opens, i.Closes))).ToArray();

@@ -6,6 +6,7 @@ using GridGov.Contracts.Cases;
 using GridGov.Contracts.Decisions;
 using GridGov.Contracts.People;
 using GridGov.Contracts.Security;
+using GridGov.Contracts.ServicePoints;
 using GridGov.Contracts.Territory;
 
 namespace GridGov.Tests.Security;
@@ -122,6 +123,8 @@ internal sealed class FuzzTargets(
         // A well-formed decision id that no decision has: each request is refused, and none changes anything.
         ("id", var p) when p.StartsWith("/api/v1/decisions/", StringComparison.Ordinal) => new($"{district}-D20260101FUZZ000000", DecisionIds.IsValid),
         ("step", var p) when p.StartsWith("/api/v1/decisions/", StringComparison.Ordinal) => new("proposal", step => DecisionSteps.Parse(step) is not null),
+        // A well-formed service point id that no point has, like the decisions'.
+        ("id", "/api/v1/service-points/{id}") => new($"{district}-SPfuzz", ServicePointIds.IsValid),
         _ => new(district, null),
     };
 
@@ -162,7 +165,8 @@ internal sealed class FuzzTargets(
         && (op.Body is null || op.Body.SchemaName is not null)
         && op.PathParameters.All(p => SeedFor(op, p).IsWellFormed is not null)
         // The seeded decision id names no decision: well-formed, so its path is fuzzed, but never a valid request.
-        && !op.Path.StartsWith("/api/v1/decisions/", StringComparison.Ordinal);
+        && !op.Path.StartsWith("/api/v1/decisions/", StringComparison.Ordinal)
+        && op.Path != "/api/v1/service-points/{id}";
 
     /// <summary>The name the operation's valid body gives its entity: what a wrongly accepted request leaves behind.</summary>
     public static string Marker(ApiOperation op) => $"fuzz-accepted by {op.Id}";

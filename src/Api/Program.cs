@@ -11,6 +11,7 @@ using GridGov.Api.People;
 using GridGov.Api.Points;
 using GridGov.Api.Police;
 using GridGov.Api.Security;
+using GridGov.Api.ServicePoints;
 using GridGov.Api.Territory;
 using GridGov.Hosting;
 
@@ -65,6 +66,7 @@ api.MapDecisions();
 api.MapPolice();
 api.MapEnterprises();
 api.MapCameras();
+api.MapServicePoints();
 
 await app.RunAsync();
 return 0;

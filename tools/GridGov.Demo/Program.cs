@@ -112,6 +112,8 @@ if (people.Members.Count > 0)
 
 stages.Add(("villages and decisions", () => party.LoadVillagesAsync(PartyPlans.Villages(district, DateTimeOffset.UtcNow))));
 
+stages.Add(("service points", () => new ServicePointLoader(api, report, options.Concurrency, cancel.Token).LoadAsync(ServicePointPlans.Build(district, options.Seed))));
+
 // dispatch takes only an assignee that exists: the grids' workers and the district's departments come first.
 var staffLoader = new StaffLoader(api, report, options.Concurrency, cancel.Token);
 if (cases.Count > 0)

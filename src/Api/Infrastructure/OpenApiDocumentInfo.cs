@@ -21,6 +21,7 @@ internal sealed class OpenApiDocumentInfo : IOpenApiDocumentTransformer
         ["Households"] = "Households (户) and their residents; identity and phone numbers are kept as keyed hashes and masked forms only.",
         ["Party organizations"] = "The Party tree built on grids: committees, branches and groups.",
         ["Party members"] = "Party members: profile, organization, transfers and the households they keep in touch with.",
+        ["Service points"] = "The 15-minute service circle (15分钟社区综合服务圈): service points with their weekly hours, what lies within a walk of a point, each community's coverage, and the points as a map layer.",
         ["Points"] = "Party grid + points (党建网格+积分): versioned rules per district, members' ledgers, care visits, branch meetings and leaderboards.",
         ["Live"] = "Server-sent events of the case events of a territory node and everything below it, resumable with Last-Event-ID.",
         ["Operations"] = "The cluster as operators see it: silos, their activations and this process's gateways.",

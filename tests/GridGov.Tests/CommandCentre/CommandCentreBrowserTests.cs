@@ -295,4 +295,44 @@ public sealed class CommandCentreBrowserTests(CommandCentreFixture platform) : I
         Assert.True(map!.Width >= width * 0.5 && map.Height >= height * 0.6, $"The map is only {map.Width}×{map.Height} at {width}×{height}.");
         AssertNoProblems();
     }
+
+    [Fact]
+    public async Task The_service_point_layer_is_drawn_when_toggled_and_a_layer_not_deployed_is_marked_unavailable()
+    {
+        var grid = platform.Grids.Keys.Order(StringComparer.Ordinal).ElementAt(5);
+        var (lon, lat) = platform.Grids[grid];
+        var id = $"{CommandCentreFixture.District}-SPbrowser{Guid.NewGuid():N}"[..(CommandCentreFixture.District.Length + 3 + 32)];
+        using (var put = await platform.SendAsync(HttpMethod.Put, $"/api/v1/service-points/{id}", FormattableString.Invariant(
+            $$"""{"kind":"elderCanteen","name":"长者饭堂","lat":{{lat}},"lon":{{lon}},"hours":[{"day":"monday","opens":"11:00","closes":"13:30"}]}""")))
+        {
+            await put.AssertOkAsync(System.Net.HttpStatusCode.Created);
+        }
+
+        var (_, key) = await platform.CreateKeyAsync(Roles.CommandCentre);
+        var page = await OpenAsync();
+        await SignInAsync(page, key);
+        await Expect(Grids(page)).ToHaveCountAsync(platform.Grids.Count);
+        var point = page.Locator($"#map circle[data-layer='service-points'][data-code='{id}']");
+        await Expect(point).ToHaveCountAsync(0);
+
+        await page.GetByLabel("服务点", new PageGetByLabelOptions { Exact = true }).CheckAsync();
+        await Expect(point).ToHaveCountAsync(1);
+        await Expect(page.Locator("#layer-list li[data-layer='service-points']")).ToHaveAttributeAsync("data-state", "shown");
+        await Expect(point.Locator("title")).ToHaveTextAsync(new Regex("长者饭堂.*周一 11:00–13:30"));
+
+        // Police areas and cameras come from their own endpoints: drawn where deployed, marked unavailable (404) where
+        // not, and the page goes on either way.
+        await page.GetByLabel("警务网格", new PageGetByLabelOptions { Exact = true }).CheckAsync();
+        await page.GetByLabel("摄像头", new PageGetByLabelOptions { Exact = true }).CheckAsync();
+        foreach (var layer in new[] { "police-areas", "cameras" })
+        {
+            await Expect(page.Locator($"#layer-list li[data-layer='{layer}']")).ToHaveAttributeAsync("data-state", new Regex("^(shown|unavailable)$"));
+        }
+
+        await Expect(point).ToHaveCountAsync(1);
+        await page.GetByLabel("服务点", new PageGetByLabelOptions { Exact = true }).UncheckAsync();
+        await Expect(point).ToHaveCountAsync(0);
+        await Expect(page.Locator("#map-note")).ToBeEmptyAsync();
+        AssertNoProblems();
+    }
 }

@@ -137,6 +137,12 @@ public sealed class DemoLoadTests
         using var anonymous = new HttpClient { BaseAddress = address };
         var board = await (await anonymous.GetAsync($"/api/v1/villages/{District}005001/board")).AssertOkAsync();
         Assert.Equal(2, board.GetProperty("items").GetArrayLength());
+
+        // The service circle: every kind somewhere in the district, each point placed in a grid of the community its id names.
+        var points = (await (await http.GetAsync($"/api/v1/districts/{District}/layers/service-points")).AssertOkAsync()).GetProperty("features").EnumerateArray().ToArray();
+        Assert.InRange(points.Length, 300, 2000);
+        Assert.Equal(10, points.Select(p => p.GetProperty("properties").GetProperty("kind").GetString()).Distinct().Count());
+        Assert.All(points, p => Assert.StartsWith(p.GetProperty("id").GetString()![..15].Replace("-SP", "", StringComparison.Ordinal), p.GetProperty("properties").GetProperty("gridCode").GetString()!, StringComparison.Ordinal));
     }
 
     /// <summary>The demo tool as a process, with a small month and no pacing (the test host's keys have no rate limit).</summary>

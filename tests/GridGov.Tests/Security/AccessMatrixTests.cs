@@ -173,9 +173,28 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         new("POST camera detection", [AP], (f, d) => Task.FromResult(Json(HttpMethod.Post, $"/api/v1/cameras/{d}00001320000000/detections", """{"label":"litter","confidence":0.9,"snapshotUrl":"https://cam.example.org/1.jpg","time":"2026-01-01T00:00:00Z"}""")), HttpStatusCode.Forbidden, HttpStatusCode.NotFound),
         new("GET cameras", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/cameras")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET camera layer", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/layers/cameras")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("PUT service point", Admins, (f, d) => Task.FromResult(Json(HttpMethod.Put, $"/api/v1/service-points/{d}-SP{Guid.NewGuid():N}", ServicePointBody(d))), HttpStatusCode.Created, HttpStatusCode.NotFound),
+        new("GET service point", Staff, async (f, d) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/service-points/{await ServicePointInAsync(f, d)}"), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("DELETE service point", Admins, async (f, d) => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/service-points/{await ServicePointInAsync(f, d)}"), HttpStatusCode.NoContent, HttpStatusCode.NotFound),
+        new("GET service points", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/service-points")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET service points near", [.. Staff, AP], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, FormattableString.Invariant($"/api/v1/service-points/near?lat={Fresh.Origin(d).Lat + 0.05}&lon={Fresh.Origin(d).Lon + 0.05}&district={d}"))), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET service coverage", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{d}001001/service-coverage")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET service point layer", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/layers/service-points")), HttpStatusCode.OK, HttpStatusCode.NotFound),
     ];
 
     private static int _camera;
+
+    private static string ServicePointBody(string d) =>
+        FormattableString.Invariant($$"""{"kind":"clinic","name":"Clinic","lat":{{Fresh.Origin(d).Lat + 0.05}},"lon":{{Fresh.Origin(d).Lon + 0.05}}}""");
+
+    /// <summary>A fresh service point of the district, put by the operator.</summary>
+    private static async Task<string> ServicePointInAsync(SecurityFixture f, string d)
+    {
+        var id = $"{d}-SP{Guid.NewGuid():N}";
+        using var op = f.Api.CreateOperatorClient();
+        await (await op.PutJsonAsync($"/api/v1/service-points/{id}", ServicePointBody(d))).AssertOkAsync(HttpStatusCode.Created);
+        return id;
+    }
 
     /// <summary>Every action on the finished case: the state refuses it (409) whoever may try, so 403 is the policy's.</summary>
     private static IEnumerable<Endpoint> Actions(string[] allowed, params string[] actions) => actions.Select(action => new Endpoint(

@@ -5,6 +5,7 @@ import { ApiError, configure, get, getAll, headers, today } from './api.js';
 import { apply, language, setLanguage, t, term } from './i18n.js';
 import { byId, clear, el, svg } from './dom.js';
 import { drawMap, palette } from './map.js';
+import { attachLayers, relabelLayers, renderLayerToggles } from './layers.js';
 import { follow } from './sse.js';
 import { clockTime, count, deadlineLabel, percent, shortDateTime } from './format.js';
 
@@ -192,6 +193,7 @@ async function loadMap(node, current) {
   state.map = drawMap(byId('map'), { grids, microGrids, areas, onSelect: selectGrid, describe: describeGrid });
   note('map-note', state.map && state.map.count > 0 ? '' : t('mapEmpty'));
   for (const [code, load] of state.loads) state.map?.setLoad(code, load);
+  if (state.map) attachLayers(state.map, node.code.slice(0, 6));
 }
 
 /** The boundaries and names of the node's children above grid level (streets of a district, …), for orientation. */
@@ -602,6 +604,7 @@ function tick() {
 function relabel() {
   apply(document);
   renderLegend();
+  relabelLayers();
   setConnection(state.connection);
   state.map?.relabel();
   renderKpis();
@@ -614,6 +617,7 @@ function relabel() {
 function start() {
   apply(document);
   renderLegend();
+  renderLayerToggles();
   setConnection('off');
   byId('lang').addEventListener('click', () => {
     setLanguage(language() === 'zh' ? 'en' : 'zh');

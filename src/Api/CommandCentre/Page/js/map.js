@@ -135,7 +135,11 @@ export function drawMap(root, { grids, microGrids, areas, onSelect, describe }) 
     labelLayer.append(svg('text', { x, y, class: 'area-label', 'text-anchor': 'middle', 'dominant-baseline': 'middle' }, area.name));
   }
 
-  root.append(gridLayer, areaLayer, microLayer, labelLayer);
+  // The optional layers (police areas, cameras, service points) above everything, one group each.
+  const overlayRoot = svg('g', { class: 'overlays' });
+  const overlays = new Map();
+  const markerSize = Math.max(width, height) / 220;
+  root.append(gridLayer, areaLayer, microLayer, labelLayer, overlayRoot);
 
   let selected = null;
   return {
@@ -167,6 +171,38 @@ export function drawMap(root, { grids, microGrids, areas, onSelect, describe }) 
         // Drawn last, so its outline is not hidden under its neighbours.
         path.parentNode.append(path);
       }
+    },
+    /**
+     * Draws a GeoJSON layer over the grids (replacing what it drew before): points as dots, polygons as outlines,
+     * each with its tooltip (an SVG title) from describe(feature).
+     */
+    drawOverlay(name, features, { colour, describe }) {
+      overlays.get(name)?.remove();
+      const group = svg('g', { class: 'overlay', 'data-layer': name });
+      for (const feature of features) {
+        const geometry = feature.geometry;
+        if (!geometry) continue;
+        const title = svg('title', {}, describe(feature));
+        const code = feature.properties?.code ?? feature.id ?? '';
+        if (geometry.type === 'Point') {
+          const [x, y] = point(geometry.coordinates);
+          group.append(svg('circle', { cx: x, cy: y, r: markerSize.toFixed(1), class: 'overlay-point', fill: colour, 'data-layer': name, 'data-code': code }, title));
+        } else if (geometry.type === 'MultiPoint') {
+          for (const c of geometry.coordinates) {
+            const [x, y] = point(c);
+            group.append(svg('circle', { cx: x, cy: y, r: markerSize.toFixed(1), class: 'overlay-point', fill: colour, 'data-layer': name, 'data-code': code }, title.cloneNode(true)));
+          }
+        } else {
+          group.append(svg('path', { d: pathData(geometry, point), class: 'overlay-area', fill: 'none', stroke: colour, 'data-layer': name, 'data-code': code }, title));
+        }
+      }
+      overlays.set(name, group);
+      overlayRoot.append(group);
+      return group.childElementCount;
+    },
+    clearOverlay(name) {
+      overlays.get(name)?.remove();
+      overlays.delete(name);
     },
     /** Flashes a grid that just had an event. */
     pulse(code) {

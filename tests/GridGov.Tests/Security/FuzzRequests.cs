@@ -128,6 +128,8 @@ internal sealed class FuzzTargets(
         ("id", var p) when p.StartsWith("/api/v1/enterprises/", StringComparison.Ordinal) => new($"{district}-91460100MA5T0H1K9H", Contracts.Enterprises.EnterpriseIds.IsValid),
         // A well-formed camera code that no camera has: each request is refused, and none changes anything.
         ("code", var p) when p.StartsWith("/api/v1/cameras/", StringComparison.Ordinal) => new($"{district}00001320000000", CameraCodes.IsValid),
+        // A well-formed police area code that no area has: each request is refused, and none changes anything.
+        ("code", var p) when p.StartsWith("/api/v1/districts/{district}/police-areas/", StringComparison.Ordinal) => new("PFUZZ", Contracts.Police.PoliceAreaCode.IsValid),
         // A well-formed service point id that no point has, like the decisions'.
         ("id", "/api/v1/service-points/{id}") => new($"{district}-SPfuzz", ServicePointIds.IsValid),
         _ => new(district, null),
@@ -169,10 +171,12 @@ internal sealed class FuzzTargets(
         op.Body?.SchemaName is null or "TerritoryRequest" or "PartyGridRequest" or "ApiKeyRequest" or "FeatureCollectionRequest"
         && (op.Body is null || op.Body.SchemaName is not null)
         && op.PathParameters.All(p => SeedFor(op, p).IsWellFormed is not null)
-        // The seeded decision, enterprise, camera and service point ids name none: well-formed, so their paths are fuzzed, but never a valid request.
+        // The seeded decision, enterprise, camera, police area and service point ids name none: well-formed, so their
+        // paths are fuzzed, but never a valid request.
         && !op.Path.StartsWith("/api/v1/decisions/", StringComparison.Ordinal)
         && !op.Path.StartsWith("/api/v1/enterprises/", StringComparison.Ordinal)
         && !op.Path.StartsWith("/api/v1/cameras/", StringComparison.Ordinal)
+        && !op.Path.StartsWith("/api/v1/districts/{district}/police-areas/{code}", StringComparison.Ordinal)
         && op.Path != "/api/v1/service-points/{id}";
 
     /// <summary>The name the operation's valid body gives its entity: what a wrongly accepted request leaves behind.</summary>

@@ -4,6 +4,7 @@ using GridGov.Api.Decisions;
 using GridGov.Api.Infrastructure;
 using GridGov.Api.Live;
 using GridGov.Api.Open311;
+using GridGov.Api.Patrols;
 using GridGov.Api.Operations;
 using GridGov.Api.People;
 using GridGov.Api.Points;
@@ -59,6 +60,7 @@ api.MapLiveEvents();
 api.MapWebhooks();
 api.MapCluster();
 api.MapDecisions();
+api.MapPatrols();
 
 await app.RunAsync();
 return 0;

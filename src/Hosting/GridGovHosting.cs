@@ -201,6 +201,7 @@ public static class GridGovHosting
         services.TryAddSingleton<IPeopleReadModel>(new AdoNetPeopleReadModel(database, connectionString));
         services.TryAddSingleton<Contracts.Points.IPointsReadModel>(new Points.AdoNetPointsReadModel(database, connectionString));
         services.TryAddSingleton<Grains.Points.PointRuleCache>();
+        services.TryAddSingleton<Contracts.Patrols.IPatrolReadModel>(new Patrols.AdoNetPatrolReadModel(database, connectionString));
         services.TryAddSingleton(TimeProvider.System);
         TelemetryHosting.AddGridGovMetrics(services);
         return services;

@@ -50,7 +50,8 @@ public sealed record CaseRequest(
     IReadOnlyList<string>? MediaUrls = null,
     CasePriority? Priority = null,
     DetectionRequest? Detection = null,
-    IReadOnlyDictionary<string, JsonElement>? Attributes = null) : IValidatableObject
+    IReadOnlyDictionary<string, JsonElement>? Attributes = null,
+    [property: StringLength(48)] string? PatrolId = null) : IValidatableObject
 {
     public const int MaxMediaUrls = 10;
 
@@ -147,7 +148,8 @@ public sealed record CaseView(
     string? EvaluationComment = null,
     string? ExtensionReason = null,
     string? ExtensionDeniedReason = null,
-    DateTimeOffset? EscalatedAt = null)
+    DateTimeOffset? EscalatedAt = null,
+    string? PatrolId = null)
 {
     /// <summary>The view of a case; without the reporter's contact for callers that may see no personal data.</summary>
     public static CaseView From(CaseSnapshot c, bool personalData) => new(
@@ -161,7 +163,7 @@ public sealed record CaseView(
         CaseAttributeValues.ToJson(c.Attributes),
         c.Followers?.Select(f => FollowerView.From(f, personalData)).ToArray() ?? [],
         c.Evidence?.Select(EvidenceView.From).ToArray() ?? [],
-        c.EvaluationComment, c.ExtensionReason, c.ExtensionDeniedReason, c.EscalatedAt);
+        c.EvaluationComment, c.ExtensionReason, c.ExtensionDeniedReason, c.EscalatedAt, c.PatrolId);
 }
 
 /// <summary>The reporter of a duplicate merged into the case (name and masked phone for those who may see personal data).</summary>

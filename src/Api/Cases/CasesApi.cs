@@ -232,7 +232,7 @@ public static class CasesApi
         r.Priority ?? CasePriority.Normal,
         r.Detection is { } d ? new Detection(d.Confidence, d.SnapshotUrl, d.CameraCode) : null,
         caller.Subject,
-        CaseAttributeValues.FromJson(r.Attributes));
+        CaseAttributeValues.FromJson(r.Attributes)) { PatrolId = r.PatrolId?.Trim() };
 
     /// <summary>Apps and viewers see no personal data (the reporter's name and masked phone).</summary>
     private static bool MaySeePersonalData(CallerContext caller) => caller.Role is not (Roles.App or Roles.Viewer);

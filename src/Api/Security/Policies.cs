@@ -41,6 +41,8 @@ public static class Policies
     public const string DecisionRead = "decisions.read";
     public const string DecisionWrite = "decisions.write";
     public const string DecisionObject = "decisions.object";
+    public const string PatrolWalk = "patrols.walk";
+    public const string PatrolRead = "patrols.read";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
     private static readonly string[] Admins = [Roles.Operator, Roles.DistrictAdmin];
@@ -93,5 +95,8 @@ public static class Policies
         [DecisionRead] = Staff,
         [DecisionWrite] = [.. Admins, Roles.PartySecretary],
         [DecisionObject] = [.. Staff, Roles.App],
+        // A patrol is walked by a grid worker (the key's staff id); grid workers read only their own patrols and figures.
+        [PatrolWalk] = [Roles.GridWorker],
+        [PatrolRead] = [.. Supervisors, Roles.GridWorker],
     };
 }

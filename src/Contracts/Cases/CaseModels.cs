@@ -90,7 +90,11 @@ public sealed record NewCase(
     [property: Id(10)] CasePriority Priority,
     [property: Id(11)] Detection? Detection,
     [property: Id(12)] string ReportedBy,
-    [property: Id(13)] IReadOnlyDictionary<string, IReadOnlyList<string>>? Attributes = null);
+    [property: Id(13)] IReadOnlyDictionary<string, IReadOnlyList<string>>? Attributes = null)
+{
+    /// <summary>The reporting worker's open patrol the case was found on (checked at intake).</summary>
+    [Id(17)] public string? PatrolId { get; init; }
+}
 
 /// <summary>One action on a case, with whatever it carries.</summary>
 [GenerateSerializer, Immutable, Alias("gridgov.case-action")]

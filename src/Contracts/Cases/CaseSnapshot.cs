@@ -81,6 +81,9 @@ public sealed record CaseSnapshot
 
     /// <summary>When the case was last escalated (to <see cref="HandledAt"/>); absent for a case never escalated.</summary>
     [Id(42)] public DateTimeOffset? EscalatedAt { get; init; }
+
+    /// <summary>The patrol its reporter found the case on (人在网格走); absent for a case not reported on a patrol.</summary>
+    [Id(49)] public string? PatrolId { get; init; }
 }
 
 /// <summary>

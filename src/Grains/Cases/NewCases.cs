@@ -50,6 +50,7 @@ internal static class NewCases
             ReportedAt = now,
             HandledAt = HandledLevel(report.GridCode),
             ProbableDuplicateOf = duplicate,
+            PatrolId = report.PatrolId,
             // The version is the event's, set when the snapshot is appended.
             Version = 0,
         };

@@ -27,6 +27,7 @@ internal sealed class OpenApiDocumentInfo : IOpenApiDocumentTransformer
         ["Open311 GeoReport v2"] = "Open311 GeoReport v2 for civic apps: the district's categories as services, cases as requests, in JSON or XML (docs/open311.md). Reads are public unless the district requires a key.",
         ["Village decisions"] = "Villages and their decisions through the four deliberations and two disclosures (四议两公开), each rule a 409 naming it, and the village's public notice board (docs/party.md).",
         ["Webhooks"] = "Webhook subscriptions of apps: signed deliveries of case events, retried with back-off, and their dead letters.",
+        ["Patrols"] = "Grid workers' patrols (人在网格走): batched track uploads, care visits on the way, and figures per grid and worker (docs/resources.md).",
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

@@ -6,8 +6,8 @@ namespace GridGov.Api.Patrols;
 
 public sealed record PatrolStartRequest([property: Required, StringLength(15, MinimumLength = 15)] string GridCode);
 
-/// <summary>A track point as a device sends it: WGS-84 latitude and longitude, and when it was taken.</summary>
-public sealed record TrackPointRequest(double? Lat, double? Lon, DateTimeOffset? At);
+/// <summary>A track point as a device sends it: WGS-84 latitude and longitude, and when it was taken (each is required: a missing one is a 400 naming it).</summary>
+public sealed record TrackPointRequest(double? Lat = null, double? Lon = null, DateTimeOffset? At = null);
 
 /// <summary>
 /// A batch of track points: <c>batch</c> numbers the uploads 1, 2, 3… so that a retried upload is known (the same batch

@@ -127,11 +127,12 @@ public static class PatrolsApi
 
     public static async Task<Ok<PatrolTrackView>> Track(string id, HttpContext http, IPatrolReadModel readModel, CancellationToken cancellationToken)
     {
-        RequirePatrol(id, http);
         if (http.Caller().Role == Roles.GridWorker)
         {
             throw DomainException.Forbidden("A patrol's track is read by supervisors.");
         }
+
+        RequirePatrol(id, http);
 
         var points = await readModel.TrackAsync(id, cancellationToken);
         return TypedResults.Ok(new PatrolTrackView(id, points.Select(p => new TrackPointView(p.Lat, p.Lon, p.At)).ToArray()));

@@ -4,7 +4,11 @@ using GridGov.Contracts.Patrols;
 
 namespace GridGov.Api.Patrols;
 
-public sealed record PatrolStartRequest([property: Required, StringLength(15, MinimumLength = 15)] string GridCode);
+/// <summary>A patrol to start: its grid, and for a patrol recorded offline and uploaded later, when it started (at most 10 days ago).</summary>
+public sealed record PatrolStartRequest([property: Required, StringLength(15, MinimumLength = 15)] string GridCode, DateTimeOffset? StartedAt = null);
+
+/// <summary>When the patrol ended, for one recorded offline; now when absent.</summary>
+public sealed record PatrolEndRequest(DateTimeOffset? EndedAt = null);
 
 /// <summary>A track point as a device sends it: WGS-84 latitude and longitude, and when it was taken (each is required: a missing one is a 400 naming it).</summary>
 public sealed record TrackPointRequest(double? Lat = null, double? Lon = null, DateTimeOffset? At = null);

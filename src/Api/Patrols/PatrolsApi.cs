@@ -21,7 +21,7 @@ public static class PatrolsApi
         var patrols = api.MapGroup("/patrols").WithTags("Patrols");
         patrols.MapPost("/", Start).RequireAuthorization(Policies.PatrolWalk)
             .WithName("StartPatrol").WithSummary("Start a patrol of a grid (the caller's staff id is the worker)")
-            .WithDescription("A grid worker's key carries the staff id that walks the patrol (403 without one). gridCode is a grid (15 digits) of the caller's district. 201 with Location /api/v1/patrols/{id}.")
+            .WithDescription("A grid worker's key carries the staff id that walks the patrol (403 without one). gridCode is a grid (15 digits) of the caller's district; startedAt (optional) is for a patrol recorded offline and uploaded later, at most 10 days ago. 201 with Location /api/v1/patrols/{id}.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         patrols.MapGet("/{id}", Get).RequireAuthorization(Policies.PatrolRead)
             .WithName("GetPatrol").WithSummary("A patrol's figures and visits")
@@ -33,7 +33,7 @@ public static class PatrolsApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         patrols.MapPost("/{id}/end", End).RequireAuthorization(Policies.PatrolWalk)
             .WithName("EndPatrol").WithSummary("End a patrol")
-            .WithDescription("Ending an ended patrol answers it as it is. Batches of points taken before the end may still be uploaded.")
+            .WithDescription("endedAt (optional: now, or 24 hours after the start at most) is not before the last point. Ending an ended patrol answers it as it is. Batches of points taken before the end may still be uploaded.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         patrols.MapGet("/{id}/track", Track).RequireAuthorization(Policies.PatrolRead)
             .WithName("GetPatrolTrack").WithSummary("A patrol's track, in the order taken")
@@ -67,7 +67,7 @@ public static class PatrolsApi
 
         http.RequireDistrict(DistrictCode.Of(grid), $"Grid {grid}");
         var id = PatrolIds.New(DistrictCode.Of(grid), time.GetUtcNow());
-        var patrol = await cluster.GetGrain<IPatrolGrain>(id).StartAsync(grid, worker);
+        var patrol = await cluster.GetGrain<IPatrolGrain>(id).StartAsync(grid, worker, request.StartedAt);
         return TypedResults.Created($"/api/v1/patrols/{id}", PatrolView.From(patrol));
     }
 
@@ -119,10 +119,10 @@ public static class PatrolsApi
         return TypedResults.Ok(new PatrolBatchView(result.Duplicate, result.Accepted, PatrolView.From(result.Patrol)));
     }
 
-    public static async Task<Ok<PatrolView>> End(string id, HttpContext http, IClusterClient cluster)
+    public static async Task<Ok<PatrolView>> End(string id, PatrolEndRequest? request, HttpContext http, IClusterClient cluster)
     {
         RequirePatrol(id, http);
-        return TypedResults.Ok(PatrolView.From(await cluster.GetGrain<IPatrolGrain>(id).EndAsync(Worker(http))));
+        return TypedResults.Ok(PatrolView.From(await cluster.GetGrain<IPatrolGrain>(id).EndAsync(Worker(http), request?.EndedAt)));
     }
 
     public static async Task<Ok<PatrolTrackView>> Track(string id, HttpContext http, IPatrolReadModel readModel, CancellationToken cancellationToken)

@@ -11,9 +11,12 @@ namespace GridGov.Contracts.Patrols;
 [Alias("gridgov.patrol")]
 public interface IPatrolGrain : IGrainWithStringKey, ITenantGrain
 {
-    /// <summary>Starts the patrol on the grid (a grid of the patrol's district that is not retired); 409 when already started.</summary>
+    /// <summary>
+    /// Starts the patrol on the grid (a grid of the patrol's district that is not retired), now or at
+    /// <paramref name="startedAt"/> for a patrol recorded offline (at most 10 days ago); 409 when already started.
+    /// </summary>
     [Alias("start")]
-    Task<PatrolSnapshot> StartAsync(string gridCode, string worker);
+    Task<PatrolSnapshot> StartAsync(string gridCode, string worker, DateTimeOffset? startedAt);
 
     /// <summary>
     /// Takes batch <paramref name="batch"/> (1, 2, 3…, in order): its points within the patrol's time and not before the
@@ -22,9 +25,12 @@ public interface IPatrolGrain : IGrainWithStringKey, ITenantGrain
     [Alias("points")]
     Task<PatrolBatchResult> AddPointsAsync(int batch, IReadOnlyList<TrackPoint> points, string worker);
 
-    /// <summary>Ends the patrol (again: answers it as it is).</summary>
+    /// <summary>
+    /// Ends the patrol now, or at <paramref name="endedAt"/> (not before its last point, at most 24 hours after its
+    /// start); ending it again answers it as it is.
+    /// </summary>
     [Alias("end")]
-    Task<PatrolSnapshot> EndAsync(string worker);
+    Task<PatrolSnapshot> EndAsync(string worker, DateTimeOffset? endedAt);
 
     /// <summary>
     /// Records a care visit to a household of the district during the open patrol; a second visit to the same household

@@ -35,6 +35,9 @@ internal sealed partial class PatrolGrain(
 {
     public static readonly TimeSpan MaxLength = TimeSpan.FromHours(24);
 
+    /// <summary>How long ago a patrol recorded offline (and uploaded later) may have started.</summary>
+    public static readonly TimeSpan MaxOffline = TimeSpan.FromDays(10);
+
     /// <summary>How far a device's clock may run ahead of the cluster's.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
 
@@ -44,7 +47,7 @@ internal sealed partial class PatrolGrain(
 
     Task<PatrolSnapshot?> IPatrolGrain.GetAsync() => Task.FromResult(state.State.Patrol);
 
-    async Task<PatrolSnapshot> IPatrolGrain.StartAsync(string gridCode, string worker)
+    async Task<PatrolSnapshot> IPatrolGrain.StartAsync(string gridCode, string worker, DateTimeOffset? startedAt)
     {
         if (!PatrolIds.IsValid(Id))
         {
@@ -68,8 +71,14 @@ internal sealed partial class PatrolGrain(
             throw DomainException.Invalid("gridCode", $"Grid {gridCode} is retired{(node.Successor is { } s ? $"; its successor is {s}" : "")}.");
         }
 
+        var now = time.GetUtcNow();
+        if (startedAt is { } at && (at > now + ClockSkew || at < now - MaxOffline))
+        {
+            throw DomainException.Invalid("startedAt", $"A patrol recorded offline started at most {MaxOffline.TotalDays:0} days ago, and not later than now.");
+        }
+
         var microGrids = (await grid.GetChildrenAsync() ?? []).Count(c => c.Level == TerritoryLevel.MicroGrid);
-        var patrol = new PatrolSnapshot(Id, worker, gridCode, time.GetUtcNow(), null, 0, 0, 0, null, microGrids, [], []);
+        var patrol = new PatrolSnapshot(Id, worker, gridCode, startedAt ?? now, null, 0, 0, 0, null, microGrids, [], []);
         await readModel.SaveAsync(Row(patrol), null, null, [], CancellationToken.None);
         state.State.Patrol = patrol;
         await state.WriteStateAsync();
@@ -122,7 +131,7 @@ internal sealed partial class PatrolGrain(
         return new PatrolBatchResult(false, points.Count, next);
     }
 
-    async Task<PatrolSnapshot> IPatrolGrain.EndAsync(string worker)
+    async Task<PatrolSnapshot> IPatrolGrain.EndAsync(string worker, DateTimeOffset? endedAt)
     {
         var patrol = Require(worker);
         if (!patrol.Open)
@@ -130,9 +139,16 @@ internal sealed partial class PatrolGrain(
             return patrol;
         }
 
-        // The end is not before the last point taken (a device's clock may run a little ahead).
-        var now = time.GetUtcNow();
-        var ended = patrol with { EndedAt = patrol.LastPointAt is { } last && last > now ? last : now };
+        // The end is not before the last point taken (a device's clock may run a little ahead), nor past the longest patrol.
+        var earliest = patrol.LastPointAt ?? patrol.StartedAt;
+        var latest = Min(time.GetUtcNow() + ClockSkew, patrol.StartedAt + MaxLength);
+        if (endedAt is { } at && (at < earliest || at > latest))
+        {
+            throw DomainException.Invalid("endedAt", $"endedAt is from the patrol's last point ({earliest:O}) to {latest:O}.");
+        }
+
+        var end = endedAt ?? Min(time.GetUtcNow(), patrol.StartedAt + MaxLength);
+        var ended = patrol with { EndedAt = end < earliest ? earliest : end };
         await readModel.SaveAsync(Row(ended), null, null, [], CancellationToken.None);
         state.State.Patrol = ended;
         await state.WriteStateAsync();
@@ -196,6 +212,8 @@ internal sealed partial class PatrolGrain(
 
     private PatrolRow Row(PatrolSnapshot p) => new(
         p.Id, District, p.Worker, p.GridCode, Metrics.DayOf(p.StartedAt), p.StartedAt, p.EndedAt, p.Points, p.DistanceMetres, p.Seconds, p.MicroGrids);
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static string Fingerprint(IReadOnlyList<TrackPoint> points)
     {

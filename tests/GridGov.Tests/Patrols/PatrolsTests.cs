@@ -83,6 +83,24 @@ public sealed class PatrolsTests(PatrolsFixture f) : IClassFixture<PatrolsFixtur
     }
 
     [Fact]
+    public async Task A_patrol_recorded_offline_counts_on_the_day_it_was_walked()
+    {
+        var w = await f.NewWorldAsync();
+        var t0 = DateTimeOffset.UtcNow.AddDays(-2);
+        string Start(DateTimeOffset at) => FormattableString.Invariant($$"""{"gridCode":"{{w.Grid}}","startedAt":"{{at.UtcDateTime:O}}"}""");
+        await (await w.W1.PostJsonAsync("/api/v1/patrols", Start(DateTimeOffset.UtcNow.AddDays(-11)))).AssertProblemAsync(HttpStatusCode.BadRequest, "startedAt");
+        var id = (await (await w.W1.PostJsonAsync("/api/v1/patrols", Start(t0))).AssertOkAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        await (await w.PointsAsync(w.W1, id, 1, (w.Y + 0.01, w.X + 0.01, t0.AddMinutes(1)), (w.Y + 0.02, w.X + 0.01, t0.AddMinutes(30)))).AssertOkAsync();
+        await (await w.W1.PostJsonAsync($"/api/v1/patrols/{id}/end", FormattableString.Invariant($$"""{"endedAt":"{{t0.AddMinutes(10).UtcDateTime:O}}"}"""))).AssertProblemAsync(HttpStatusCode.BadRequest, "endedAt");
+        var ended = await (await w.W1.PostJsonAsync($"/api/v1/patrols/{id}/end", FormattableString.Invariant($$"""{"endedAt":"{{t0.AddMinutes(40).UtcDateTime:O}}"}"""))).AssertOkAsync();
+        Assert.Equal(2400, ended.GetProperty("seconds").GetDouble(), 0);
+
+        var day = PointsFixture.Day(t0.UtcDateTime);
+        var stats = (await w.GetAsync(w.Operator, $"/api/v1/territory/{w.Grid}/patrol-stats?from={day}&to={day}")).GetProperty("stats");
+        Assert.Equal((1, 2400.0), (stats.GetProperty("patrols").GetInt32(), stats.GetProperty("seconds").GetDouble()));
+    }
+
+    [Fact]
     public async Task A_case_carries_the_reporting_workers_own_open_patrol_only()
     {
         var w = await f.NewWorldAsync();

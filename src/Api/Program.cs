@@ -6,6 +6,7 @@ using GridGov.Api.Enterprises;
 using GridGov.Api.Infrastructure;
 using GridGov.Api.Live;
 using GridGov.Api.Open311;
+using GridGov.Api.Patrols;
 using GridGov.Api.Operations;
 using GridGov.Api.People;
 using GridGov.Api.Points;
@@ -67,6 +68,7 @@ api.MapPolice();
 api.MapEnterprises();
 api.MapCameras();
 api.MapServicePoints();
+api.MapPatrols();
 
 await app.RunAsync();
 return 0;

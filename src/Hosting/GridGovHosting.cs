@@ -204,6 +204,7 @@ public static class GridGovHosting
         services.TryAddSingleton<Contracts.Police.IPoliceAreaStore>(new Police.AdoNetPoliceAreaStore(database, connectionString));
         services.TryAddSingleton<Contracts.Enterprises.IEnterpriseReadModel>(new Enterprises.AdoNetEnterpriseReadModel(database, connectionString));
         services.TryAddSingleton<Contracts.ServicePoints.IServicePointReadModel>(new ServicePoints.AdoNetServicePointReadModel(database, connectionString));
+        services.TryAddSingleton<Contracts.Patrols.IPatrolReadModel>(new Patrols.AdoNetPatrolReadModel(database, connectionString));
         services.TryAddSingleton(TimeProvider.System);
         TelemetryHosting.AddGridGovMetrics(services);
         return services;

@@ -132,6 +132,9 @@ if (cases.Count > 0)
 
 stages.Add(("cameras", () => new CameraLoader(api, report, options.Concurrency, cancel.Token).LoadAsync(CameraPlans.Build(district, options.Seed))));
 
+var patrols = PatrolPlans.Build(district, options.Seed, DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)));
+stages.Add(("patrols", () => new PatrolLoader(api, k => new ApiClient(options.Url, k, 2, options.Rate), report, options.Concurrency, cancel.Token).LoadAsync(patrols)));
+
 try
 {
     foreach (var (name, load) in stages)

@@ -50,7 +50,8 @@ public sealed record CaseRequest(
     IReadOnlyList<string>? MediaUrls = null,
     CasePriority? Priority = null,
     DetectionRequest? Detection = null,
-    IReadOnlyDictionary<string, JsonElement>? Attributes = null) : IValidatableObject
+    IReadOnlyDictionary<string, JsonElement>? Attributes = null,
+    [property: StringLength(48)] string? PatrolId = null) : IValidatableObject
 {
     public const int MaxMediaUrls = 10;
 
@@ -155,7 +156,8 @@ public sealed record CaseView(
     DateTimeOffset? EscalatedAt = null,
     string? PoliceArea = null,
     CasePoliceOfficerView? PoliceOfficer = null,
-    bool? FalsePositive = null)
+    bool? FalsePositive = null,
+    string? PatrolId = null)
 {
     /// <summary>The view of a case; without the reporter's contact for callers that may see no personal data.</summary>
     public static CaseView From(CaseSnapshot c, bool personalData) => new(
@@ -170,7 +172,7 @@ public sealed record CaseView(
         c.Followers?.Select(f => FollowerView.From(f, personalData)).ToArray() ?? [],
         c.Evidence?.Select(EvidenceView.From).ToArray() ?? [],
         c.EvaluationComment, c.ExtensionReason, c.ExtensionDeniedReason, c.EscalatedAt,
-        c.PoliceArea, c.PoliceOfficer is { } o ? new CasePoliceOfficerView(o.Name, o.PhoneMasked) : null, c.FalsePositive)
+        c.PoliceArea, c.PoliceOfficer is { } o ? new CasePoliceOfficerView(o.Name, o.PhoneMasked) : null, c.FalsePositive, c.PatrolId)
     {
         EnterpriseId = c.EnterpriseId,
     };

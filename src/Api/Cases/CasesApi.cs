@@ -237,6 +237,7 @@ public static class CasesApi
         CaseAttributeValues.FromJson(r.Attributes))
     {
         EnterpriseId = r.EnterpriseId?.Trim() is { Length: > 0 } enterprise ? enterprise : null,
+        PatrolId = r.PatrolId?.Trim(),
     };
 
     /// <summary>Apps and viewers see no personal data (the reporter's name and masked phone).</summary>

@@ -31,6 +31,7 @@ internal sealed class OpenApiDocumentInfo : IOpenApiDocumentTransformer
         ["Cameras"] = "The camera registry (GB/T 28181 codes), AI detections that become or join camera cases (AI智算案件), each label's precision, and the cameras map layer (docs/resources.md).",
         ["Webhooks"] = "Webhook subscriptions of apps: signed deliveries of case events, retried with back-off, and their dead letters.",
         ["Enterprises"] = "Enterprises in grids (社区+企业): keyed by unified social credit code (both check digits verified), placed in a grid by their location, with their Party organization, lists per grid and community, CSV import, and the cases that name them.",
+        ["Patrols"] = "Grid workers' patrols (人在网格走): batched track uploads, care visits on the way, and figures per grid and worker (docs/resources.md).",
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

@@ -46,6 +46,8 @@ public static class Policies
     public const string CamerasRead = "cameras.read";
     public const string CamerasWrite = "cameras.write";
     public const string CameraDetections = "cameras.detections";
+    public const string PatrolWalk = "patrols.walk";
+    public const string PatrolRead = "patrols.read";
 
     private static readonly string[] Staff = [Roles.Operator, Roles.DistrictAdmin, Roles.CommandCentre, Roles.GridWorker, Roles.PartySecretary];
     private static readonly string[] Admins = [Roles.Operator, Roles.DistrictAdmin];
@@ -106,5 +108,8 @@ public static class Policies
         [CamerasRead] = Staff,
         [CamerasWrite] = Admins,
         [CameraDetections] = [Roles.App],
+        // A patrol is walked by a grid worker (the key's staff id); grid workers read only their own patrols and figures.
+        [PatrolWalk] = [Roles.GridWorker],
+        [PatrolRead] = [.. Supervisors, Roles.GridWorker],
     };
 }

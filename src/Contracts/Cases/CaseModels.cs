@@ -96,6 +96,8 @@ public sealed record NewCase(
     [Id(15)] public string? EnterpriseId { get; init; }
     /// <summary>When the camera saw what it reports (the detection's own time), for a case a camera's detection made.</summary>
     [Id(16)] public DateTimeOffset? DetectedAt { get; init; }
+    /// <summary>The reporting worker's open patrol the case was found on (checked at intake).</summary>
+    [Id(17)] public string? PatrolId { get; init; }
 }
 
 /// <summary>One action on a case, with whatever it carries.</summary>

@@ -98,6 +98,9 @@ public sealed record CaseSnapshot
 
     /// <summary>True when the case was rejected with the reason <c>falsePositive</c> (a camera's false detection).</summary>
     [Id(48)] public bool? FalsePositive { get; init; }
+
+    /// <summary>The patrol its reporter found the case on (人在网格走); absent for a case not reported on a patrol.</summary>
+    [Id(49)] public string? PatrolId { get; init; }
 }
 
 /// <summary>The officer co-assigned to a case: the name and the masked phone only.</summary>

@@ -45,6 +45,13 @@ public interface IPointsLedgerGrain : IGrainWithStringKey, ITenantGrain
     [Alias("visit")]
     Task<CareVisitResult> VisitAsync(string householdId, DateOnly date, string? note, string actor);
 
+    /// <summary>
+    /// Records a care visit made on a patrol, as <see cref="VisitAsync"/> does; the same household on the same patrol
+    /// answers the visit recorded first, with the entries that paid it, and pays nothing again.
+    /// </summary>
+    [Alias("visit-on-patrol")]
+    Task<CareVisitResult> VisitOnPatrolAsync(string householdId, DateOnly date, string? note, string actor, string patrolId);
+
     /// <summary>The entries after <paramref name="after"/> (a sequence number), each with the balance after it.</summary>
     [ReadOnly, AlwaysInterleave, Alias("statement")]
     Task<PointStatement> StatementAsync(long? after, int limit);

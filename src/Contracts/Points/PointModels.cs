@@ -160,7 +160,11 @@ public sealed record CareVisit(
     [property: Id(3)] DateOnly Date,
     [property: Id(4)] string? Note,
     [property: Id(5)] string RecordedBy,
-    [property: Id(6)] DateTimeOffset RecordedAt);
+    [property: Id(6)] DateTimeOffset RecordedAt)
+{
+    /// <summary>The patrol the visit was made on (docs/resources.md, "Patrols and visits"); null for a visit recorded on its own.</summary>
+    [Id(7)] public string? PatrolId { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("gridgov.care-visit-result")]
 public sealed record CareVisitResult([property: Id(0)] CareVisit Visit, [property: Id(1)] IReadOnlyList<PointEntry> Entries);

@@ -13,12 +13,17 @@ namespace GridGov.Grains.Cases;
 /// takes many reports at once, as reception does.
 /// </summary>
 [StatelessWorker, Reentrant]
-internal sealed class CaseIntakeGrain(TimeProvider time) : Grain, ICaseIntakeGrain
+internal sealed partial class CaseIntakeGrain(TimeProvider time) : Grain, ICaseIntakeGrain
 {
     async Task<CaseSnapshot> ICaseIntakeGrain.ReportAsync(NewCase report, string? district, string? idempotencyKey)
     {
         var routed = report with { GridCode = await RouteAsync(report, district) };
         var caseDistrict = DistrictCode.Of(routed.GridCode);
+        if (report.PatrolId is { } patrolId)
+        {
+            await CheckPatrolAsync(patrolId, caseDistrict);
+        }
+
         if (idempotencyKey is null)
         {
             return await GrainFactory.GetGrain<ICaseReceptionGrain>(caseDistrict).ReportAsync(CaseIds.New(caseDistrict, time.GetUtcNow()), routed);

@@ -59,6 +59,7 @@ internal static class NewCases
             HandledAt = HandledLevel(report.GridCode),
             ProbableDuplicateOf = duplicate,
             EnterpriseId = enterprise,
+            PatrolId = report.PatrolId,
             // The version is the event's, set when the snapshot is appended.
             Version = 0,
         };

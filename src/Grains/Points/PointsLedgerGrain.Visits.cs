@@ -10,7 +10,22 @@ internal sealed partial class PointsLedgerGrain
 {
     private const int MaxVisits = 20_000;
 
-    async Task<CareVisitResult> IPointsLedgerGrain.VisitAsync(string householdId, DateOnly date, string? note, string actor)
+    Task<CareVisitResult> IPointsLedgerGrain.VisitAsync(string householdId, DateOnly date, string? note, string actor) =>
+        VisitAsync(householdId, date, note, actor, null);
+
+    Task<CareVisitResult> IPointsLedgerGrain.VisitOnPatrolAsync(string householdId, DateOnly date, string? note, string actor, string patrolId)
+    {
+        // A patrol's retried visit finds the one recorded first: the same household is visited once per patrol.
+        if (state.State.Visits.FindLast(v => v.PatrolId == patrolId && v.HouseholdId == householdId) is { } recorded)
+        {
+            var source = $"visit:{recorded.Id}";
+            return Task.FromResult(new CareVisitResult(recorded, state.State.Entries.Where(e => e.Source == source).ToArray()));
+        }
+
+        return VisitAsync(householdId, date, note, actor, patrolId);
+    }
+
+    private async Task<CareVisitResult> VisitAsync(string householdId, DateOnly date, string? note, string actor, string? patrolId)
     {
         if (!PeopleIds.IsValid(Id, "M"))
         {
@@ -47,7 +62,7 @@ internal sealed partial class PointsLedgerGrain
         var set = await rules.GetAsync(GrainFactory, DistrictCode.Of(Id));
         var scope = await ScopeAsync(household?.Address.GridCode);
 
-        var visit = new CareVisit($"{Id}-V{state.State.Visits.Count + 1}", Id, householdId, date, note?.Trim(), actor, time.GetUtcNow());
+        var visit = new CareVisit($"{Id}-V{state.State.Visits.Count + 1}", Id, householdId, date, note?.Trim(), actor, time.GetUtcNow()) { PatrolId = patrolId };
         state.State.Visits.Add(visit);
         var entries = new List<PointEntry>();
         foreach (var code in set.CodesOf(PointTrigger.CareVisit))

@@ -180,6 +180,15 @@ public sealed class AccessMatrixTests(SecurityFixture fixture) : IClassFixture<S
         new("GET service points near", [.. Staff, AP], (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, FormattableString.Invariant($"/api/v1/service-points/near?lat={Fresh.Origin(d).Lat + 0.05}&lon={Fresh.Origin(d).Lon + 0.05}&district={d}"))), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET service coverage", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{d}001001/service-coverage")), HttpStatusCode.OK, HttpStatusCode.NotFound),
         new("GET service point layer", Staff, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/layers/service-points")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        // Patrols: walked by grid workers (the key's staff id); a point from 2000 is refused by the patrol (400), not the policy.
+        new("POST patrol", [GW], (f, d) => Task.FromResult(Json(HttpMethod.Post, "/api/v1/patrols", $$"""{"gridCode":"{{f.GridOf(d)}}"}""")), HttpStatusCode.Created, HttpStatusCode.NotFound),
+        new("GET patrol", Handlers, async (f, d) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/patrols/{await f.PatrolInAsync(d)}"), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("POST patrol points", [GW], async (f, d) => Json(HttpMethod.Post, $"/api/v1/patrols/{await f.PatrolInAsync(d)}/points", """{"batch":1,"points":[{"lat":1,"lon":1,"at":"2000-01-01T00:00:00Z"}]}"""), HttpStatusCode.BadRequest, HttpStatusCode.NotFound),
+        new("POST patrol end", [GW], async (f, d) => Json(HttpMethod.Post, $"/api/v1/patrols/{await f.PatrolInAsync(d, "end")}/end", "{}"), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("POST patrol visit", [GW], async (f, d) => Json(HttpMethod.Post, $"/api/v1/patrols/{await f.PatrolInAsync(d)}/visits", $$"""{"householdId":"{{d}}-Hnone"}"""), HttpStatusCode.BadRequest, HttpStatusCode.NotFound),
+        new("GET patrol track", Supervisors, async (f, d) => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/patrols/{await f.PatrolInAsync(d)}/track"), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET grid patrol stats", Handlers, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/territory/{f.GridOf(d)}/patrol-stats")), HttpStatusCode.OK, HttpStatusCode.NotFound),
+        new("GET worker patrol stats", Handlers, (f, d) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/districts/{d}/workers/w-1/patrol-stats")), HttpStatusCode.OK, HttpStatusCode.NotFound),
     ];
 
     private static int _camera;

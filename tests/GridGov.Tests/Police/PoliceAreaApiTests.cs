@@ -119,6 +119,22 @@ public sealed class PoliceAreaApiTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task A_case_the_police_system_reports_carries_the_area_from_its_report()
+    {
+        var (d, _, _, _, x, y) = await DistrictAsync();
+        await (await _client.PutJsonAsync($"/api/v1/districts/{d}/police-areas/P7", Area("七区", Box(x, y, x + 0.15, y + 0.1)))).AssertOkAsync(HttpStatusCode.Created);
+        using var police = factory.CreateClient(await factory.CreateKeyAsync(Roles.App, d, appKind: "police"));
+        var report = FormattableString.Invariant(
+            $$"""{"category":"event.environment","description":"巡逻发现占道堆放","source":"police","lat":{{y + 0.05}},"lon":{{x + 0.05}}}""");
+        var id = (await (await police.PostJsonAsync("/api/v1/cases", report)).AssertOkAsync(HttpStatusCode.Created)).GetProperty("id").GetString();
+
+        // Carried from the report, whatever the category (a public-security one would get it again on dispatch).
+        var read = await GetAsync($"/api/v1/cases/{id}");
+        Assert.Equal("P7", read.GetProperty("policeArea").GetString());
+        Assert.Equal("police", read.GetProperty("source").GetString());
+    }
+
+    [Fact]
     public async Task Another_district_s_areas_do_not_exist_for_a_district_key()
     {
         var (d, _, _, _, x, y) = await DistrictAsync();

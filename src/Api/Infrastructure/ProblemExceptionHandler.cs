@@ -41,6 +41,12 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 Status = StatusCodes.Status413PayloadTooLarge, Title = "The request body is too large.", Detail = e.Message,
             },
             InvalidDataException e => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "The request is malformed.", Detail = e.Message },
+            // A multipart body that ends before its closing boundary: the form reader (WebUtilities) meets the end of
+            // the stream. The client sent a truncated form; a connection the client dropped never gets an answer anyway.
+            IOException e when e.TargetSite?.DeclaringType?.Namespace == "Microsoft.AspNetCore.WebUtilities" => new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest, Title = "The request is malformed.", Detail = "The form ends before its closing boundary.",
+            },
             Contracts.Security.UnauthorizedCallException => new ProblemDetails
             {
                 Status = StatusCodes.Status403Forbidden,

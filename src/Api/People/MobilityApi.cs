@@ -4,7 +4,6 @@ using GridGov.Api.Infrastructure;
 using GridGov.Api.Security;
 using GridGov.Contracts.Common;
 using GridGov.Contracts.People;
-using GridGov.Contracts.Territory;
 using GridGov.Hosting.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -35,7 +34,7 @@ internal static class MobilityApi
 
     public static async Task<Ok<PartyMemberView>> SetMobility(string id, MobilityRequest request, HttpContext http, IClusterClient cluster, AuthSettings auth)
     {
-        Require(id, "M", "Party member", http);
+        PeopleApi.RequireId(id, "M", "Party member", http);
         var masked = request.ContactPhone is { } phone ? PersonalNumbers.Phone(auth.PersonalDataKey(), phone, "contactPhone").Masked : null;
         var member = await cluster.GetGrain<IPartyMemberGrain>(id).SetMobilityAsync(
             new MemberMobility(request.City, request.HoldingOrganization, request.Since, masked), http.Caller().Actor, ETags.ExpectedVersion(http.Request));
@@ -45,7 +44,7 @@ internal static class MobilityApi
 
     public static async Task<Ok<PartyMemberView>> Return(string id, ReturnRequest request, HttpContext http, IClusterClient cluster)
     {
-        Require(id, "M", "Party member", http);
+        PeopleApi.RequireId(id, "M", "Party member", http);
         var member = await cluster.GetGrain<IPartyMemberGrain>(id).ReturnAsync(request.ReturnedOn, request.Note, http.Caller().Actor, ETags.ExpectedVersion(http.Request));
         ETags.Set(http.Response, member.Version);
         return TypedResults.Ok(PartyMemberView.From(member));
@@ -53,21 +52,11 @@ internal static class MobilityApi
 
     public static async Task<Ok<PartyMemberPage>> ListMobileMembers(string id, string? cursor, int? limit, HttpContext http, IClusterClient cluster)
     {
-        Require(id, "PO", "Party organization", http);
+        PeopleApi.RequireId(id, "PO", "Party organization", http);
         var take = Paging.Limit(limit);
         var rows = await cluster.GetGrain<IPartyOrganizationGrain>(id).ListMobileMembersAsync(cursor, take + 1)
             ?? throw DomainException.NotFound($"Party organization {id} does not exist.");
         return TypedResults.Ok(new PartyMemberPage(rows.Take(take).Select(PartyMemberView.From).ToArray(), rows.Count > take ? rows[take - 1].Id : null));
-    }
-
-    private static void Require(string id, string prefix, string what, HttpContext http)
-    {
-        if (!PeopleIds.IsValid(id, prefix))
-        {
-            throw DomainException.Invalid("id", $"'{id}' is not an id of the form {{district}}-{prefix}{{id}}.");
-        }
-
-        http.RequireDistrict(DistrictCode.Of(id), $"{what} {id}");
     }
 }
 

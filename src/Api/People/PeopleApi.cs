@@ -301,7 +301,7 @@ public static class PeopleApi
         return created ? TypedResults.Created(location, body) : TypedResults.Ok(body);
     }
 
-    private static void RequireId(string id, string prefix, string what, HttpContext http, bool asField = false)
+    internal static void RequireId(string id, string prefix, string what, HttpContext http, bool asField = false)
     {
         if (!PeopleIds.IsValid(id?.Trim(), prefix))
         {

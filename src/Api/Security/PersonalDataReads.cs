@@ -22,12 +22,15 @@ public static class PersonalDataReads
     public const int MaxPurposeLength = 200;
 
     /// <summary>
-    /// Audits the endpoint's successful answers of type <typeparamref name="TView"/> as personal-data reads of the
-    /// subjects <paramref name="subjects"/> names (an answer naming none writes no line).
+    /// Declares the endpoint a personal-data read: its metadata (with the action its audit lines name) and the
+    /// X-Purpose header in the OpenAPI document. The handler records its reads itself (<see cref="Record(HttpContext, CallerContext, string?, string)"/>);
+    /// <see cref="AuditsPersonalData{TView}"/> records them from the handler's answer instead.
     /// </summary>
-    public static RouteHandlerBuilder AuditsPersonalData<TView>(this RouteHandlerBuilder builder, Func<TView, IEnumerable<string>> subjects) =>
+    public static RouteHandlerBuilder DeclaresPersonalData(this RouteHandlerBuilder builder)
+    {
+        var read = new PersonalDataRead();
         builder
-            .WithMetadata(new PersonalDataRead())
+            .WithMetadata(read)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 operation.Parameters ??= [];
@@ -40,6 +43,19 @@ public static class PersonalDataReads
                 });
                 return Task.CompletedTask;
             })
+            // Once the route is whole (its group's prefix included): the action every line of this endpoint names.
+            .Finally(endpoint => read.Action =
+                $"{endpoint.Metadata.OfType<IHttpMethodMetadata>().LastOrDefault()?.HttpMethods.FirstOrDefault() ?? "GET"} {(endpoint as RouteEndpointBuilder)?.RoutePattern.RawText}");
+        return builder;
+    }
+
+    /// <summary>
+    /// Audits the endpoint's successful answers of type <typeparamref name="TView"/> as personal-data reads of the
+    /// subjects <paramref name="subjects"/> names (an answer naming none writes no line).
+    /// </summary>
+    public static RouteHandlerBuilder AuditsPersonalData<TView>(this RouteHandlerBuilder builder, Func<TView, IEnumerable<string>> subjects) =>
+        builder
+            .DeclaresPersonalData()
             .AddEndpointFilterFactory((factory, next) =>
             {
                 var audit = factory.ApplicationServices.GetRequiredService<AuditLog>();
@@ -58,16 +74,24 @@ public static class PersonalDataReads
 
                     if (inner is IValueHttpResult { Value: TView view } && (inner as IStatusCodeHttpResult)?.StatusCode is null or (>= 200 and < 300))
                     {
-                        var endpoint = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value;
                         foreach (var subject in subjects(view))
                         {
-                            Record(audit, time, http, caller, $"{http.Request.Method} {endpoint}", (inner as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK, subject, purpose);
+                            Record(audit, time, http, caller, (inner as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK, subject, purpose);
                         }
                     }
 
                     return result;
                 };
             });
+
+    /// <summary>
+    /// Records a successful read of <paramref name="subject"/>'s personal data by a handler of an endpoint that
+    /// <see cref="DeclaresPersonalData"/> (checking <paramref name="purpose"/> with <see cref="Purpose"/> before it
+    /// reads). For the hottest reads (a case by its id): an endpoint without filters skips the filter pipeline.
+    /// </summary>
+    public static void Record(HttpContext http, CallerContext caller, string? purpose, string subject) => Record(
+        http.RequestServices.GetRequiredService<AuditLog>(), http.RequestServices.GetRequiredService<TimeProvider>(),
+        http, caller, StatusCodes.Status200OK, subject, purpose);
 
     /// <summary>The X-Purpose header, checked: required from apps, at most <see cref="MaxPurposeLength"/> printable characters.</summary>
     public static string? Purpose(HttpRequest request, CallerContext caller)
@@ -85,8 +109,9 @@ public static class PersonalDataReads
             : value;
     }
 
-    private static void Record(AuditLog audit, TimeProvider time, HttpContext http, CallerContext caller, string action, int status, string subject, string? purpose)
+    private static void Record(AuditLog audit, TimeProvider time, HttpContext http, CallerContext caller, int status, string subject, string? purpose)
     {
+        var action = http.GetEndpoint()?.Metadata.GetMetadata<PersonalDataRead>()?.Action ?? $"{http.Request.Method} {http.Request.Path}";
         var entity = subject[(subject.IndexOf(':', StringComparison.Ordinal) + 1)..];
         var district = entity.Length >= DistrictCode.Length && TerritoryCode.IsValid(DistrictCode.Of(entity)) ? DistrictCode.Of(entity) : caller.DistrictFilter;
         var entry = new AuditEntry(
@@ -99,6 +124,10 @@ public static class PersonalDataReads
         }
     }
 
-    /// <summary>Marks an endpoint whose answers carry personal data (and are audited as reads).</summary>
-    public sealed class PersonalDataRead;
+    /// <summary>Marks an endpoint whose answers carry personal data (and are audited as reads), with the action its lines name.</summary>
+    public sealed class PersonalDataRead
+    {
+        /// <summary>The method and route pattern, e.g. <c>GET /api/v1/cases/{id}</c>: made once, not per read.</summary>
+        public string? Action { get; internal set; }
+    }
 }

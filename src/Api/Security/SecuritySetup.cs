@@ -6,6 +6,8 @@ using GridGov.Hosting.Security;
 using GridGov.Hosting.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Mvc;
 
 namespace GridGov.Api.Security;
@@ -21,6 +23,8 @@ public static partial class SecuritySetup
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(null)
             .AddPolicies();
+        // One evaluator for every request, deciding GridGov's role policies in place (CallerPolicyEvaluator).
+        builder.Services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator, CallerPolicyEvaluator>());
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
         builder.Services.AddSingleton<RateLimits>();
@@ -32,7 +36,7 @@ public static partial class SecuritySetup
         {
             // The role is read from the request's caller, not searched for among its claims (which are then never made).
             var allowed = roles.ToFrozenSet(StringComparer.Ordinal);
-            builder.AddPolicy(name, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.Caller() is { } caller && allowed.Contains(caller.Role)));
+            builder.AddPolicy(name, p => p.RequireAuthenticatedUser().AddRequirements(new CallerRoleRequirement(allowed)));
         }
 
         return builder;
@@ -66,10 +70,36 @@ public static partial class SecuritySetup
     public static RouteGroupBuilder MapApiRoot(this WebApplication app) =>
         app.MapGroup("/api/v1")
             .RequireAuthorization()
-            .AddEndpointFilter<AuditFilter>()
+            .AuditsChanges()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+    /// <summary>
+    /// Adds <see cref="AuditFilter"/> to every endpoint of the group that can change something. An endpoint that only
+    /// answers GET or HEAD gets no filter at all: the filter would record nothing for it, and an endpoint without
+    /// filters runs the handler directly, without the filter pipeline's invocation context and boxed result that
+    /// every read would otherwise pay for (docs/benchmarks.md, "Read paths"). The group's conventions see the
+    /// endpoint's methods, which are its first metadata.
+    /// </summary>
+    private static RouteGroupBuilder AuditsChanges(this RouteGroupBuilder group)
+    {
+        ((IEndpointConventionBuilder)group).Add(endpoint =>
+        {
+            if (endpoint.Metadata.OfType<IHttpMethodMetadata>().LastOrDefault()?.HttpMethods is { Count: > 0 } methods
+                && methods.All(m => HttpMethods.IsGet(m) || HttpMethods.IsHead(m)))
+            {
+                return;
+            }
+
+            endpoint.FilterFactories.Add((context, next) =>
+            {
+                var filter = ActivatorUtilities.CreateInstance<AuditFilter>(context.ApplicationServices);
+                return invocation => filter.InvokeAsync(invocation, next);
+            });
+        });
+        return group;
+    }
 
     /// <summary>The caller travels, signed, with every grain call this request makes (the cluster checks it again).</summary>
     private static Task EnterCaller(HttpContext http, RequestDelegate next)

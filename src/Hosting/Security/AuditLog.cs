@@ -3,6 +3,8 @@ using GridGov.Hosting;
 using GridGov.Hosting.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace GridGov.Hosting.Security;
 
@@ -178,34 +180,7 @@ public sealed partial class AuditLog(GridGovSettings settings, TimeProvider time
     private static partial void LogLost(ILogger logger, Exception exception, int count);
 
     private Task InsertAsync(List<AuditEntry> entries, CancellationToken cancellationToken) => settings.Database == DatabaseKind.PostgreSql
-        ? Database.RunAsync(
-            settings.Database,
-            settings.ConnectionString,
-            // One fixed text whatever the batch's size, its rows as arrays: parsed and planned once per connection, and ten
-            // parameters rather than ten per row.
-            """
-            INSERT INTO gridgov_audit_log (at, subject, role, scope, district, action, entity, status, remote_ip, trace_id, staff_id, data_subject, purpose)
-            SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                $8::integer[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
-            """,
-            command =>
-            {
-                AddArray(command, entries.Select(e => e.At.UtcDateTime));
-                AddArray(command, entries.Select(e => e.Subject));
-                AddArray(command, entries.Select(e => e.Role));
-                AddArray(command, entries.Select(e => e.Scope));
-                AddArray(command, entries.Select(e => e.District));
-                AddArray(command, entries.Select(e => e.Action));
-                AddArray(command, entries.Select(e => e.Entity));
-                AddArray(command, entries.Select(e => e.Status));
-                AddArray(command, entries.Select(e => e.RemoteIp));
-                AddArray(command, entries.Select(e => e.TraceId));
-                AddArray(command, entries.Select(e => e.StaffId));
-                AddArray(command, entries.Select(e => e.DataSubject));
-                AddArray(command, entries.Select(e => e.Purpose));
-            },
-            command => command.ExecuteNonQueryAsync(cancellationToken),
-            cancellationToken)
+        ? CopyAsync(entries, cancellationToken)
         : Database.RunAsync(
             settings.Database,
             settings.ConnectionString,
@@ -236,10 +211,38 @@ public sealed partial class AuditLog(GridGovSettings settings, TimeProvider time
             command => command.ExecuteNonQueryAsync(cancellationToken),
             cancellationToken);
 
-    private static void AddArray<T>(System.Data.Common.DbCommand command, IEnumerable<T> values)
+    /// <summary>
+    /// On PostgreSQL a batch is one binary COPY: no statement to parse or plan, and no arrays to build and unpack, which
+    /// made the INSERT of the same rows the largest part of what an audited read cost the database (docs/benchmarks.md,
+    /// "Read paths"). A COPY that fails or is cancelled writes nothing, so the batch stays whole for its retry.
+    /// </summary>
+    private async Task CopyAsync(List<AuditEntry> entries, CancellationToken cancellationToken)
     {
-        var parameter = command.CreateParameter();
-        parameter.Value = values.ToArray();
-        command.Parameters.Add(parameter);
+        await using var connection = (NpgsqlConnection)await Database.OpenAsync(settings.Database, settings.ConnectionString, cancellationToken);
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY gridgov_audit_log (at, subject, role, scope, district, action, entity, status, remote_ip, trace_id, staff_id, data_subject, purpose) FROM STDIN (FORMAT BINARY)",
+            cancellationToken);
+        foreach (var e in entries)
+        {
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(e.At.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await copy.WriteAsync(e.Subject, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(e.Role, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(e.Scope, NpgsqlDbType.Text, cancellationToken);
+            await WriteTextAsync(copy, e.District, cancellationToken);
+            await copy.WriteAsync(e.Action, NpgsqlDbType.Text, cancellationToken);
+            await WriteTextAsync(copy, e.Entity, cancellationToken);
+            await copy.WriteAsync(e.Status, NpgsqlDbType.Integer, cancellationToken);
+            await WriteTextAsync(copy, e.RemoteIp, cancellationToken);
+            await WriteTextAsync(copy, e.TraceId, cancellationToken);
+            await WriteTextAsync(copy, e.StaffId, cancellationToken);
+            await WriteTextAsync(copy, e.DataSubject, cancellationToken);
+            await WriteTextAsync(copy, e.Purpose, cancellationToken);
+        }
+
+        await copy.CompleteAsync(cancellationToken);
     }
+
+    private static Task WriteTextAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>
+        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
 }

@@ -36,12 +36,13 @@ public sealed record AuditEntry(
 /// trip to every read. Entries that arrive together are committed together in one multi-row INSERT (group commit).
 /// A queued read line that fails to commit is kept and retried until it commits; while the database does not
 /// answer the queue fills, and once it is full reads are refused (503) rather than served unrecorded. What a crash
-/// can lose is what is queued and not yet committed: normally the last few milliseconds' lines; a graceful stop
+/// can lose is what is queued and not yet committed: normally the last 10 to 20 milliseconds' lines (see <see cref="LingerAsync"/>); a graceful stop
 /// commits what is queued first (docs/security.md, "Personal-data reads").
 /// </summary>
 public sealed partial class AuditLog(GridGovSettings settings, TimeProvider time, ILogger<AuditLog> logger) : BackgroundService
 {
     private const int MaxBatch = 256;
+    private static readonly TimeSpan ReadLinger = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FinalFlush = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan FlushRetryDelay = TimeSpan.FromMilliseconds(100);
@@ -102,6 +103,7 @@ public sealed partial class AuditLog(GridGovSettings settings, TimeProvider time
                     batch.Add(item);
                 }
 
+                await LingerAsync(batch, stoppingToken);
                 try
                 {
                     await InsertAsync(batch.Select(b => b.Entry).ToList(), stoppingToken);
@@ -124,6 +126,42 @@ public sealed partial class AuditLog(GridGovSettings settings, TimeProvider time
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping: what is left is committed by StopAsync.
+        }
+    }
+
+    /// <summary>
+    /// A batch of read lines only (nobody waits for them) waits up to <see cref="ReadLinger"/> for more lines before it
+    /// is committed: what PostgreSQL spends on an audited read is mostly per statement (its transaction, the COPY's
+    /// start and end), so under a steady stream of reads a batch of a hundred lines costs it little more than a batch of
+    /// ten (docs/benchmarks.md, "Read paths"). A change's line ends the wait at once: its request waits for the commit.
+    /// The linger is real time, not the host's clock, as it is a matter of batching, not of what the lines record.
+    /// </summary>
+    private async Task LingerAsync(List<(AuditEntry Entry, TaskCompletionSource? Done)> batch, CancellationToken stoppingToken)
+    {
+        if (batch.Count >= MaxBatch || batch.Exists(b => b.Done is not null))
+        {
+            return;
+        }
+
+        using var linger = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        linger.CancelAfter(ReadLinger);
+        try
+        {
+            while (batch.Count < MaxBatch && await _queue.Reader.WaitToReadAsync(linger.Token))
+            {
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                    if (item.Done is not null)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The linger is over: commit what came.
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Timeouts;
+using Orleans.Runtime;
 
 namespace GridGov.Api.Infrastructure;
 
@@ -8,14 +9,53 @@ namespace GridGov.Api.Infrastructure;
 /// the handler ends with the cancellation and the request-timeout middleware answers 503. The call itself runs on in
 /// the cluster (it may still take effect, which the 503's Retry-After and the Idempotency-Key are for), and nothing of
 /// the request is touched after its answer, because the handler's continuation never runs.
+/// <para>
+/// A call whose message was lost between silos (the silo or gateway it went to left or died, or the message was
+/// rejected while activations moved) is sent once more, after a short pause, when the request is safe to repeat: a
+/// GET or HEAD, or a request with an Idempotency-Key (which the grain it reaches deduplicates). That is what a
+/// client would do with the 503 it would otherwise get; here it costs it nothing when the second try lands on a silo
+/// that stayed (docs/operations.md, "Scale out and in").
+/// </para>
 /// </summary>
 internal sealed class RequestDeadlineCallFilter(IHttpContextAccessor accessor) : IOutgoingGrainCallFilter
 {
-    public Task Invoke(IOutgoingGrainCallContext context)
+    /// <summary>Long enough for the client to drop a gateway that closed and for a moved activation to be found.</summary>
+    internal static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
+
+    public async Task Invoke(IOutgoingGrainCallContext context)
     {
         // Only the deadline, not a client that went away: a write whose client disconnected still finishes as before.
         // Calls without a request (background services, grain-to-grain calls in a co-hosted silo) have no feature.
-        var deadline = accessor.HttpContext?.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken ?? default;
-        return deadline.CanBeCanceled ? context.Invoke().WaitAsync(deadline) : context.Invoke();
+        var http = accessor.HttpContext;
+        var deadline = http?.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken ?? default;
+        Exception? lost;
+        try
+        {
+            await InvokeAsync(context, deadline);
+            lost = context.Response?.Exception;
+        }
+        catch (Exception e) when (IsLostInTransit(e) && http is not null && IsSafeToRepeat(http.Request))
+        {
+            lost = e;
+        }
+
+        if (lost is null || !IsLostInTransit(lost) || http is null || !IsSafeToRepeat(http.Request))
+        {
+            return;
+        }
+
+        await Task.Delay(RetryPause, deadline);
+        context.Response = null;
+        await InvokeAsync(context, deadline);
     }
+
+    private static Task InvokeAsync(IOutgoingGrainCallContext context, CancellationToken deadline) =>
+        deadline.CanBeCanceled ? context.Invoke().WaitAsync(deadline) : context.Invoke();
+
+    /// <summary>The message never reached a grain that stayed: the call did not run, or ran and is deduplicated when repeated.</summary>
+    internal static bool IsLostInTransit(Exception e) =>
+        e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException;
+
+    internal static bool IsSafeToRepeat(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || request.Headers.ContainsKey("Idempotency-Key");
 }

@@ -17,7 +17,7 @@ namespace GridGov.Api.Infrastructure;
 /// that stayed (docs/operations.md, "Scale out and in").
 /// </para>
 /// </summary>
-internal sealed class RequestDeadlineCallFilter(IHttpContextAccessor accessor) : IOutgoingGrainCallFilter
+internal sealed partial class RequestDeadlineCallFilter(IHttpContextAccessor accessor, ILogger<RequestDeadlineCallFilter> logger) : IOutgoingGrainCallFilter
 {
     /// <summary>Long enough for the client to drop a gateway that closed and for a moved activation to be found.</summary>
     internal static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
@@ -44,6 +44,7 @@ internal sealed class RequestDeadlineCallFilter(IHttpContextAccessor accessor) :
             return;
         }
 
+        LogResending(logger, context.InterfaceName, context.MethodName, lost.GetType().Name);
         await Task.Delay(RetryPause, deadline);
         context.Response = null;
         await InvokeAsync(context, deadline);
@@ -58,4 +59,7 @@ internal sealed class RequestDeadlineCallFilter(IHttpContextAccessor accessor) :
 
     internal static bool IsSafeToRepeat(HttpRequest request) =>
         HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || request.Headers.ContainsKey("Idempotency-Key");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sending {Interface}.{Method} again: its message was lost in transit ({Failure})")]
+    private static partial void LogResending(ILogger logger, string @interface, string method, string failure);
 }

@@ -69,7 +69,7 @@ public sealed class LostCallRetryTests
         Assert.IsType<SiloUnavailableException>(call.Response!.Exception);
     }
 
-    private static RequestDeadlineCallFilter Filter(HttpContext? http) => new(new HttpContextAccessor { HttpContext = http });
+    private static RequestDeadlineCallFilter Filter(HttpContext? http) => new(new HttpContextAccessor { HttpContext = http }, Microsoft.Extensions.Logging.Abstractions.NullLogger<RequestDeadlineCallFilter>.Instance);
 
     private static DefaultHttpContext Request(string method, bool idempotencyKey)
     {

@@ -49,7 +49,7 @@ public sealed class PrometheusTests(ITestOutputHelper log)
             var reported = $"gridgov_cases_reported_total{{otel_scope_name=\"GridGov\",district=\"{land.District}\"}} 1";
             var apiText = await Eventually.MatchesAsync(
                 () => ScrapeAsync(http, metricsPort), t => t.Contains(reported, StringComparison.Ordinal),
-                $"the API's metrics port to show {reported}", ScrapeTimeout, Tail);
+                $"the API's metrics port to show {reported}", ScrapeTimeout, Reported);
             await AssertPromtoolAcceptsAsync(bin, apiText, "the API's metrics");
 
             var siloText = await Eventually.MatchesAsync(
@@ -102,6 +102,16 @@ public sealed class PrometheusTests(ITestOutputHelper log)
     }
 
     private static string Tail(string text) => text.Length <= 2000 ? text : "…" + text[^2000..];
+
+    /// <summary>
+    /// What the scrape said of the reported-cases counter (every district's series and any overflow series: every host
+    /// in the test process records on a meter of that name), so a failure shows why the expected series was missing.
+    /// </summary>
+    private static string Reported(string text)
+    {
+        var lines = text.Split('\n').Where(l => l.StartsWith("gridgov_cases_reported_total", StringComparison.Ordinal)).ToList();
+        return $"{lines.Count} gridgov_cases_reported_total series: {string.Join("\n", lines.Take(20))}{(lines.Count > 20 ? "\n…" : "")}\n{text.Length} characters in all";
+    }
 
     /// <summary>
     /// Exit 0 is clean and 3 is lint problems only (both on stderr, one per line); 1 is text promtool could not parse.

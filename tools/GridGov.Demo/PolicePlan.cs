@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace GridGov.Demo;
 
@@ -27,47 +26,12 @@ internal static class PolicePlan
     }
 
     /// <summary>The areas as the body of <c>POST /api/v1/districts/{district}/police-areas/import</c>.</summary>
-    public static byte[] Write(IReadOnlyList<PoliceAreaPlan> areas)
+    public static byte[] Write(IReadOnlyList<PoliceAreaPlan> areas) => GeoJson.Write(areas, area => area.Shape, (json, area) =>
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            json.WriteStartObject();
-            json.WriteString("type", "FeatureCollection");
-            json.WriteStartArray("features");
-            foreach (var area in areas)
-            {
-                json.WriteStartObject();
-                json.WriteString("type", "Feature");
-                json.WriteStartObject("properties");
-                json.WriteString("code", area.Code);
-                json.WriteString("name", area.Name);
-                json.WriteString("station", area.Station);
-                json.WriteString("officerName", area.OfficerName);
-                json.WriteString("officerPhone", area.OfficerPhone);
-                json.WriteEndObject();
-                json.WriteStartObject("geometry");
-                json.WriteString("type", "Polygon");
-                json.WriteStartArray("coordinates");
-                json.WriteStartArray();
-                foreach (var position in area.Shape.Ring())
-                {
-                    json.WriteStartArray();
-                    json.WriteNumberValue(position[0]);
-                    json.WriteNumberValue(position[1]);
-                    json.WriteEndArray();
-                }
-
-                json.WriteEndArray();
-                json.WriteEndArray();
-                json.WriteEndObject();
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
+        json.WriteString("code", area.Code);
+        json.WriteString("name", area.Name);
+        json.WriteString("station", area.Station);
+        json.WriteString("officerName", area.OfficerName);
+        json.WriteString("officerPhone", area.OfficerPhone);
+    });
 }

@@ -19,6 +19,7 @@ public static class CasesApi
 
         group.MapPost("/", ReportCase)
             .RequireAuthorization(Policies.CaseReport)
+            .HonoursIdempotencyKey()
             .WithName("ReportCase")
             .WithSummary("Report a case")
             .WithDescription("Routes the case to the grid holding lat/lon (or, for staff, to gridCode). Send an Idempotency-Key header to make retries safe: a replay answers the same case. The source must be one the key may report (an app key its kind's source, staff gridPatrol or higherLevel): any other is a 403 naming source.")
@@ -102,14 +103,14 @@ public static class CasesApi
     /// <summary>The request's Idempotency-Key, if it sent one: checked before anything is asked of the cluster.</summary>
     private static string? IdempotencyKey(HttpRequest request)
     {
-        if (!request.Headers.TryGetValue("Idempotency-Key", out var keys))
+        if (!request.Headers.TryGetValue(IdempotencyKeys.Header, out var keys))
         {
             return null;
         }
 
         var key = keys.ToString().Trim();
         return key.Length is 0 or > 100
-            ? throw DomainException.Invalid("Idempotency-Key", "The Idempotency-Key header is 1 to 100 characters.")
+            ? throw DomainException.Invalid(IdempotencyKeys.Header, $"The {IdempotencyKeys.Header} header is 1 to 100 characters.")
             : key;
     }
 

@@ -12,7 +12,8 @@ namespace GridGov.Api.Infrastructure;
 /// <para>
 /// A call whose message was lost between silos (the silo or gateway it went to left or died, or the message was
 /// rejected while activations moved) is sent once more, after a short pause, when the request is safe to repeat: a
-/// GET or HEAD, or a request with an Idempotency-Key (which the grain it reaches deduplicates). That is what a
+/// GET or HEAD, or a request with an Idempotency-Key to an endpoint whose grain deduplicates by it
+/// (<see cref="IdempotencyKeys"/>; a key sent to any other endpoint makes nothing safe to repeat). That is what a
 /// client would do with the 503 it would otherwise get; here it costs it nothing when the second try lands on a silo
 /// that stayed (docs/operations.md, "Scale out and in").
 /// </para>
@@ -22,24 +23,29 @@ internal sealed partial class RequestDeadlineCallFilter(IHttpContextAccessor acc
     /// <summary>Long enough for the client to drop a gateway that closed and for a moved activation to be found.</summary>
     internal static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(250);
 
-    public async Task Invoke(IOutgoingGrainCallContext context)
+    public Task Invoke(IOutgoingGrainCallContext context)
     {
         // Only the deadline, not a client that went away: a write whose client disconnected still finishes as before.
         // Calls without a request (background services, grain-to-grain calls in a co-hosted silo) have no feature.
         var http = accessor.HttpContext;
         var deadline = http?.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken ?? default;
+        return http is not null && IsSafeToRepeat(http) ? InvokeRepeatingAsync(context, deadline) : InvokeAsync(context, deadline);
+    }
+
+    private async Task InvokeRepeatingAsync(IOutgoingGrainCallContext context, CancellationToken deadline)
+    {
         Exception? lost;
         try
         {
             await InvokeAsync(context, deadline);
             lost = context.Response?.Exception;
         }
-        catch (Exception e) when (IsLostInTransit(e) && http is not null && IsSafeToRepeat(http.Request))
+        catch (Exception e) when (IsLostInTransit(e))
         {
             lost = e;
         }
 
-        if (lost is null || !IsLostInTransit(lost) || http is null || !IsSafeToRepeat(http.Request))
+        if (lost is null || !IsLostInTransit(lost))
         {
             return;
         }
@@ -57,8 +63,8 @@ internal sealed partial class RequestDeadlineCallFilter(IHttpContextAccessor acc
     internal static bool IsLostInTransit(Exception e) =>
         e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException;
 
-    internal static bool IsSafeToRepeat(HttpRequest request) =>
-        HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || request.Headers.ContainsKey("Idempotency-Key");
+    internal static bool IsSafeToRepeat(HttpContext http) =>
+        HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || IdempotencyKeys.Deduplicates(http);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sending {Interface}.{Method} again: its message was lost in transit ({Failure})")]
     private static partial void LogResending(ILogger logger, string @interface, string method, string failure);

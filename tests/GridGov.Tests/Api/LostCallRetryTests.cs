@@ -48,6 +48,16 @@ public sealed class LostCallRetryTests
     }
 
     [Fact]
+    public async Task A_key_sent_to_an_endpoint_that_does_not_honour_it_makes_nothing_safe_to_repeat()
+    {
+        var call = new FakeCall(new SiloUnavailableException("the silo left"), ok: "answer");
+        await Filter(Request("POST", idempotencyKey: true, honoured: false)).Invoke(call);
+
+        Assert.Equal(1, call.Sends);
+        Assert.IsType<SiloUnavailableException>(call.Response!.Exception);
+    }
+
+    [Fact]
     public async Task Other_failures_and_calls_without_a_request_are_not_repeated()
     {
         var timeout = new FakeCall(new TimeoutException("no answer in time"), ok: "answer");
@@ -71,15 +81,17 @@ public sealed class LostCallRetryTests
 
     private static RequestDeadlineCallFilter Filter(HttpContext? http) => new(new HttpContextAccessor { HttpContext = http }, Microsoft.Extensions.Logging.Abstractions.NullLogger<RequestDeadlineCallFilter>.Instance);
 
-    private static DefaultHttpContext Request(string method, bool idempotencyKey)
+    /// <summary>A request to an endpoint that honours Idempotency-Key (as reporting a case does), unless <paramref name="honoured"/> is false.</summary>
+    private static DefaultHttpContext Request(string method, bool idempotencyKey, bool honoured = true)
     {
         var http = new DefaultHttpContext();
         http.Request.Method = method;
         if (idempotencyKey)
         {
-            http.Request.Headers["Idempotency-Key"] = Guid.NewGuid().ToString("N");
+            http.Request.Headers[IdempotencyKeys.Header] = Guid.NewGuid().ToString("N");
         }
 
+        http.SetEndpoint(new Endpoint(null, honoured ? new EndpointMetadataCollection(IdempotencyKeys.Honoured) : EndpointMetadataCollection.Empty, "test"));
         return http;
     }
 

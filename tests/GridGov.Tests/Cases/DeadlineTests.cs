@@ -182,10 +182,7 @@ public sealed class DeadlineTests(FakeTimeClusterFixture fixture) : IClassFixtur
         Assert.NotEqual(primary, host);
 
         var dispatched = (await grain.GetAsync())!;
-        await fixture.Cluster.KillSiloAsync(fixture.Cluster.Silos.Single(s => s.SiloAddress.Equals(host)));
-        await Eventually.TrueAsync(
-            async () => (await management.GetHosts(onlyActive: true)).Count == 1,
-            "the cluster to notice the killed silo");
+        await fixture.Cluster.KillAndAwaitNoticeAsync(fixture.Cluster.Silos.Single(s => s.SiloAddress.Equals(host)));
         TestCallers.EnterOperator();
 
         var (_, warnedAt) = await AdvanceUntilAsync(grain, id, "warned", TimeSpan.FromHours(2));

@@ -197,8 +197,7 @@ public sealed class IndicatorRollupTests(RollupClusterFixture fixture) : IClassF
         var victim = fixture.Cluster.Silos.Skip(1)
             .OrderByDescending(s => statistics.Count(g => g.SiloAddress.Equals(s.SiloAddress) && g.GrainId.Key.ToString()!.StartsWith(d, StringComparison.Ordinal)))
             .First();
-        await fixture.Cluster.KillSiloAsync(victim);
-        await Eventually.TrueAsync(async () => (await management.GetHosts(onlyActive: true)).Count == 2, "the cluster to notice the killed silo");
+        await fixture.Cluster.KillAndAwaitNoticeAsync(victim);
         TestCallers.EnterOperator();
 
         // The rest of every loop, and the whole of it again (what republishing outboxes would do).

@@ -1,6 +1,8 @@
 using GridGov.Hosting;
 using GridGov.Hosting.Storage;
 using GridGov.Tests.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 
 namespace GridGov.Tests.Infrastructure;
@@ -30,6 +32,22 @@ public static class GridCluster
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
+    }
+
+    /// <summary>
+    /// Kills <paramref name="victim"/> and waits until every silo left has declared it dead, reading each silo's own
+    /// membership view. Asking through a grain instead (the management grain's hosts) can itself be routed to the dead
+    /// silo before the cluster notices and wait out the whole 30 s response timeout, which once failed a CI run.
+    /// </summary>
+    public static async Task KillAndAwaitNoticeAsync(this InProcessTestCluster cluster, InProcessSiloHandle victim)
+    {
+        var dead = victim.SiloAddress;
+        await cluster.KillSiloAsync(victim);
+        var survivors = cluster.Silos.Where(s => !s.SiloAddress.Equals(dead)).ToArray();
+        await Eventually.TrueAsync(
+            () => Task.FromResult(survivors.All(s =>
+                s.ServiceProvider.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.GetSiloStatus(dead) == SiloStatus.Dead)),
+            "every silo left to declare the killed silo dead");
     }
 }
 

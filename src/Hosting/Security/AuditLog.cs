@@ -42,7 +42,9 @@ public sealed record AuditEntry(
 /// </summary>
 public sealed partial class AuditLog(GridGovSettings settings, TimeProvider time, ILogger<AuditLog> logger) : BackgroundService
 {
-    private const int MaxBatch = 256;
+    // Large enough that a backlog (after a slow commit) drains in a few statements: with 256, a stall of PostgreSQL under
+    // 16k audited reads a second filled the queue and refused reads while the writer caught up 256 lines at a time.
+    private const int MaxBatch = 2048;
     private static readonly TimeSpan ReadLinger = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FinalFlush = TimeSpan.FromSeconds(15);
@@ -54,6 +56,11 @@ public sealed partial class AuditLog(GridGovSettings settings, TimeProvider time
 
     // The lines taken from the queue and not yet committed: the loop's, then (once it has ended) the final flush's.
     private readonly List<(AuditEntry Entry, TaskCompletionSource? Done)> _batch = new(MaxBatch);
+
+    // PostgreSQL only: the one connection batches are copied on, kept open between them (used by the loop, then by the
+    // final flush; never both at once). Taking one from the pool per batch rotated the batches over every pooled
+    // connection's server process, each woken cold (docs/benchmarks.md, "Read paths").
+    private NpgsqlConnection? _writer;
 
     public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
@@ -217,6 +224,14 @@ public sealed partial class AuditLog(GridGovSettings settings, TimeProvider time
             batch.ForEach(b => b.Done?.TrySetException(e));
             LogLost(logger, e, batch.Count + _queue.Reader.Count);
         }
+        finally
+        {
+            if (_writer is not null)
+            {
+                await _writer.DisposeAsync();
+                _writer = null;
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Committing {Count} audit lines of personal-data reads failed; retrying")]
@@ -259,13 +274,28 @@ public sealed partial class AuditLog(GridGovSettings settings, TimeProvider time
 
     /// <summary>
     /// On PostgreSQL a batch is one binary COPY: no statement to parse or plan, and no arrays to build and unpack. What
-    /// the database spends per line is then the row and its three indexes (about 20 µs of its CPU a line on the
+    /// the database spends per line is then the row and its three indexes (about 12 µs of its CPU a line on the
     /// benchmark's machine, docs/benchmarks.md "Read paths"). A COPY that fails or is cancelled writes nothing, so the
     /// batch stays whole for its retry.
     /// </summary>
     private async Task CopyAsync(List<AuditEntry> entries, CancellationToken cancellationToken)
     {
-        await using var connection = (NpgsqlConnection)await Database.OpenAsync(settings.Database, settings.ConnectionString, cancellationToken);
+        _writer ??= (NpgsqlConnection)await Database.OpenAsync(settings.Database, settings.ConnectionString, cancellationToken);
+        try
+        {
+            await CopyAsync(_writer, entries, cancellationToken);
+        }
+        catch
+        {
+            // The connection may be mid-COPY or gone: the next batch opens a fresh one.
+            await _writer.DisposeAsync();
+            _writer = null;
+            throw;
+        }
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, List<AuditEntry> entries, CancellationToken cancellationToken)
+    {
         await using var copy = await connection.BeginBinaryImportAsync(
             "COPY gridgov_audit_log (at, subject, role, scope, district, action, entity, status, remote_ip, trace_id, staff_id, data_subject, purpose) FROM STDIN (FORMAT BINARY)",
             cancellationToken);

@@ -119,7 +119,8 @@ public sealed record BenchmarkOptions
                              (GET /api/v1/cases/{id} with the app key over cases it reported first; not intake),
                              app-no-telemetry (app with GridGov:Telemetry:Enabled=false: the metrics' cost).
                              With locate or read-case, each round also loads a bare Kestrel hello-world in the
-                             ceiling's process (the read paths' reference, target ≥ 0.5 ×)
+                             ceiling's process, before the variants and again after them (the read paths'
+                             reference is the mean of the two; target ≥ 0.5 ×)
           --silos LIST       after the ceiling and the variants, the app intake once per silo count (e.g. 1,2,3):
                              N headless silo processes (src/Silo) and the API as a pure cluster client
                              (GridGov:HostSilo=false), on a fresh database each; CPU per silo is measured

@@ -37,10 +37,14 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
     /// <summary>The ceiling's closed-loop req/s by round: the paced phases of that round run at a fraction of it.</summary>
     private readonly Dictionary<int, double> _ceilingRate = [];
 
-    /// <summary>The ceiling's run, and when the read paths are measured the hello-world's run in the same process after it.</summary>
-    public async Task<IReadOnlyList<AppRun>> RunCeilingAsync(int round, CancellationToken cancellationToken)
+    /// <summary>
+    /// The ceiling's run, and when the read paths are measured the hello-world's run in the same process after it. With
+    /// <paramref name="helloOnly"/>, the hello-world alone (<c>hello-after</c>), measured again once the round's GridGov
+    /// variants have run.
+    /// </summary>
+    public async Task<IReadOnlyList<AppRun>> RunCeilingAsync(int round, CancellationToken cancellationToken, bool helloOnly = false)
     {
-        var database = $"ceiling_r{round}";
+        var database = helloOnly ? $"ceiling_r{round}_after" : $"ceiling_r{round}";
         await postgres.CreateDatabaseAsync(database, cancellationToken);
         try
         {
@@ -55,9 +59,15 @@ public sealed partial class Runner(BenchmarkOptions options, PostgresServer post
             environment["Ceiling__GatewayPort"] = Text(gatewayPort);
             await using var server = ServerProcess.Start(
                 "ceiling", host, [.. prefix, CeilingServer.Command, "--urls", $"http://127.0.0.1:{httpPort}"], environment,
-                logFolder, Path.Combine(logFolder, $"ceiling-r{round}.log"), new Uri($"http://127.0.0.1:{httpPort}"));
+                logFolder, Path.Combine(logFolder, helloOnly ? $"hello-after-r{round}.log" : $"ceiling-r{round}.log"), new Uri($"http://127.0.0.1:{httpPort}"));
             var startup = await server.WaitReadyAsync("/health", StartTimeout, cancellationToken);
             Print($"ceiling (round {round}): ready in {startup.TotalSeconds:F1} s (pid {server.ProcessId}, log {server.LogPath})");
+
+            if (helloOnly)
+            {
+                var after = await MeasureAsync("hello-after", server, database, new Dictionary<string, string>(), [new LoadRequest(new Uri(server.BaseAddress, "/hello"), null)], null, cancellationToken);
+                return [new AppRun("hello-after", round, after.Load, after.Cpu, loadAverage, startup, null, null, null, after.Details)];
+            }
 
             var requests = district.Requests(new Uri(server.BaseAddress, "/ceiling"), 4096, GridGovVariant.App, seed: round);
             await SmokeAsync(new Dictionary<string, string>(), requests[0], cancellationToken);

@@ -51,6 +51,17 @@ public static class GridGovLogging
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
             ["Logging:LogLevel:GridGov"] = "Information",
         };
+        if (!settings.Json)
+        {
+            // ASP.NET Core starts an Activity and a log scope for every request whenever this category is enabled at
+            // any level, so that log lines can carry the request's trace id, which plain lines do not print. Off, a case
+            // read allocates about a tenth less (docs/benchmarks.md, "Read paths"). JSON lines keep it (they print the
+            // ids), and with traces over OTLP every request has its activity anyway. What else this category writes
+            // (request start and end, at Information) is off already; a failed start still ends the process with its
+            // exception.
+            defaults["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None";
+        }
+
         if (settings.Requests)
         {
             defaults[$"Logging:LogLevel:{RequestCategory}"] = "Information";

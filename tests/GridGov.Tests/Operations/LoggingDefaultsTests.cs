@@ -24,6 +24,9 @@ public sealed class LoggingDefaultsTests
         Assert.Equal("Information", defaults["Logging:LogLevel:GridGov"]);
         Assert.DoesNotContain($"Logging:LogLevel:{GridGovLogging.RequestCategory}", defaults.Keys);
         Assert.DoesNotContain("Logging:Console:FormatterName", defaults.Keys);
+        // Off, so that ASP.NET Core starts no activity per request only for plain lines that would not print its ids.
+        Assert.Equal("None", defaults["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"]);
+        Assert.DoesNotContain("Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", GridGovLogging.Defaults(new LoggingSettings(Requests: false, Json: true)).Keys);
     }
 
     [Fact]

@@ -261,7 +261,6 @@ public static class Program
             Print($"round {round}: hello-world {hello.Load.Throughput:F0}/s before the read paths and {after.Load.Throughput:F0}/s after them ({after.Cpu.Server * 1e6 / after.Load.Throughput:F0} µs/req of server CPU); the reference is their mean");
         }
 
-
         foreach (var read in runs.Where(r => r.App is "gridgov-locate" or "gridgov-read-case"))
         {
             if (hello is null)

@@ -28,6 +28,9 @@ public static class GridGovLogging
     /// <summary>The category ASP.NET Core's request logging middleware writes under (one line per request).</summary>
     public const string RequestCategory = "Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware";
 
+    /// <summary>The category ASP.NET Core's hosting writes request start and end under; off unless JSON lines are on.</summary>
+    public const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     public static LoggingSettings AddGridGovLoggingDefaults(this IHostApplicationBuilder builder)
     {
         var settings = LoggingSettings.Load(builder.Configuration);
@@ -59,7 +62,7 @@ public static class GridGovLogging
             // ids), and with traces over OTLP every request has its activity anyway. What else this category writes
             // (request start and end, at Information) is off already; a failed start still ends the process with its
             // exception.
-            defaults["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None";
+            defaults[$"Logging:LogLevel:{HostingDiagnosticsCategory}"] = "None";
         }
 
         if (settings.Requests)

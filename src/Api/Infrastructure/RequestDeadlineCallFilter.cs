@@ -34,20 +34,20 @@ internal sealed partial class RequestDeadlineCallFilter(IHttpContextAccessor acc
 
     private async Task InvokeRepeatingAsync(IOutgoingGrainCallContext context, CancellationToken deadline)
     {
-        Exception? lost;
+        Exception lost;
         try
         {
             await InvokeAsync(context, deadline);
-            lost = context.Response?.Exception;
+            if (context.Response?.Exception is not { } failure || !IsLostInTransit(failure))
+            {
+                return;
+            }
+
+            lost = failure;
         }
         catch (Exception e) when (IsLostInTransit(e))
         {
             lost = e;
-        }
-
-        if (lost is null || !IsLostInTransit(lost))
-        {
-            return;
         }
 
         LogResending(logger, context.InterfaceName, context.MethodName, lost.GetType().Name);

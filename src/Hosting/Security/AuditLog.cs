@@ -235,11 +235,7 @@ public sealed partial class AuditLog(GridGovSettings settings, TimeProvider time
         }
         finally
         {
-            if (_writer is not null)
-            {
-                await _writer.DisposeAsync();
-                _writer = null;
-            }
+            await CloseWriterAsync();
         }
     }
 
@@ -297,9 +293,17 @@ public sealed partial class AuditLog(GridGovSettings settings, TimeProvider time
         catch
         {
             // The connection may be mid-COPY or gone: the next batch opens a fresh one.
+            await CloseWriterAsync();
+            throw;
+        }
+    }
+
+    private async Task CloseWriterAsync()
+    {
+        if (_writer is not null)
+        {
             await _writer.DisposeAsync();
             _writer = null;
-            throw;
         }
     }
 

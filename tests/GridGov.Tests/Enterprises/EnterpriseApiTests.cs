@@ -38,7 +38,8 @@ public sealed class EnterpriseApiTests(EnterpriseFixture f) : IClassFixture<Ente
     [Fact]
     public async Task Each_bad_field_is_a_400_naming_it()
     {
-        var id = $"{f.A}-{EnterpriseFixture.NewCode()}";
+        // Its lower-case form is one of the bad ids below: a code ending in a digit (1 in 31) would not change.
+        var id = $"{f.A}-{EnterpriseFixture.NewCodeWithLetter()}";
         var (x, y) = Fresh.Origin(f.A);
         Task<HttpResponseMessage> Put(string body, string? at = null) => f.Admin.PutJsonAsync($"/api/v1/enterprises/{at ?? id}", body);
 

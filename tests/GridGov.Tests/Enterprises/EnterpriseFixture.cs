@@ -57,6 +57,18 @@ public sealed class EnterpriseFixture : IAsyncLifetime
     /// <summary>A fresh valid credit code (area code 460100, a random 8-digit organization code body) for each test.</summary>
     public static string NewCode() => CreditCode.Complete($"91460100{Random.Shared.Next(10_000_000, 100_000_000)}");
 
+    /// <summary>A fresh code whose check character is a letter, so that its lower-case form is a different, invalid id.</summary>
+    public static string NewCodeWithLetter()
+    {
+        var code = NewCode();
+        while (char.IsDigit(code[^1]))
+        {
+            code = NewCode();
+        }
+
+        return code;
+    }
+
     /// <summary>A point inside grid 1 (<paramref name="grid"/> 1) or grid 2 of the district.</summary>
     public static (double Lat, double Lon) In(string d, int grid = 1)
     {

@@ -27,6 +27,20 @@ public static partial class TelemetryHosting
 
     public const string MetricsPath = "/metrics";
 
+    /// <summary>
+    /// Instruments recorded on every grain call or every buffer a request rents, dropped (never enabled, so their
+    /// recording is skipped): together about 4 % of the CPU of a case read (docs/benchmarks.md, "2026-12-04"), for
+    /// figures an operator does not act on. Kestrel's memory pool counts each 4 KB block rented and returned;
+    /// routing counts each match attempt (the request duration already carries the route); Orleans counts two
+    /// directory-cache lookups per call (its call latency and message counts stay).
+    /// </summary>
+    internal static readonly string[] PerCallInstruments =
+    [
+        "aspnetcore.memory_pool.*",
+        "aspnetcore.routing.match_attempts",
+        "orleans-directory-lookups-*",
+    ];
+
     public static TelemetrySettings AddGridGovTelemetry(this IHostApplicationBuilder builder)
     {
         var settings = TelemetrySettings.Load(builder.Configuration);
@@ -49,6 +63,11 @@ public static partial class TelemetryHosting
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation()
                 .AddPrometheusExporter(o => o.ScrapeEndpointPath = MetricsPath);
+            foreach (var instrument in PerCallInstruments)
+            {
+                metrics.AddView(instrument, MetricStreamConfiguration.Drop);
+            }
+
             if (settings.OtlpEndpoint is { } endpoint)
             {
                 metrics.AddOtlpExporter(o => Configure(o, settings.OtlpProtocol, endpoint, "v1/metrics"));

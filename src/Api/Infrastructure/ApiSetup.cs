@@ -17,7 +17,12 @@ public static class ApiSetup
 
     public static void AddGridGovApi(this WebApplicationBuilder builder)
     {
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            // No "Server: Kestrel" on every answer: it tells a scanner what runs here and tells a client nothing.
+            k.AddServerHeader = false;
+        });
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         // First, so Open311 paths answer the specification's error bodies, never a ProblemDetails.

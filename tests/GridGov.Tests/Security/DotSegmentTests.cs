@@ -10,7 +10,8 @@ namespace GridGov.Tests.Security;
 
 /// <summary>
 /// Kestrel removes dot-segments before routing, so a resident path ending in <c>..</c> names its household. On a real
-/// socket (the in-memory test server does not normalize), such a target is refused rather than carried out.
+/// socket (the in-memory test server does not normalize), such a target is refused rather than carried out. The
+/// same real socket shows the headers Kestrel itself writes.
 /// </summary>
 public sealed class DotSegmentTests : IAsyncLifetime
 {
@@ -46,6 +47,16 @@ public sealed class DotSegmentTests : IAsyncLifetime
         }
 
         await _api.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_answer_over_a_real_socket_names_no_server()
+    {
+        // The in-memory test server never writes a Server header; Kestrel does unless told not to.
+        using var response = await _client.GetAsync($"/api/v1/households/{_d}-H1");
+        await response.AssertOkAsync();
+        Assert.False(response.Headers.Contains("Server"), $"Server: {string.Join(", ", response.Headers.Server)}");
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
     }
 
     [Fact]

@@ -29,10 +29,10 @@ public static partial class TelemetryHosting
 
     /// <summary>
     /// Instruments recorded on every grain call or every buffer a request rents, dropped (never enabled, so their
-    /// recording is skipped): together about 4 % of the CPU of a case read (docs/benchmarks.md, "2026-12-03, late night"), for
-    /// figures an operator does not act on. Kestrel's memory pool counts each 4 KB block rented and returned;
-    /// routing counts each match attempt (the request duration already carries the route); Orleans counts two
-    /// directory-cache lookups per call (its call latency and message counts stay).
+    /// recording is skipped): together about 4 % of the CPU of a case read (docs/benchmarks.md, "2026-12-03, late
+    /// night"), for figures an operator does not act on. Kestrel's memory pool counts each 4 KB block rented and
+    /// returned; routing counts each match attempt (the request duration already carries the route); Orleans counts
+    /// two directory-cache lookups per call (its call latency and message counts stay).
     /// </summary>
     internal static readonly string[] PerCallInstruments =
     [

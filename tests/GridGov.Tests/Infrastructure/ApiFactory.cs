@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace GridGov.Tests.Infrastructure;
@@ -63,6 +66,23 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     public HttpClient CreateOperatorClient() => CreateClient(BootstrapKey);
 
+    /// <summary>
+    /// This API behind Kestrel on a free loopback port, with a client that sends the operator key: what the in-memory
+    /// server does not do (normalizing paths, Kestrel's own headers and meters) shows only there. The key is read from
+    /// the file the socket's host wrote (<see cref="BootstrapKey"/> would start this factory's own host beside it).
+    /// </summary>
+    public async Task<ApiOnSocket> StartOnSocketAsync()
+    {
+        var host = WithWebHostBuilder(_ => { });
+        // A listener of its own on port 0: UseKestrel(0) alone leaves Kestrel on its default http://localhost:5000.
+        host.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        host.StartServer();
+        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var client = new HttpClient { BaseAddress = new Uri(address) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", (await File.ReadAllTextAsync(Path.Combine(DataFolder, "bootstrap-api-key"))).Trim());
+        return new ApiOnSocket(host, client);
+    }
+
     /// <summary>Issues a key with the operator key and answers the key itself.</summary>
     public async Task<string> CreateKeyAsync(string role, string scope, DateTimeOffset? expiresAt = null, string? staffId = null, string? appKind = null)
     {
@@ -100,4 +120,16 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 public sealed class ApiCollection : ICollectionFixture<ApiFactory>
 {
     public const string Name = "api";
+}
+
+/// <summary>The API's host on a real socket and its operator client (<see cref="ApiFactory.StartOnSocketAsync"/>).</summary>
+public sealed class ApiOnSocket(WebApplicationFactory<Program> host, HttpClient client) : IAsyncDisposable
+{
+    public HttpClient Operator { get; } = client;
+
+    public async ValueTask DisposeAsync()
+    {
+        Operator.Dispose();
+        await host.DisposeAsync();
+    }
 }

@@ -1,10 +1,6 @@
 using System.Net;
 using GridGov.Tests.Api;
 using GridGov.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GridGov.Tests.Security;
 
@@ -17,17 +13,13 @@ public sealed class DotSegmentTests : IAsyncLifetime
 {
     private readonly ApiFactory _api = new();
     private readonly string _d = Fresh.District();
-    private WebApplicationFactory<Program>? _host;
+    private ApiOnSocket? _socket;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        _host = _api.WithWebHostBuilder(_ => { });
-        _host.UseKestrel(0);
-        _host.StartServer();
-        var address = new Uri(_host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        _client = new HttpClient { BaseAddress = address };
-        _client.DefaultRequestHeaders.Add("X-Api-Key", (await File.ReadAllTextAsync(Path.Combine(_api.DataFolder, "bootstrap-api-key"))).Trim());
+        _socket = await _api.StartOnSocketAsync();
+        _client = _socket.Operator;
 
         var (x, y) = Fresh.Origin(_d);
         await (await _client.PostJsonAsync("/api/v1/territory/import", Geo.Collection(
@@ -40,10 +32,9 @@ public sealed class DotSegmentTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
-        if (_host is not null)
+        if (_socket is not null)
         {
-            await _host.DisposeAsync();
+            await _socket.DisposeAsync();
         }
 
         await _api.DisposeAsync();
